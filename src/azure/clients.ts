@@ -1,0 +1,104 @@
+import { ComputeManagementClient } from '@azure/arm-compute';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { SecurityCenter } from '@azure/arm-security';
+import { MonitorClient } from '@azure/arm-monitor';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import https from 'node:https';
+import tls from 'node:tls';
+
+export const PUBLIC_CLOUD_ENDPOINT = 'https://management.azure.com';
+
+export interface AzureSettings {
+  /** ARM base URL: public cloud, a sovereign cloud, or the sandbox emulator. */
+  endpoint: string;
+  subscriptionIds: string[];
+  /** A static bearer token (emulator, or a one-off `az account get-access-token`); else DefaultAzureCredential. */
+  accessToken?: string;
+  /** Extra CA to trust, PEM: the emulator's self-signed certificate when it runs in this process. */
+  caCertificate?: string;
+  /** Retry budget for throttling and transient errors; tests lower it. */
+  maxRetries?: number;
+}
+
+/** Per-subscription SDK clients, made once from config and passed down; gatherers never build clients. */
+export interface SubscriptionClients {
+  subscriptionId: string;
+  compute: ComputeManagementClient;
+  network: NetworkManagementClient;
+  security: SecurityCenter;
+  monitor: MonitorClient;
+}
+
+export interface AzureClients {
+  settings: AzureSettings;
+  credential: TokenCredential;
+  resourceGraph: ResourceGraphClient;
+  forSubscription(subscriptionId: string): SubscriptionClients;
+  /** GET a URL outside ARM (boot diagnostics blobs via SAS URIs) with the same TLS trust as the clients. */
+  fetchBlob(url: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer>;
+}
+
+class StaticTokenCredential implements TokenCredential {
+  constructor(private readonly token: string) {}
+  async getToken(): Promise<AccessToken> {
+    // A static token carries no expiry we can read; an hour is what ARM issues.
+    return { token: this.token, expiresOnTimestamp: Date.now() + 3600_000 };
+  }
+}
+
+export function makeCredential(settings: AzureSettings): TokenCredential {
+  return settings.accessToken ? new StaticTokenCredential(settings.accessToken) : new DefaultAzureCredential();
+}
+
+export function createAzureClients(settings: AzureSettings, credential = makeCredential(settings)): AzureClients {
+  const endpoint = settings.endpoint.replace(/\/+$/, '');
+  const options = {
+    endpoint,
+    retryOptions: { maxRetries: settings.maxRetries ?? 3 },
+    ...(settings.caCertificate ? { tlsOptions: { ca: settings.caCertificate } } : {}),
+  };
+  const cache = new Map<string, SubscriptionClients>();
+  return {
+    settings,
+    credential,
+    resourceGraph: new ResourceGraphClient(credential, options),
+    forSubscription(subscriptionId) {
+      let clients = cache.get(subscriptionId);
+      if (!clients) {
+        clients = {
+          subscriptionId,
+          compute: new ComputeManagementClient(credential, subscriptionId, options),
+          network: new NetworkManagementClient(credential, subscriptionId, options),
+          security: new SecurityCenter(credential, subscriptionId, options),
+          monitor: new MonitorClient(credential, subscriptionId, options),
+        };
+        cache.set(subscriptionId, clients);
+      }
+      return clients;
+    },
+    fetchBlob: (url, maxBytes, signal) => fetchBlob(url, maxBytes, settings.caCertificate, signal),
+  };
+}
+
+async function fetchBlob(url: string, maxBytes: number, ca: string | undefined, signal?: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca: ca ? [ca, ...tls.rootCertificates] : undefined, signal }, (res) => {
+      if ((res.statusCode ?? 0) >= 400) {
+        res.resume();
+        reject(new Error(`GET ${new URL(url).pathname} answered ${res.statusCode}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxBytes) chunks.push(chunk);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,60 @@
+import type { CauseId, FixId } from './ids';
+import type { Layer, Symptom } from './facts';
+
+// The diagnosis report (DESIGN.md contract, `rdp-doctor diagnose --json`). The CLI prints it, the Slack
+// renderer draws it, the digest summarises it: it is the neutral model.
+
+export type Severity = 'critical' | 'warning' | 'info';
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skipped';
+export type VerdictLayer = Layer | 'none';
+
+export interface Check {
+  /** The cause id the check looks for. */
+  id: CauseId;
+  layer: Layer;
+  status: CheckStatus;
+  summary: string;
+  evidence: string;
+  /** The command a person runs to confirm by hand. */
+  confirm: string;
+  durationMs: number;
+}
+
+export interface Finding {
+  cause: CauseId;
+  layer: Layer;
+  severity: Severity;
+  summary: string;
+  evidence: string[];
+  fixes: FixId[];
+  advice: string;
+}
+
+export interface Verdict {
+  layer: VerdictLayer;
+  /** Cause ids of the deciding layer, most certain first. */
+  causes: CauseId[];
+  summary: string;
+}
+
+export interface ReportVm {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+  osType: 'Windows' | 'Linux';
+  powerState: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  vm: ReportVm;
+  symptom: Symptom;
+  source: string | null;
+  startedAt: string;
+  finishedAt: string;
+  verdict: Verdict;
+  checks: Check[];
+  findings: Finding[];
+}
