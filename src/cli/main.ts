@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+import 'dotenv/config';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config';
+import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
+import { diagnose } from '../pipeline/diagnose';
+import { describeFailure } from '../pipeline/failure';
+import { parseRequest } from '../pipeline/request';
+import { layerLine, renderText } from './render-text';
+
+interface DiagnoseFlags {
+  symptom?: string;
+  from?: string;
+  host?: string;
+  json?: boolean;
+  sandbox?: boolean;
+}
+
+const EXIT = { ran: 0, couldNotRun: 1, badInput: 2 } as const;
+
+async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number> {
+  let azure: AzureEnvironment | undefined;
+  try {
+    const request = parseRequest(flags);
+    azure = flags.sandbox ? await openSandboxAzure() : openConfiguredAzure(loadConfig());
+    const report = await diagnose({
+      clients: azure.clients,
+      target,
+      request,
+      resolveHost: azure.resolveHost,
+      onProgress: (event) => {
+        if (flags.json) return;
+        if (event.type === 'started') process.stderr.write(`Diagnosing ${event.vm.name} (${event.vm.resourceGroup})…\n`);
+        if (event.type === 'layer') process.stderr.write(`  ${layerLine(event.layer, event.outcomes.map((o) => o.check))}\n`);
+        if (event.type === 'settled') process.stderr.write(`  verdict settled after ${(event.elapsedMs / 1000).toFixed(1)} s: ${event.verdict.layer}\n`);
+      },
+    });
+    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderText(report)}\n`);
+    return EXIT.ran;
+  } catch (error) {
+    const failure = describeFailure(error);
+    process.stderr.write(`rdp-doctor: ${failure.message}\n`);
+    return failure.kind === 'input' ? EXIT.badInput : EXIT.couldNotRun;
+  } finally {
+    await azure?.close();
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('rdp-doctor')
+    .description('Find which layer stops Remote Desktop to an Azure VM, out of band, and what fixes it.')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`rdp-doctor: ${text.replace(/^error: /, '')}`) });
+  program
+    .command('diagnose')
+    .description('Diagnose one VM: checks the platform, network path, RDP service, authentication and guest state.')
+    .argument('<vm>', 'VM name, resource-group/name, or full resource id')
+    .option('--symptom <symptom>', 'what the client showed: timeout, refused, credentials, credssp, black-screen, disconnects')
+    .option('--from <ip>', 'the address (or range) you connect from, e.g. 203.0.113.10')
+    .option('--host <name>', 'the DNS name you dial, if any')
+    .option('--json', 'print the report as JSON (schemaVersion 1)')
+    .option('--sandbox', 'diagnose a VM of the built-in sandbox subscription instead of real Azure')
+    .action(async (target: string, flags: DiagnoseFlags) => {
+      process.exitCode = await runDiagnose(target, flags);
+    });
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildCli().parseAsync(process.argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') {
+      process.exitCode = EXIT.ran;
+    } else if (typeof code === 'string' && code.startsWith('commander.') || error instanceof InvalidArgumentError) {
+      process.exitCode = EXIT.badInput;
+    } else {
+      process.stderr.write(`rdp-doctor: ${describeFailure(error).message}\n`);
+      process.exitCode = EXIT.couldNotRun;
+    }
+  }
+}
+
+if (require.main === module) void main();

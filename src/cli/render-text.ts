@@ -1,0 +1,56 @@
+import { layerName } from '../diagnosis/engine';
+import { LAYERS, type Layer } from '../diagnosis/facts';
+import type { Check, Report } from '../diagnosis/report';
+
+// The report as a terminal reads it: layer by layer along the path, then the verdict, the evidence and
+// the `az` command that confirms each finding by hand.
+
+const MARK: Record<Check['status'], string> = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', error: 'ERR ', skipped: 'skip' };
+
+export function layerLine(layer: Layer, checks: Check[]): string {
+  const failed = checks.filter((c) => c.status === 'fail');
+  const errored = checks.filter((c) => c.status === 'error');
+  const skipped = checks.every((c) => c.status === 'skipped');
+  const state = failed.length
+    ? `FAIL ${failed.map((c) => c.id).join(', ')}`
+    : errored.length
+      ? `incomplete: ${errored.length} check${errored.length === 1 ? '' : 's'} could not run`
+      : skipped
+        ? 'not checked'
+        : 'clean';
+  return `${layer.padEnd(9)} ${layerName(layer)}: ${state}`;
+}
+
+export function renderText(report: Report): string {
+  const { vm } = report;
+  const lines = [
+    `${vm.name} (${vm.resourceGroup}, ${vm.location}) · ${vm.osType} · ${vm.powerState}`,
+    `symptom: ${report.symptom}${report.source ? ` · from ${report.source}` : ''}`,
+    '',
+  ];
+  for (const layer of LAYERS) lines.push(layerLine(layer, report.checks.filter((c) => c.layer === layer)));
+  lines.push('', `VERDICT: ${report.verdict.layer === 'none' ? 'no failing layer' : report.verdict.layer} — ${report.verdict.summary}`);
+
+  const deciding = report.findings.filter((f) => report.verdict.causes.includes(f.cause));
+  const warnings = report.findings.filter((f) => f.severity !== 'critical');
+  for (const finding of deciding) {
+    const check = report.checks.find((c) => c.id === finding.cause);
+    lines.push('', `[${finding.cause}] ${finding.summary}`);
+    for (const item of finding.evidence) lines.push(`  evidence: ${item}`);
+    if (check) lines.push(`  confirm:  ${check.confirm}`);
+    if (finding.fixes.length) lines.push(`  fixes:    ${finding.fixes.join(', ')}`);
+    if (finding.advice) lines.push(`  advice:   ${finding.advice}`);
+  }
+  if (warnings.length) {
+    lines.push('', 'Risks (not the outage):');
+    for (const w of warnings) lines.push(`  ${MARK.warn} ${w.cause}: ${w.summary}`);
+  }
+  const errored = report.checks.filter((c) => c.status === 'error');
+  if (errored.length) {
+    lines.push('', 'Could not check:');
+    for (const c of errored) lines.push(`  ${MARK.error} ${c.id}: ${c.summary.replace(/^Could not check: /, '')}`);
+  }
+  const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
+  lines.push('', `${report.checks.length} checks in ${seconds.toFixed(1)} s`);
+  return lines.join('\n');
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+// Every setting, parsed once at start into a typed object. A bad setting stops the process with one line
+// per problem that names the variable and what it should look like.
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const commaList = (item: z.ZodString, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item, { error: `a comma-separated list of ${what}` }));
+
+/** `15m`, `900s`, `1h` or a plain number of seconds, as milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+\s*[smh]?$/i, { error: 'a duration like 15m, 900s or 1h' })
+  .transform((value) => {
+    const amount = Number.parseInt(value, 10);
+    const unit = value.trim().slice(-1).toLowerCase();
+    return amount * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+  });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().regex(/^xoxb-/, { error: 'a bot token starting with xoxb-' }).optional()),
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().regex(/^xapp-/, { error: 'an app-level token starting with xapp-' }).optional()),
+  SLACK_API_URL: optionalText.pipe(z.url({ error: 'a URL like https://slack.com/api/' }).optional()),
+  AZURE_SUBSCRIPTION_IDS: commaList(z.string().regex(GUID), 'subscription GUIDs'),
+  AZURE_RESOURCE_MANAGER_ENDPOINT: z
+    .url({ protocol: /^https$/, error: 'an https URL like https://management.azure.com' })
+    .default('https://management.azure.com'),
+  AZURE_ACCESS_TOKEN: optionalText,
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, { error: 'a PostgreSQL URL like postgres://user@host:5432/db' }).optional(),
+  ),
+  APPROVERS: commaList(z.string().regex(/^[USW][A-Z0-9]{2,}$/, { error: 'Slack user ids (U…) or a user group id (S…)' }), 'Slack user or group ids'),
+  APPROVALS_REQUIRED: z.coerce.number({ error: 'a whole number ≥ 1' }).int().min(1).max(5).default(1),
+  APPROVAL_TTL: duration.default(15 * 60_000),
+  NSG_MAX_PREFIX: z.coerce.number({ error: 'a prefix length 0-32, e.g. 24' }).int().min(0).max(32).default(24),
+  ALLOWED_CHANNELS: commaList(z.string().regex(/^[CGD][A-Z0-9]{2,}$/), 'Slack channel ids (C…)'),
+});
+
+const SECRET_KEYS = new Set([
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'AZURE_ACCESS_TOKEN',
+  'DATABASE_URL',
+]);
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'invalid-config';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'config');
+      // Secrets are never echoed, not even malformed ones.
+      const got = SECRET_KEYS.has(key) ? 'a value that does not fit' : JSON.stringify(env[key] ?? null);
+      return `${key}: expected ${issue.message} (got ${got})`;
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import { createAzureClients, type AzureClients } from './azure/clients';
+import type { DnsResolver } from './azure/gatherers/dns';
+import type { Config } from './config';
+import { startSandbox, type Sandbox } from './sandbox/server';
+
+/** Where Azure is for this process: the real cloud from config, or the built-in sandbox on loopback. */
+export interface AzureEnvironment {
+  clients: AzureClients;
+  resolveHost?: DnsResolver;
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+export class EnvironmentError extends Error {
+  readonly code = 'environment';
+}
+
+export async function openSandboxAzure(options: { latency?: 'off' | 'realistic'; scale?: number } = {}): Promise<AzureEnvironment> {
+  const sandbox = await startSandbox(options);
+  const clients = createAzureClients({
+    endpoint: sandbox.endpoint,
+    subscriptionIds: [sandbox.subscriptionId],
+    accessToken: sandbox.accessToken,
+    caCertificate: sandbox.caCertificate,
+  });
+  return { clients, sandbox, resolveHost: (host) => sandbox.resolveHost(host), close: () => sandbox.stop() };
+}
+
+export function openConfiguredAzure(config: Config): AzureEnvironment {
+  if (config.AZURE_SUBSCRIPTION_IDS.length === 0) {
+    throw new EnvironmentError(
+      'No Azure subscription configured: set AZURE_SUBSCRIPTION_IDS to a comma-separated list of subscription ids (or try the sandbox with --sandbox).',
+    );
+  }
+  const clients = createAzureClients({
+    endpoint: config.AZURE_RESOURCE_MANAGER_ENDPOINT,
+    subscriptionIds: config.AZURE_SUBSCRIPTION_IDS,
+    accessToken: config.AZURE_ACCESS_TOKEN,
+  });
+  return { clients, close: async () => undefined };
+}

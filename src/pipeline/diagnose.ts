@@ -1,0 +1,137 @@
+import type { AzureClients } from '../azure/clients';
+import type { DnsResolver } from '../azure/gatherers/dns';
+import type { GatherContext, Gatherer } from '../azure/gatherer';
+import { gatherers as allGatherers } from '../azure/gatherers';
+import { gatherVm } from '../azure/gatherers/vm';
+import { resolveVm } from '../azure/resolve-vm';
+import type { CauseRule } from '../diagnosis/cause';
+import { causes } from '../diagnosis/causes';
+import { decideVerdict, evaluateRule, ruleFacts, type RuleOutcome } from '../diagnosis/engine';
+import { FACT_KEYS, LAYERS, type DiagnosisRequest, type Facts, type FactKey, type Gathered, type Layer, type VmFacts } from '../diagnosis/facts';
+import type { Report, ReportVm, Verdict } from '../diagnosis/report';
+import { gatherWithTimeout } from './gather-with-timeout';
+
+export type ProgressEvent =
+  | { type: 'started'; vm: ReportVm; startedAt: string }
+  | { type: 'layer'; layer: Layer; outcomes: RuleOutcome[] }
+  /** The verdict can no longer change: every layer before the failing one is clean and complete. */
+  | { type: 'settled'; verdict: Verdict; elapsedMs: number }
+  | { type: 'done'; report: Report };
+
+export interface DiagnoseOptions {
+  clients: AzureClients;
+  /** `vm`, `rg/vm` or a resource id. */
+  target: string;
+  request: DiagnosisRequest;
+  onProgress?: (event: ProgressEvent) => void;
+  /** The sandbox's DNS; real runs use the system resolver. */
+  resolveHost?: DnsResolver;
+  /** Per-gatherer timeout overrides (tests shorten the hung Run Command). */
+  timeouts?: Partial<Record<FactKey, number>>;
+  rules?: readonly CauseRule[];
+  gatherers?: readonly Gatherer<FactKey>[];
+  clock?: () => Date;
+}
+
+function reportVm(vm: VmFacts): ReportVm {
+  const { id, name, resourceGroup, subscriptionId, location, osType, powerState } = vm;
+  return { id, name, resourceGroup, subscriptionId, location, osType, powerState };
+}
+
+/** Resolve the target, read the machine, then run the pipeline over it. */
+export async function diagnose(options: DiagnoseOptions): Promise<Report> {
+  const clock = options.clock ?? (() => new Date());
+  const started = clock();
+  const identity = await resolveVm(options.clients, options.target, options.clients.settings.subscriptionIds);
+  const sub = options.clients.forSubscription(identity.subscriptionId);
+  const vm = await gatherVm(sub, identity);
+  return runPipeline(vm, started, {
+    ...options,
+    context: { clients: options.clients, sub, vm, request: options.request, now: started, resolveHost: options.resolveHost },
+  });
+}
+
+export interface PipelineOptions extends Pick<DiagnoseOptions, 'request' | 'onProgress' | 'timeouts' | 'rules' | 'gatherers' | 'clock'> {
+  context: Omit<GatherContext, 'signal'>;
+}
+
+/**
+ * Gather every fact concurrently, evaluate each layer's rules as soon as its facts are in, and say when
+ * the verdict is settled: the one place that knows both gatherers and rules.
+ */
+export async function runPipeline(vm: VmFacts, started: Date, options: PipelineOptions): Promise<Report> {
+  const clock = options.clock ?? (() => new Date());
+  const rules = options.rules ?? causes;
+  const gatherers = options.gatherers ?? allGatherers;
+  const emit = options.onProgress ?? (() => undefined);
+  emit({ type: 'started', vm: reportVm(vm), startedAt: started.toISOString() });
+
+  const gathered: Partial<Record<FactKey, Gathered<unknown>>> = {
+    vm: { status: 'ok', value: vm, durationMs: clock().getTime() - started.getTime() },
+  };
+  // A fact no gatherer provides reads as skipped, so a rule never meets undefined.
+  const facts = (): Facts => {
+    const all = Object.fromEntries(
+      FACT_KEYS.map((key) => [key, gathered[key] ?? { status: 'skipped', reason: 'not gathered', durationMs: 0 }]),
+    );
+    return { request: options.request, now: clock().toISOString(), ...all } as Facts;
+  };
+
+  const layerKeys = new Map<Layer, FactKey[]>(
+    LAYERS.map((layer) => [layer, [...new Set(rules.filter((r) => r.layer === layer).flatMap(ruleFacts))]]),
+  );
+  const outcomesByLayer = new Map<Layer, RuleOutcome[]>();
+  let settled = false;
+
+  const progress = () => {
+    for (const layer of LAYERS) {
+      if (outcomesByLayer.has(layer)) continue;
+      if ((layerKeys.get(layer) ?? []).some((key) => !(key in gathered))) continue;
+      const snapshot = facts();
+      const outcomes = rules.filter((r) => r.layer === layer).map((rule) => evaluateRule(snapshot, rule));
+      outcomesByLayer.set(layer, outcomes);
+      emit({ type: 'layer', layer, outcomes });
+    }
+    if (settled) return;
+    for (const layer of LAYERS) {
+      const outcomes = outcomesByLayer.get(layer);
+      if (!outcomes) return;
+      if (outcomes.some((o) => o.finding?.severity === 'critical')) {
+        settled = true;
+        const verdict = decideVerdict([...outcomesByLayer.values()].flat(), { request: options.request });
+        emit({ type: 'settled', verdict, elapsedMs: clock().getTime() - started.getTime() });
+        return;
+      }
+    }
+  };
+
+  // Layers whose facts are all in already (the platform reads only the VM) report before any wait.
+  progress();
+  await Promise.all(
+    gatherers
+      .filter((g) => g.key !== 'vm')
+      .map(async (gatherer) => {
+        gathered[gatherer.key] = await gatherWithTimeout(gatherer, options.context, options.timeouts?.[gatherer.key], clock);
+        progress();
+      }),
+  );
+  progress();
+
+  const final = facts();
+  const outcomes = rules.map((rule) => evaluateRule(final, rule));
+  const verdict = decideVerdict(outcomes, final);
+  if (!settled) emit({ type: 'settled', verdict, elapsedMs: clock().getTime() - started.getTime() });
+  const report: Report = {
+    schemaVersion: 1,
+    vm: reportVm(vm),
+    symptom: options.request.symptom,
+    source: options.request.source,
+    startedAt: started.toISOString(),
+    finishedAt: clock().toISOString(),
+    verdict,
+    checks: outcomes.map((o) => o.check),
+    findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
+  };
+  emit({ type: 'done', report });
+  return report;
+}

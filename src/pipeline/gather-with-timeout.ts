@@ -1,0 +1,34 @@
+import type { GatherContext, Gatherer } from '../azure/gatherer';
+import type { FactKey, FactValue, Gathered } from '../diagnosis/facts';
+
+/**
+ * Runs one gatherer to a `Gathered` outcome: never throws, and never waits past its timeout. The abort
+ * signal tells the SDK to stop polling; the race makes sure a call that ignores it cannot hold the report.
+ */
+export async function gatherWithTimeout<K extends FactKey>(
+  gatherer: Gatherer<K>,
+  context: Omit<GatherContext, 'signal'>,
+  timeoutMs = gatherer.timeoutMs,
+  clock: () => Date = () => new Date(),
+): Promise<Gathered<FactValue<K>>> {
+  const skip = gatherer.skip?.(context) ?? null;
+  if (skip) return { status: 'skipped', reason: skip, durationMs: 0 };
+  const started = clock().getTime();
+  const elapsed = () => clock().getTime() - started;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s; Azure may still be working on it`));
+    }, timeoutMs);
+  });
+  try {
+    const value = await Promise.race([gatherer.gather({ ...context, signal: controller.signal }), timeout]);
+    return { status: 'ok', value, durationMs: elapsed() };
+  } catch (error) {
+    return { status: 'error', reason: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
