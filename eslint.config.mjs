@@ -29,7 +29,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [noSlack, noAzure, { group: ['node:*', 'fs', 'http', 'https', 'net', 'dns', '../azure/*', '../slack/*', '../store/*'], message: 'src/diagnosis is pure: no I/O.' }],
+          patterns: [noSlack, noAzure, { group: ['node:*', '/fs', '/http', '/https', '/net', '/dns', '**/azure/*', '**/slack/*', '**/store/*'], message: 'src/diagnosis is pure: no I/O.' }],
         },
       ],
     },

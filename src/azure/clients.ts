@@ -36,8 +36,11 @@ export interface AzureClients {
   credential: TokenCredential;
   resourceGraph: ResourceGraphClient;
   forSubscription(subscriptionId: string): SubscriptionClients;
-  /** GET a URL outside ARM (boot diagnostics blobs via SAS URIs) with the same TLS trust as the clients. */
-  fetchBlob(url: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer>;
+  /**
+   * GET a URL outside ARM (boot diagnostics blobs via SAS URIs) with the same TLS trust as the clients.
+   * Keeps the first `maxBytes`, or with `keep: 'tail'` the last ones (a serial log's end is what matters).
+   */
+  fetchBlob(url: string, maxBytes: number, signal?: AbortSignal, keep?: 'head' | 'tail'): Promise<Buffer>;
 }
 
 class StaticTokenCredential implements TokenCredential {
@@ -78,11 +81,17 @@ export function createAzureClients(settings: AzureSettings, credential = makeCre
       }
       return clients;
     },
-    fetchBlob: (url, maxBytes, signal) => fetchBlob(url, maxBytes, settings.caCertificate, signal),
+    fetchBlob: (url, maxBytes, signal, keep = 'head') => fetchBlob(url, maxBytes, settings.caCertificate, signal, keep),
   };
 }
 
-async function fetchBlob(url: string, maxBytes: number, ca: string | undefined, signal?: AbortSignal): Promise<Buffer> {
+async function fetchBlob(
+  url: string,
+  maxBytes: number,
+  ca: string | undefined,
+  signal: AbortSignal | undefined,
+  keep: 'head' | 'tail',
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = https.get(url, { ca: ca ? [ca, ...tls.rootCertificates] : undefined, signal }, (res) => {
       if ((res.statusCode ?? 0) >= 400) {
@@ -93,10 +102,19 @@ async function fetchBlob(url: string, maxBytes: number, ca: string | undefined, 
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
+        if (keep === 'head') {
+          size += chunk.length;
+          if (size <= maxBytes) chunks.push(chunk);
+          return;
+        }
+        chunks.push(chunk);
         size += chunk.length;
-        if (size <= maxBytes) chunks.push(chunk);
+        while (chunks.length > 1 && size - chunks[0].length >= maxBytes) size -= chunks.shift()!.length;
       });
-      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve(keep === 'tail' ? body.subarray(Math.max(0, body.length - maxBytes)) : body);
+      });
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -10,6 +10,22 @@ export interface GatherContext {
   now: Date;
   /** Aborted when the gatherer's timeout passes; pass it to every SDK call as `abortSignal`. */
   signal: AbortSignal;
+  /** Resolves the host name the user dials; the system resolver when unset (the sandbox serves its own records). */
+  resolveHost?: DnsResolver;
+}
+
+/** A host name's A and AAAA addresses; [] when the name does not exist. */
+export type DnsResolver = (host: string, signal?: AbortSignal) => Promise<string[]>;
+
+/**
+ * Thrown by `gather` when only Azure's answer shows the check does not apply (no Network Watcher in the
+ * VM's region); the pipeline records the fact as `skipped` with this message instead of `error`.
+ */
+export class GatherSkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'GatherSkipped';
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CauseRule } from './cause';
-import { LAYERS, type Facts, type FactKey, type Layer } from './facts';
-import type { Check, Finding, Verdict } from './report';
+import { LAYERS, type Facts, type FactKey, type Layer, type Symptom } from './facts';
+import type { Check, Finding, Report, Verdict } from './report';
 import { SYMPTOM_WORDS, symptomFitsLayer, symptomRank } from './symptoms';
 
 export interface RuleOutcome {
@@ -117,4 +117,14 @@ export function decideVerdict(outcomes: readonly RuleOutcome[], facts: Pick<Fact
       : `No failing layer found, but ${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run ` +
         `(${unchecked.map((o) => o.check.id).join(', ')}): the diagnosis is incomplete.`;
   return { layer: 'none', causes: [], summary };
+}
+
+/** The same evidence read for another symptom: the Slack symptom picker re-ranks a finished report. */
+export function rerankReport(report: Report, symptom: Symptom): Report {
+  const outcomes = report.checks.map((check) => ({
+    check,
+    finding: report.findings.find((finding) => finding.cause === check.id) ?? null,
+  }));
+  const verdict = decideVerdict(outcomes, { request: { symptom, source: report.source, host: null } });
+  return { ...report, symptom, verdict };
 }

@@ -99,8 +99,8 @@ export interface AccountFailures {
   /** Distinct addresses, in the order first seen. */
   addresses: string[];
   codes: string[];
-  /** The earliest failure. */
-  since: string;
+  /** The latest failure: the probe stamps each folded group with its newest occurrence. */
+  latest: string;
 }
 
 /** Failed logons per account (Windows account names are case-insensitive), most failures first. */
@@ -108,11 +108,11 @@ export function failuresByAccount(failures: readonly LogonFailure[]): AccountFai
   const byUser = new Map<string, AccountFailures>();
   for (const f of failures) {
     const key = f.user.toLowerCase();
-    const account = byUser.get(key) ?? { user: f.user, count: 0, addresses: [], codes: [], since: f.time };
+    const account = byUser.get(key) ?? { user: f.user, count: 0, addresses: [], codes: [], latest: f.time };
     account.count += f.count;
     if (!account.addresses.includes(f.address)) account.addresses.push(f.address);
     if (!account.codes.includes(f.code)) account.codes.push(f.code);
-    if (Date.parse(f.time) < Date.parse(account.since)) account.since = f.time;
+    if (Date.parse(f.time) > Date.parse(account.latest)) account.latest = f.time;
     byUser.set(key, account);
   }
   return [...byUser.values()].sort((a, b) => b.count - a.count);
@@ -129,13 +129,13 @@ export function describeStatus(code: string): string {
   return meaning ? `${formatStatus(code)} (${meaning})` : formatStatus(code);
 }
 
-/** `5 failed logons for azureadmin with 0xC000006A (wrong password) from 203.0.113.10 since 09:12 UTC` */
+/** `5 failed logons for azureadmin with 0xC000006A (wrong password) from 203.0.113.10, the latest at 09:12 UTC` */
 export function describeFailures(account: AccountFailures): string {
   const logons = account.count === 1 ? 'failed logon' : 'failed logons';
   const codes = account.codes.map(describeStatus).join(', ');
   return (
     `${account.count} ${logons} for ${account.user || 'an unnamed account'} with ${codes} ` +
-    `from ${describeAddresses(account.addresses)} since ${clock(account.since)}`
+    `from ${describeAddresses(account.addresses)}, the latest at ${clock(account.latest)}`
   );
 }
 
@@ -150,7 +150,11 @@ export interface Lockout {
 export function lockouts(events: readonly GuestEvent[]): Lockout[] {
   return events
     .filter((e) => fromSecurityLog(e, 4740))
-    .map((e) => ({ user: e.data.TargetUserName ?? '', callerComputer: e.data.TargetDomainName || null, time: e.time }));
+    .map((e) => ({
+      user: e.data.TargetUserName ?? '',
+      callerComputer: e.data.TargetDomainName || null,
+      time: e.time,
+    }));
 }
 
 // The provider is `Microsoft-Windows-User Profiles Service`; people (and the guide) say "User Profile Service".
@@ -190,7 +194,11 @@ export function shortSessions(events: readonly GuestEvent[], withinSeconds: numb
         (LOCAL_SESSION_MANAGER.test(e.provider) || LOCAL_SESSION_MANAGER.test(e.log)),
     )
     // At the same instant, a logon sorts before the logoff that ends it.
-    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || Number(b.id === SESSION_LOGON) - Number(a.id === SESSION_LOGON));
+    .sort(
+      (a, b) =>
+        Date.parse(a.time) - Date.parse(b.time) ||
+        Number(b.id === SESSION_LOGON) - Number(a.id === SESSION_LOGON),
+    );
   const short: ShortSession[] = [];
   lsm.forEach((logon, i) => {
     if (logon.id !== SESSION_LOGON) return;
@@ -223,6 +231,11 @@ export function applicationCrashes(events: readonly GuestEvent[], apps: readonly
         wanted.includes((e.data.AppName ?? '').toLowerCase()),
     ),
   );
+}
+
+/** LsaSrv 6041: CredSSP refused to negotiate because of the encryption-oracle policy, oldest first. */
+export function credsspRefusals(events: readonly GuestEvent[]): GuestEvent[] {
+  return byTime(events.filter((e) => e.id === 6041 && e.provider.toLowerCase() === 'lsasrv'));
 }
 
 function byTime(events: readonly GuestEvent[]): GuestEvent[] {

@@ -24,13 +24,21 @@ export function lastPoints(series: MetricSeries, count: number): MetricPoint[] |
 }
 
 /** The last `count` data points when every one is ≥ `threshold`, else null. */
-export function sustainedAtLeast(series: MetricSeries, threshold: number, count = SUSTAINED_POINTS): MetricPoint[] | null {
+export function sustainedAtLeast(
+  series: MetricSeries,
+  threshold: number,
+  count = SUSTAINED_POINTS,
+): MetricPoint[] | null {
   const points = lastPoints(series, count);
   return points?.every((p) => p.average >= threshold) ? points : null;
 }
 
 /** The last `count` data points when every one is < `threshold`, else null. */
-export function sustainedBelow(series: MetricSeries, threshold: number, count = SUSTAINED_POINTS): MetricPoint[] | null {
+export function sustainedBelow(
+  series: MetricSeries,
+  threshold: number,
+  count = SUSTAINED_POINTS,
+): MetricPoint[] | null {
   const points = lastPoints(series, count);
   return points?.every((p) => p.average < threshold) ? points : null;
 }
@@ -40,7 +48,9 @@ export function describePoints(points: readonly MetricPoint[], format: (value: n
   const values = points.map((p) => format(p.average)).join(', ');
   const first = points[0];
   const last = points[points.length - 1];
-  return first && last ? `${values} from ${clock(first.time).replace(' UTC', '')} to ${clock(last.time)}` : values;
+  return first && last
+    ? `${values} from ${clock(first.time).replace(' UTC', '')} to ${clock(last.time)}`
+    : values;
 }
 
 /** `az monitor metrics list` for this machine over the window the rules read. */

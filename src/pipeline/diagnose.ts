@@ -7,7 +7,7 @@ import { resolveVm } from '../azure/resolve-vm';
 import type { CauseRule } from '../diagnosis/cause';
 import { causes } from '../diagnosis/causes';
 import { decideVerdict, evaluateRule, ruleFacts, type RuleOutcome } from '../diagnosis/engine';
-import { FACT_KEYS, LAYERS, type DiagnosisRequest, type Facts, type FactKey, type Gathered, type Layer, type VmFacts } from '../diagnosis/facts';
+import { FACT_KEYS, LAYERS, type DiagnosisRequest, type Facts, type FactKey, type Gathered, type Layer, type VmFacts, type VmIdentity } from '../diagnosis/facts';
 import type { Report, ReportVm, Verdict } from '../diagnosis/report';
 import { gatherWithTimeout } from './gather-with-timeout';
 
@@ -16,7 +16,8 @@ export type ProgressEvent =
   | { type: 'layer'; layer: Layer; outcomes: RuleOutcome[] }
   /** The verdict can no longer change: every layer before the failing one is clean and complete. */
   | { type: 'settled'; verdict: Verdict; elapsedMs: number }
-  | { type: 'done'; report: Report };
+  /** The facts ride along for renderers that draw raw evidence (metrics sparklines, the boot screenshot). */
+  | { type: 'done'; report: Report; facts: Facts };
 
 export interface DiagnoseOptions {
   clients: AzureClients;
@@ -38,17 +39,27 @@ function reportVm(vm: VmFacts): ReportVm {
   return { id, name, resourceGroup, subscriptionId, location, osType, powerState };
 }
 
-/** Resolve the target, read the machine, then run the pipeline over it. */
-export async function diagnose(options: DiagnoseOptions): Promise<Report> {
+/** Which machine a person means: throws a TargetError (bad name, unknown, ambiguous) they can act on. */
+export function locateVm(clients: AzureClients, target: string): Promise<VmIdentity> {
+  return resolveVm(clients, target, clients.settings.subscriptionIds);
+}
+
+/** Read the machine, then run the pipeline over it. */
+export async function diagnoseVm(options: Omit<DiagnoseOptions, 'target'> & { identity: VmIdentity }): Promise<Report> {
   const clock = options.clock ?? (() => new Date());
   const started = clock();
-  const identity = await resolveVm(options.clients, options.target, options.clients.settings.subscriptionIds);
-  const sub = options.clients.forSubscription(identity.subscriptionId);
-  const vm = await gatherVm(sub, identity);
+  const sub = options.clients.forSubscription(options.identity.subscriptionId);
+  const vm = await gatherVm(sub, options.identity);
   return runPipeline(vm, started, {
     ...options,
     context: { clients: options.clients, sub, vm, request: options.request, now: started, resolveHost: options.resolveHost },
   });
+}
+
+/** Resolve the target, then diagnose it: what the CLI runs. */
+export async function diagnose(options: DiagnoseOptions): Promise<Report> {
+  const identity = await locateVm(options.clients, options.target);
+  return diagnoseVm({ ...options, identity });
 }
 
 export interface PipelineOptions extends Pick<DiagnoseOptions, 'request' | 'onProgress' | 'timeouts' | 'rules' | 'gatherers' | 'clock'> {
@@ -132,6 +143,6 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     checks: outcomes.map((o) => o.check),
     findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
   };
-  emit({ type: 'done', report });
+  emit({ type: 'done', report, facts: final });
   return report;
 }

@@ -1,5 +1,5 @@
 import type { CauseRule, Detection } from '../../src/diagnosis/cause';
-import { decideVerdict, evaluate, evaluateRule } from '../../src/diagnosis/engine';
+import { decideVerdict, evaluate, evaluateRule, rerankReport } from '../../src/diagnosis/engine';
 import type { Facts, FactKey, Layer } from '../../src/diagnosis/facts';
 import type { CauseId } from '../../src/diagnosis/ids';
 import type { Severity } from '../../src/diagnosis/report';
@@ -119,5 +119,28 @@ describe('decideVerdict', () => {
     expect(decideVerdict(outcomes, facts('credentials')).summary).toMatch(/symptom \(a credentials error\) usually points elsewhere/);
     const consistent = decideVerdict(evaluate(facts('timeout'), [rule('nsg-denies-rdp', 'network', hit('NSG denies 3389'))]), facts('timeout'));
     expect(consistent.summary).not.toMatch(/points elsewhere/);
+  });
+});
+
+describe('rerankReport', () => {
+  it('re-ranks the deciding causes of a finished report for the symptom a person picked', () => {
+    const rules = [rule('disk-full', 'guest', hit('Disk full')), rule('session-collision', 'guest', hit('Session held'))];
+    const base = { ...healthyFacts(), request: { symptom: 'unknown' as const, source: null, host: null } };
+    const outcomes = evaluate(base, rules);
+    const report = {
+      schemaVersion: 1 as const,
+      vm: { id: 'x', name: 'vm', resourceGroup: 'rg', subscriptionId: 's', location: 'l', osType: 'Windows' as const, powerState: 'running' },
+      symptom: 'unknown' as const,
+      source: null,
+      startedAt: '',
+      finishedAt: '',
+      verdict: decideVerdict(outcomes, base),
+      checks: outcomes.map((o) => o.check),
+      findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
+    };
+    const reranked = rerankReport(report, 'disconnects');
+    expect(reranked.symptom).toBe('disconnects');
+    expect(reranked.verdict.causes).toEqual(['session-collision', 'disk-full']);
+    expect(report.verdict.causes).toEqual(['disk-full', 'session-collision']);
   });
 });

@@ -60,7 +60,9 @@ const ESSENTIAL_PROCESSES = new Set([
 
 /** The process with the largest working set that stop-process may target, or null. */
 export function heaviestProcess(guest: GuestFacts | undefined): GuestProcess | null {
-  const processes = (guest?.resources?.topProcesses ?? []).filter((p) => !ESSENTIAL_PROCESSES.has(p.name.toLowerCase()));
+  const processes = (guest?.resources?.topProcesses ?? []).filter(
+    (p) => !ESSENTIAL_PROCESSES.has(p.name.toLowerCase()),
+  );
   return processes.reduce<GuestProcess | null>(
     (top, p) => (top === null || p.workingSetBytes > top.workingSetBytes ? p : top),
     null,
@@ -75,7 +77,12 @@ export function describeProcess(p: GuestProcess): string {
 /** Each account once, first spelling kept: Windows account names are case-insensitive. */
 export function distinctNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
-  return names.filter((n) => n !== '' && !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()));
+  return names.filter((name) => {
+    const key = name.toLowerCase();
+    if (name === '' || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** `alice`, `alice and bob`, `alice, bob and carol` */
@@ -94,3 +101,23 @@ export const FAILED_LOGONS_SCRIPT =
 
 export const LOCAL_ACCOUNTS_SCRIPT =
   "Get-CimInstance Win32_UserAccount -Filter 'LocalAccount=True' | Select-Object Name, Disabled, Lockout, PasswordExpires";
+
+type Hotfix = NonNullable<GuestFacts['updates']>['lastHotfixes'][number];
+
+export interface DatedHotfix {
+  id: string;
+  /** `YYYY-MM-DD` */
+  day: string;
+  installedAt: number;
+}
+
+/** The most recently installed hotfix with a readable date, whatever order the probe listed them in. */
+export function newestHotfix(hotfixes: readonly Hotfix[]): DatedHotfix | null {
+  let newest: DatedHotfix | null = null;
+  for (const h of hotfixes) {
+    const installedAt = Date.parse(h.installedOn ?? '');
+    if (Number.isNaN(installedAt) || (newest !== null && installedAt <= newest.installedAt)) continue;
+    newest = { id: h.id, day: new Date(installedAt).toISOString().slice(0, 10), installedAt };
+  }
+  return newest;
+}

@@ -29,7 +29,7 @@ export class RateLimiter {
 
   constructor(
     private readonly rule: RateLimitRule | undefined,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Makes the next `times` calls of `method` answer 429 with `Retry-After: retryAfter`, limits on or off. */
@@ -49,7 +49,10 @@ export class RateLimiter {
     const key = `${method} ${channel}`;
     const now = this.now();
     const previous = this.buckets.get(key) ?? { tokens: this.rule.burst, at: now };
-    const tokens = Math.min(this.rule.burst, previous.tokens + ((now - previous.at) / 1000) * this.rule.perSecond);
+    const tokens = Math.min(
+      this.rule.burst,
+      previous.tokens + ((now - previous.at) / 1000) * this.rule.perSecond,
+    );
     if (tokens < 1) {
       this.buckets.set(key, { tokens, at: now });
       return Math.max(1, Math.ceil((1 - tokens) / this.rule.perSecond));

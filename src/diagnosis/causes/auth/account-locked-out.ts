@@ -37,16 +37,18 @@ export const accountLockedOut: CauseRule = {
       ...rejected.map((a) => a.user),
     ]);
     return {
-      summary: `${joinNames(users)} ${users.length > 1 ? 'are' : 'is'} locked out after repeated failed logons, so even the right password is rejected until the lockout is cleared.`,
+      summary: `${joinNames(users) || 'An account'} ${users.length > 1 ? 'are' : 'is'} locked out after repeated failed logons, so even the right password is rejected until the lockout is cleared.`,
       evidence: [
         ...locked.map((a) => `Local account ${a.name} is locked out`),
         ...lockoutEvents.map(
-          (l) => `4740 at ${clock(l.time)}: ${l.user} locked out${l.callerComputer ? ` (attempts from ${l.callerComputer})` : ''}`,
+          (l) =>
+            `4740 at ${clock(l.time)}: ${l.user} locked out${l.callerComputer ? ` (attempts from ${l.callerComputer})` : ''}`,
         ),
         ...rejected.map(describeFailures),
       ],
       fixes: ['unlock-account'],
-      advice: 'If the failed attempts come from the internet, the lockout will return: remove the public exposure (Bastion).',
+      advice:
+        'If the failed attempts come from the internet, the lockout will return: remove the public exposure (Bastion).',
     };
   },
 };

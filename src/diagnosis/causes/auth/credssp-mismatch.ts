@@ -1,7 +1,7 @@
 import type { CauseRule } from '../../cause';
+import { clock, credsspRefusals } from '../../events';
 import { factValue } from '../../facts';
-import type { GuestFacts } from '../../guest-facts';
-import { runPowerShell, windowsOnly } from '../guest-probe';
+import { newestHotfix, runPowerShell, windowsOnly } from '../guest-probe';
 
 // The CredSSP encryption-oracle update (CVE-2018-0886) shipped on 2018-05-08; a machine whose newest
 // hotfix is older cannot negotiate with patched clients.
@@ -27,7 +27,8 @@ export const credsspMismatch: CauseRule = {
     const newest = newestHotfix(guest.updates?.lastHotfixes ?? []);
     const unpatched = newest !== null && newest.installedAt < Date.parse(CREDSSP_UPDATE);
     const refusesClient =
-      facts.request.symptom === 'credssp' && guest.rdp?.credssp?.allowEncryptionOracle === FORCE_UPDATED_CLIENTS;
+      facts.request.symptom === 'credssp' &&
+      guest.rdp?.credssp?.allowEncryptionOracle === FORCE_UPDATED_CLIENTS;
     if (!unpatched && !refusesClient) return null;
     const evidence: string[] = [];
     if (unpatched) {
@@ -41,6 +42,12 @@ export const credsspMismatch: CauseRule = {
         'AllowEncryptionOracle is 0 (Force Updated Clients): the VM refuses clients without the CredSSP update',
       );
     }
+    // The guest's own record of refusing the handshake, when it kept one: evidence, never the trigger.
+    for (const refusal of credsspRefusals(guest.events ?? [])) {
+      evidence.push(
+        `LsaSrv 6041 at ${clock(refusal.time)}: CredSSP refused to negotiate (Encryption Oracle Remediation)`,
+      );
+    }
     return {
       summary: unpatched
         ? `The VM has no update newer than ${newest.day}, so it lacks the CredSSP encryption-oracle update and patched clients refuse to negotiate with it.`
@@ -51,16 +58,3 @@ export const credsspMismatch: CauseRule = {
     };
   },
 };
-
-type Hotfix = NonNullable<GuestFacts['updates']>['lastHotfixes'][number];
-
-/** The most recently installed hotfix with a readable date, its day as `YYYY-MM-DD`. */
-function newestHotfix(hotfixes: readonly Hotfix[]): { id: string; day: string; installedAt: number } | null {
-  let newest: { id: string; day: string; installedAt: number } | null = null;
-  for (const h of hotfixes) {
-    const installedAt = Date.parse(h.installedOn ?? '');
-    if (Number.isNaN(installedAt) || (newest !== null && installedAt <= newest.installedAt)) continue;
-    newest = { id: h.id, day: new Date(installedAt).toISOString().slice(0, 10), installedAt };
-  }
-  return newest;
-}

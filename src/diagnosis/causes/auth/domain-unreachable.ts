@@ -26,7 +26,11 @@ export const domainUnreachable: CauseRule = {
       summary: `The machine is joined to ${domain} but its secure channel to the domain controllers is broken, so directory accounts cannot sign in while local accounts still can.`,
       evidence: [
         `Joined to ${domain}; Test-ComputerSecureChannel returned False`,
-        ...(localAdmin ? [`Local account ${localAdmin.name} is enabled: sign in as .\\${localAdmin.name} to prove RDP itself works`] : []),
+        ...(localAdmin
+          ? [
+              `Local account ${localAdmin.name} is enabled: sign in as .\\${localAdmin.name} to prove RDP itself works`,
+            ]
+          : []),
       ],
       advice:
         "Restore the machine's reach to a domain controller (DNS, routes, NSG and firewall rules toward the DCs) or the directory's health; test with a local administrator account: if it signs in, the problem is the identity path, not Remote Desktop.",

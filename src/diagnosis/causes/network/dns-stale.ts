@@ -20,7 +20,8 @@ export const dnsStale: CauseRule = {
       ...(publicAddress ? [{ address: publicAddress, kind: 'public' }] : []),
       ...vm.nics.flatMap((nic) => (nic.privateIp ? [{ address: nic.privateIp, kind: 'private' }] : [])),
     ];
-    if (dns.addresses.some((address) => own.some((entry) => sameAddress(address, entry.address)))) return null;
+    if (dns.addresses.some((address) => own.some((entry) => sameAddress(address, entry.address))))
+      return null;
     const mine = own.map((entry) => `${entry.address} (${entry.kind})`).join(', ') || 'none';
     if (dns.addresses.length === 0) {
       return {

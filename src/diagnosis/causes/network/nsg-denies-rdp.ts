@@ -19,8 +19,13 @@ import {
 } from '../../net';
 
 /** IP flow verify's answer, when the packet it verified is the one in question. */
-function verifiedFlow(flow: IpFlowFacts | undefined, port: number, source: string | null): IpFlowFacts | null {
-  if (!flow || source === null || flow.localPort !== port || !rangeContains(source, flow.remoteAddress)) return null;
+function verifiedFlow(
+  flow: IpFlowFacts | undefined,
+  port: number,
+  source: string | null,
+): IpFlowFacts | null {
+  if (!flow || source === null || flow.localPort !== port || !rangeContains(source, flow.remoteAddress))
+    return null;
   return flow;
 }
 
@@ -35,12 +40,18 @@ function changes(events: ActivityEvent[], decision: GroupDecision): string[] {
   const nsg = resourceName(group.nsgId);
   if (!rule.name.startsWith('defaultSecurityRules/')) {
     const change = findRuleChange(events, group.nsgId, rule.name);
-    return change ? [`${describeRule(rule)} was ${change.action === 'write' ? 'written' : 'deleted'} by ${whoAndWhen(change.event)}`] : [];
+    return change
+      ? [
+          `${describeRule(rule)} was ${change.action === 'write' ? 'written' : 'deleted'} by ${whoAndWhen(change.event)}`,
+        ]
+      : [];
   }
   const all = nsgChanges(events, group.nsgId);
   const deleted = all.filter((change) => change.action === 'delete' && change.ruleName !== null).slice(0, 3);
   if (deleted.length > 0) {
-    return deleted.map((change) => `rule ${change.ruleName} was deleted from NSG ${nsg} by ${whoAndWhen(change.event)}`);
+    return deleted.map(
+      (change) => `rule ${change.ruleName} was deleted from NSG ${nsg} by ${whoAndWhen(change.event)}`,
+    );
   }
   const rewrite = all.find((change) => change.ruleName === null);
   return rewrite ? [`NSG ${nsg} was rewritten by ${whoAndWhen(rewrite.event)}`] : [];
@@ -98,11 +109,17 @@ export const nsgDeniesRdp: CauseRule = {
       const written = rule.sourcePrefixesAsWritten.join(', ');
       if (rule.name.startsWith('defaultSecurityRules/')) {
         summary = `No rule in ${nsgLabel(deciding)} allows TCP ${port} ${from} to ${target}, so its ${describeRule(rule)} denies it.`;
-        evidence.push(`no allow rule in ${nsgLabel(deciding)} matches TCP ${port} ${from}; ${describeRule(rule)} decides`);
+        evidence.push(
+          `no allow rule in ${nsgLabel(deciding)} matches TCP ${port} ${from}; ${describeRule(rule)} decides`,
+        );
       } else {
         summary = `${nsgLabel(deciding)} denies TCP ${port} ${from} to ${target}: ${describeRule(rule)} decides.`;
         evidence.push(`${describeRule(rule)} in ${nsgLabel(deciding)} denies TCP ${port} from ${written}`);
-        const shadowed = decideGroup({ ...deciding.group, rules: deciding.group.rules.filter((r) => r !== rule) }, port, source);
+        const shadowed = decideGroup(
+          { ...deciding.group, rules: deciding.group.rules.filter((r) => r !== rule) },
+          port,
+          source,
+        );
         if (shadowed.access === 'Allow' && shadowed.rule && shadowed.rule.priority > rule.priority) {
           evidence.push(`${describeRule(shadowed.rule)} comes after it and never takes effect`);
         }
@@ -112,7 +129,8 @@ export const nsgDeniesRdp: CauseRule = {
       if (other.group === deciding?.group) continue;
       const by = other.rule ? ` by ${describeRule(other.rule)}` : '';
       if (other.access === 'Deny') evidence.push(`${nsgLabel(other)} denies it too${by}`);
-      else if (decision.deciding) evidence.push(`${nsgLabel(other)} allows it${by}, but both NSGs must allow`);
+      else if (decision.deciding)
+        evidence.push(`${nsgLabel(other)} allows it${by}, but both NSGs must allow`);
       else evidence.push(`the effective rules of ${nsgLabel(other)} allow it${by}`);
     }
     if (flow) {

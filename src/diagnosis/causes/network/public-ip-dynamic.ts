@@ -25,7 +25,8 @@ export const publicIpDynamic: CauseRule = {
     const evidence = [
       `public IP ${pip.name}: allocation Dynamic, address ${pip.ipAddress ?? 'none assigned'}${pip.sku ? `, SKU ${pip.sku}` : ''}`,
     ];
-    if (pip.fqdn) evidence.push(`DNS name ${pip.fqdn} follows the address, but saved connections to the address do not`);
+    if (pip.fqdn)
+      evidence.push(`DNS name ${pip.fqdn} follows the address, but saved connections to the address do not`);
     return {
       summary: `Public IP ${pip.name} is dynamic: its address changes when the VM is deallocated, and clients dialing the old one time out.`,
       evidence,

@@ -19,7 +19,9 @@ export const vmAgentUnhealthy: CauseRule = {
   detect(facts) {
     const vm = factValue(facts, 'vm');
     if (vm.powerState !== 'running' || vm.agent.status !== 'not-ready') return null;
-    const evidence = [`VM agent status: not ready${vm.agent.version ? ` (version ${vm.agent.version})` : ''}`];
+    const evidence = [
+      `VM agent status: not ready${vm.agent.version ? ` (version ${vm.agent.version})` : ''}`,
+    ];
     if (vm.agent.message) evidence.push(`agent message: ${vm.agent.message}`);
     return {
       summary: `The Azure VM agent on ${vm.name} is not ready, so Run Command and VMAccess will not answer.`,

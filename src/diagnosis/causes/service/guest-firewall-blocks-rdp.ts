@@ -1,5 +1,5 @@
 import type { CauseRule } from '../../cause';
-import { factValue, optionalFact } from '../../facts';
+import { factValue } from '../../facts';
 import { runPowerShell, windowsOnly } from '../guest-probe';
 
 export const guestFirewallBlocksRdp: CauseRule = {

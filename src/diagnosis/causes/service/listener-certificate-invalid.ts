@@ -29,7 +29,8 @@ export const listenerCertificateInvalid: CauseRule = {
     if (!certificate.present) {
       return missing([`The listener's certificate ${thumbprint} is not in the machine's certificate store`]);
     }
-    if (certificate.notAfter === null || Date.parse(certificate.notAfter) >= Date.parse(facts.now)) return null;
+    if (certificate.notAfter === null || Date.parse(certificate.notAfter) >= Date.parse(facts.now))
+      return null;
     return {
       summary: `The RDP listener's certificate expired on ${certificate.notAfter.slice(0, 10)}, so the secure channel fails before sign-in.`,
       evidence: [`Listener certificate ${thumbprint} expired ${certificate.notAfter}`],

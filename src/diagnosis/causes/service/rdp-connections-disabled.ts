@@ -19,7 +19,8 @@ export const rdpConnectionsDisabled: CauseRule = {
   detect(facts) {
     if (factValue(facts, 'guest').rdp?.fDenyTSConnections !== 1) return null;
     return {
-      summary: 'Remote Desktop is turned off at the system level: fDenyTSConnections is 1, so Windows refuses every RDP connection.',
+      summary:
+        'Remote Desktop is turned off at the system level: fDenyTSConnections is 1, so Windows refuses every RDP connection.',
       evidence: ['fDenyTSConnections is 1 under HKLM\\System\\CurrentControlSet\\Control\\Terminal Server'],
       fixes: ['enable-rdp-connections'],
       advice: 'If a group policy sets it, the policy turns it off again: fix the policy too.',

@@ -30,7 +30,8 @@ export const rdpNotListening: CauseRule = {
         `Nothing listens on ${port} (RDP-Tcp PortNumber)`,
       ],
       fixes: ['vmaccess-reset'],
-      advice: 'VMAccess resets the Remote Desktop configuration to a working baseline, which rebuilds the listener.',
+      advice:
+        'VMAccess resets the Remote Desktop configuration to a working baseline, which rebuilds the listener.',
     };
   },
 };

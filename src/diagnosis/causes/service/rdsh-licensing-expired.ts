@@ -27,7 +27,8 @@ export const rdshLicensingExpired: CauseRule = {
     const rdsh = factValue(facts, 'guest').rdp?.rdsh;
     if (!rdsh?.installed || rdsh.licenseServers.length > 0) return null;
     if (rdsh.graceDaysLeft === null || rdsh.graceDaysLeft > 0) return null;
-    const mode = rdsh.licensingMode === null ? 'no licensing mode set' : `licensing mode ${rdsh.licensingMode}`;
+    const mode =
+      rdsh.licensingMode === null ? 'no licensing mode set' : `licensing mode ${rdsh.licensingMode}`;
     return {
       summary:
         'The Remote Desktop Session Host role is installed, its licensing grace period is over and no license server is configured, so the host refuses new sessions.',

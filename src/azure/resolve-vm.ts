@@ -1,0 +1,188 @@
+import type { VirtualMachine } from '@azure/arm-compute';
+import type { VmIdentity } from '../diagnosis/facts';
+import type { AzureClients } from './clients';
+import { AzureCallError, callAzure } from './errors';
+import { parseResourceId } from './resource-id';
+
+// Turns what a person typed (`vm`, `rg/vm`, or a full resource id) into one machine, or says exactly
+// why it cannot: a typo, no such machine, several machines of that name, or a subscription rdp-doctor
+// was not given.
+
+export type TargetErrorCode = 'invalid-target' | 'vm-not-found' | 'ambiguous-vm' | 'subscription-not-allowed';
+
+export class TargetError extends Error {
+  constructor(
+    readonly code: TargetErrorCode,
+    message: string,
+    /** For `ambiguous-vm`: every machine of that name, so the UI can ask which one. */
+    readonly candidates: VmIdentity[] = [],
+  ) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+export type ParsedTarget =
+  | { kind: 'name'; name: string }
+  | { kind: 'group'; resourceGroup: string; name: string }
+  | { kind: 'id'; subscriptionId: string; resourceGroup: string; name: string };
+
+// Azure's naming rules for the resource names (the Windows computer name has its own, shorter limit).
+const VM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const RESOURCE_GROUP_NAME = /^[\p{L}\p{N}._()-]{1,90}$/u;
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkVmName(name: string): string {
+  if (!VM_NAME.test(name)) {
+    throw new TargetError(
+      'invalid-target',
+      `'${name}' is not a VM name: use 1-64 letters, digits, '-', '_' or '.'`,
+    );
+  }
+  return name;
+}
+
+function checkResourceGroup(name: string): string {
+  if (!RESOURCE_GROUP_NAME.test(name) || name.endsWith('.')) {
+    throw new TargetError(
+      'invalid-target',
+      `'${name}' is not a resource group name: use 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'`,
+    );
+  }
+  return name;
+}
+
+/** Reads `vm`, `rg/vm` or a VM resource id; anything else is an `invalid-target` TargetError. */
+export function parseTarget(target: string): ParsedTarget {
+  const text = target.trim();
+  if (text.startsWith('/')) {
+    const id = parseResourceId(text);
+    if (!id || id.type.toLowerCase() !== 'microsoft.compute/virtualmachines' || id.children.length > 0) {
+      throw new TargetError(
+        'invalid-target',
+        `'${text}' is not a VM resource id: expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`,
+      );
+    }
+    if (!SUBSCRIPTION_ID.test(id.subscriptionId)) {
+      throw new TargetError('invalid-target', `'${id.subscriptionId}' is not a subscription id (a GUID)`);
+    }
+    return {
+      kind: 'id',
+      subscriptionId: id.subscriptionId.toLowerCase(),
+      resourceGroup: checkResourceGroup(id.resourceGroup),
+      name: checkVmName(id.name),
+    };
+  }
+  const parts = text.split('/');
+  if (parts.length === 1) return { kind: 'name', name: checkVmName(parts[0]) };
+  if (parts.length === 2)
+    return { kind: 'group', resourceGroup: checkResourceGroup(parts[0]), name: checkVmName(parts[1]) };
+  throw new TargetError(
+    'invalid-target',
+    `'${text}' is not a VM: give a name, resource-group/name, or a resource id`,
+  );
+}
+
+/** The identity of a VM as ARM returned it (ARM's spelling of the names wins over what was typed). */
+export function identityOf(vm: VirtualMachine, subscriptionId: string): VmIdentity {
+  const id = vm.id ? parseResourceId(vm.id) : null;
+  if (!vm.id || !id || !vm.name || !vm.location) {
+    throw new Error(`ARM returned a virtual machine without an id, name or location (${vm.id ?? 'no id'})`);
+  }
+  return { id: vm.id, name: vm.name, resourceGroup: id.resourceGroup, subscriptionId, location: vm.location };
+}
+
+function describe(vm: VmIdentity): string {
+  return `${vm.resourceGroup}/${vm.name} (subscription ${vm.subscriptionId})`;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof AzureCallError && err.statusCode === 404;
+}
+
+async function getVm(
+  clients: AzureClients,
+  subscriptionId: string,
+  resourceGroup: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<VmIdentity | null> {
+  const { compute } = clients.forSubscription(subscriptionId);
+  try {
+    const vm = await callAzure('Compute', () =>
+      compute.virtualMachines.get(resourceGroup, name, { abortSignal: signal }),
+    );
+    return identityOf(vm, subscriptionId);
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+async function listByName(
+  clients: AzureClients,
+  subscriptionId: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<VmIdentity[]> {
+  const { compute } = clients.forSubscription(subscriptionId);
+  return callAzure('Compute', async () => {
+    const found: VmIdentity[] = [];
+    for await (const vm of compute.virtualMachines.listAll({ abortSignal: signal })) {
+      if (vm.name?.toLowerCase() === name.toLowerCase()) found.push(identityOf(vm, subscriptionId));
+    }
+    return found;
+  });
+}
+
+function exactlyOne(found: VmIdentity[], what: string, subscriptionIds: string[]): VmIdentity {
+  if (found.length === 1) return found[0];
+  if (found.length === 0) {
+    throw new TargetError(
+      'vm-not-found',
+      `No VM ${what} in the configured subscriptions (${subscriptionIds.join(', ') || 'none'}); ` +
+        'check the name, or add its subscription to AZURE_SUBSCRIPTION_IDS',
+    );
+  }
+  throw new TargetError(
+    'ambiguous-vm',
+    `${found.length} VMs match ${what}: ${found.map(describe).join('; ')}. Name one as resource-group/name or by resource id`,
+    found,
+  );
+}
+
+/**
+ * Finds the one VM `target` names in `subscriptionIds`. Throws TargetError for what the person must fix,
+ * AzureCallError when Azure could not answer.
+ */
+export async function resolveVm(
+  clients: AzureClients,
+  target: string,
+  subscriptionIds: string[],
+  signal?: AbortSignal,
+): Promise<VmIdentity> {
+  const parsed = parseTarget(target);
+  if (parsed.kind === 'id') {
+    const allowed = subscriptionIds.find((s) => s.toLowerCase() === parsed.subscriptionId);
+    if (!allowed) {
+      throw new TargetError(
+        'subscription-not-allowed',
+        `Subscription ${parsed.subscriptionId} is not one rdp-doctor is configured for; add it to AZURE_SUBSCRIPTION_IDS to diagnose machines there`,
+      );
+    }
+    const vm = await getVm(clients, allowed, parsed.resourceGroup, parsed.name, signal);
+    return exactlyOne(vm ? [vm] : [], `at ${target.trim()}`, [allowed]);
+  }
+  if (parsed.kind === 'group') {
+    const found = await Promise.all(
+      subscriptionIds.map((s) => getVm(clients, s, parsed.resourceGroup, parsed.name, signal)),
+    );
+    return exactlyOne(
+      found.filter((vm): vm is VmIdentity => vm !== null),
+      `named ${parsed.name} in resource group ${parsed.resourceGroup}`,
+      subscriptionIds,
+    );
+  }
+  const found = await Promise.all(subscriptionIds.map((s) => listByName(clients, s, parsed.name, signal)));
+  return exactlyOne(found.flat(), `named ${parsed.name}`, subscriptionIds);
+}

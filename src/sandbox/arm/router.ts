@@ -1,0 +1,75 @@
+import type { RecordedRequest } from '../recorder';
+import type { World } from '../world';
+import type { Operations } from './operations';
+import type { ArmResponse } from './respond';
+
+// A small router over ARM path templates. Literal segments match case-insensitively (ARM treats provider
+// namespaces, types and names so); `{name}` captures one segment, `{*name}` one or more (a resource id).
+
+export interface RouteContext {
+  method: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  apiVersion: string;
+  body: unknown;
+  world: World;
+  /** `https://127.0.0.1:<port>`: the base of every URL the emulator hands out. */
+  origin: string;
+  operations: Operations;
+  record: RecordedRequest;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** The api-versions accepted; null for the blob endpoint, which takes none. */
+  apiVersions: readonly string[] | null;
+  /** SAS-signed blob downloads carry no bearer token. */
+  anonymous?: boolean;
+  /** Changes the world: listed by the sandbox's `writes()`. */
+  write?: boolean;
+  /** A status poll or result fetch of a long-running operation. */
+  poll?: boolean;
+  handle(ctx: RouteContext): ArmResponse | Promise<ArmResponse>;
+}
+
+function segments(path: string): string[] {
+  return path.split('/').filter((segment) => segment.length > 0);
+}
+
+function matchSegments(pattern: string[], actual: string[], params: Record<string, string>): boolean {
+  if (pattern.length === 0) return actual.length === 0;
+  const [head, ...rest] = pattern;
+  const greedy = /^\{\*(\w+)\}$/.exec(head);
+  if (greedy) {
+    for (let take = actual.length - rest.length; take >= 1; take--) {
+      if (matchSegments(rest, actual.slice(take), params)) {
+        params[greedy[1]] = `/${actual.slice(0, take).map(decodeURIComponent).join('/')}`;
+        return true;
+      }
+    }
+    return false;
+  }
+  if (actual.length === 0) return false;
+  const param = /^\{(\w+)\}$/.exec(head);
+  if (param) params[param[1]] = decodeURIComponent(actual[0]);
+  else if (head.toLowerCase() !== actual[0].toLowerCase()) return false;
+  return matchSegments(rest, actual.slice(1), params);
+}
+
+export type RouteMatch =
+  | { kind: 'found'; route: Route; params: Record<string, string> }
+  | { kind: 'wrong-method'; allowed: string[] }
+  | { kind: 'none' };
+
+export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
+  const actual = segments(path);
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const params: Record<string, string> = {};
+    if (!matchSegments(segments(route.path), actual, params)) continue;
+    if (route.method === method) return { kind: 'found', route, params };
+    allowed.push(route.method);
+  }
+  return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+}

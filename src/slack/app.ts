@@ -1,0 +1,93 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver } from '@slack/bolt';
+import type { Logger } from '../logger';
+import { boltLogger } from './bolt-logger';
+import type { SlackContext } from './context';
+import { registerListeners } from './listeners';
+
+export interface SlackAppOptions {
+  signingSecret?: string;
+  botToken: string;
+  appToken?: string;
+  apiUrl?: string;
+  port: number;
+  logger: Logger;
+  /** Marks a Slack request signature as seen; false when it was seen before (a replay). Store-backed. */
+  firstSighting(signature: string): Promise<boolean>;
+  /** Readiness of what the app depends on besides Slack (the store). */
+  storeReady(): Promise<boolean>;
+  /** Extra routes (the local workspace page) served before Slack's. */
+  extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+}
+
+export interface RunningSlackApp {
+  app: App;
+  server: http.Server;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const EVENTS_PATH = '/slack/events';
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The Bolt app behind our own HTTP server: `/slack/events` (Bolt's default path, signature and
+ * timestamp checked by Bolt, replays refused here), `/healthz`, `/readyz`. In Socket Mode the server
+ * keeps only the health routes.
+ */
+export async function startSlackApp(options: SlackAppOptions, createContext: (app: App) => SlackContext): Promise<RunningSlackApp> {
+  const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : undefined;
+  const logger = boltLogger(options.logger);
+  const socketMode = Boolean(options.appToken);
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: EVENTS_PATH, logger });
+  const app = socketMode
+    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, logger, clientOptions })
+    : new App({ token: options.botToken, receiver, logger, clientOptions });
+  registerListeners(app, createContext(app));
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/readyz') {
+      void Promise.all([options.storeReady().catch(() => false), app.client.auth.test().then((r) => r.ok === true, () => false)]).then(
+        ([store, slack]) => json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack }),
+      );
+      return;
+    }
+    if (options.extraRoutes?.(req, res)) return;
+    if (receiver && req.method === 'POST' && path === EVENTS_PATH) {
+      const signature = req.headers['x-slack-signature'];
+      if (typeof signature !== 'string') return json(res, 401, { ok: false, error: 'missing signature' });
+      void options.firstSighting(signature).then(
+        (first) => (first ? receiver.requestListener(req, res) : json(res, 401, { ok: false, error: 'replayed request' })),
+        (error) => {
+          options.logger.error({ err: error }, 'replay check failed; refusing the request');
+          json(res, 503, { ok: false, error: 'store unavailable' });
+        },
+      );
+      return;
+    }
+    json(res, 404, { ok: false, error: 'not found' });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '0.0.0.0', resolve));
+  if (socketMode) await app.start();
+  const port = (server.address() as AddressInfo).port;
+  options.logger.info({ port, mode: socketMode ? 'socket' : 'http' }, 'Slack app listening');
+  return {
+    app,
+    server,
+    port,
+    stop: async () => {
+      if (socketMode) await app.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import type { types } from '@slack/bolt';
+import { clock } from '../../diagnosis/events';
+import { LAYERS, type Layer } from '../../diagnosis/facts';
+import type { Check, Finding, ReportVm, Verdict } from '../../diagnosis/report';
+import { context, divider, header, LIMITS, message, plainText, section } from './build';
+import { fixButtons } from './fix-buttons';
+import { LAYER_LABELS, layerLine, reasonNotChecked } from './layers';
+import {
+  bullets,
+  codeBlock,
+  elapsed,
+  inlineCode,
+  joinWords,
+  listWithin,
+  mention,
+  mrkdwn,
+  plural,
+  truncate,
+} from './mrkdwn';
+import { KNOWN_SYMPTOMS, SYMPTOM_DESCRIPTIONS } from './symptoms';
+import type { KnownBlock, LiveDiagnosis, SlackMessage } from './types';
+
+// The one channel message of a diagnosis, updated in place as the run goes. The first screen is what
+// the on-call engineer acts on: which layer failed, the cause in one sentence, the evidence, the `az`
+// command that confirms it by hand, and the fix buttons. Everything else goes to the thread.
+
+export const SYMPTOM_ACTION_ID = 'symptom:select';
+
+const EVIDENCE_ITEMS = 5;
+const OTHER_CAUSES = 5;
+
+/** What is known of the run so far: the finished report when there is one, else the finished layers. */
+interface Known {
+  vm?: ReportVm;
+  checks: (layer: Layer) => Check[] | undefined;
+  findings: Finding[];
+  verdict?: Verdict;
+}
+
+function known(state: LiveDiagnosis): Known {
+  const { report } = state;
+  if (report) {
+    return {
+      vm: report.vm,
+      checks: (layer) => report.checks.filter((c) => c.layer === layer),
+      findings: report.findings,
+      verdict: report.verdict,
+    };
+  }
+  return {
+    vm: state.vm,
+    checks: (layer) => state.layers[layer],
+    findings: LAYERS.flatMap((layer) => state.findings?.[layer] ?? []),
+    verdict: state.settled,
+  };
+}
+
+function contextLine(state: LiveDiagnosis, vm: ReportVm | undefined): string {
+  const { symptom, source, host } = state.request;
+  const machine = vm
+    ? [mrkdwn(vm.resourceGroup, 90), mrkdwn(vm.location, 40), vm.osType, mrkdwn(vm.powerState, 40)]
+    : [mrkdwn(state.target, 300), state.failure ? 'machine not located' : 'locating the machine…'];
+  const asked = [
+    `symptom: ${symptom === 'unknown' ? 'not given' : symptom}`,
+    ...(source ? [`from ${mrkdwn(source, 60)}`] : []),
+    ...(host ? [`host ${mrkdwn(host, 260)}`] : []),
+    ...(state.requestedBy.length > 0 ? [`asked by ${joinWords(state.requestedBy.map(mention))}`] : []),
+  ];
+  return [...machine, ...asked].join(' · ');
+}
+
+function verdictBlocks(
+  runId: string,
+  verdict: Verdict,
+  checks: readonly Check[],
+  findings: readonly Finding[],
+): KnownBlock[] {
+  if (verdict.layer === 'none') {
+    const title = checks.some((c) => c.status === 'error')
+      ? '⚠️ *No failing layer found, but the diagnosis is incomplete.*'
+      : '✅ *No failing layer: every layer checked clean.*';
+    return [section(`${title}\n${mrkdwn(verdict.summary, 2000)}`)];
+  }
+  const deciding = verdict.causes.map((cause) => ({
+    cause,
+    finding: findings.find((f) => f.cause === cause),
+    check: checks.find((c) => c.id === cause),
+  }));
+  const blocks: KnownBlock[] = [
+    section(`❌ *Failing layer: ${LAYER_LABELS[verdict.layer]}*\n${mrkdwn(verdict.summary, 1500)}`),
+  ];
+  const [first, ...others] = deciding;
+  // Before the findings arrive, the check's joined evidence stands in for the list.
+  const evidence = first?.finding?.evidence ?? (first?.check?.evidence ? [first.check.evidence] : []);
+  if (evidence.length > 0)
+    blocks.push(
+      section(`*Evidence*\n${bullets(evidence, { maxItems: EVIDENCE_ITEMS, maxEach: 300, budget: 2000 })}`),
+    );
+  if (first?.check?.confirm)
+    blocks.push(section(`*Confirm by hand*\n${codeBlock(first.check.confirm, 1500)}`));
+  if (others.length > 0) {
+    const lines = others
+      .slice(0, OTHER_CAUSES)
+      .map((o) => `• ${inlineCode(o.cause)} ${mrkdwn(o.finding?.summary ?? o.check?.summary ?? '', 240)}`);
+    const more = (left: number) => `• …and ${left} more in the thread`;
+    blocks.push(
+      section(`*Also failing in this layer*\n${listWithin(lines, '\n', 2000, more, others.length)}`),
+    );
+  }
+  if (first?.finding && first.finding.fixes.length === 0 && first.finding.advice) {
+    blocks.push(section(`*What to do*\n${mrkdwn(first.finding.advice, 1500)}`));
+  }
+  const buttons = fixButtons(
+    runId,
+    deciding.flatMap((d) => (d.finding ? [d.finding] : [])),
+  );
+  if (buttons.length > 0)
+    blocks.push({ type: 'actions', block_id: truncate(`fixes:${runId}`, LIMITS.blockId), elements: buttons });
+  return blocks;
+}
+
+/** Risks and checks that could not run: next to the verdict, never part of it. */
+function notes(checks: readonly Check[]): string[] {
+  const out: string[] = [];
+  const risks = checks.filter((c) => c.status === 'warn');
+  if (risks.length > 0) {
+    const items = risks.map((c) => `${inlineCode(c.id)} ${mrkdwn(c.summary, 200)}`);
+    out.push(
+      `🟡 *Risks, not the outage:* ${listWithin(items, ' · ', 1400, (left) => `…and ${left} more in the thread`)}`,
+    );
+  }
+  const byReason = new Map<string, string[]>();
+  for (const check of checks.filter((c) => c.status === 'error')) {
+    const reason = reasonNotChecked(check);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), check.id]);
+  }
+  if (byReason.size > 0) {
+    const items = [...byReason].map(
+      ([reason, ids]) => `${ids.map((id) => inlineCode(id)).join(', ')} (${mrkdwn(reason, 200)})`,
+    );
+    out.push(
+      `⚠️ *Could not check:* ${listWithin(items, '; ', 1400, (left) => `…and ${plural(left, 'more reason')} in the thread`)}`,
+    );
+  }
+  return out;
+}
+
+function symptomPicker(runId: string): types.SectionBlock {
+  return {
+    type: 'section',
+    block_id: truncate(`symptom:${runId}`, LIMITS.blockId),
+    text: {
+      type: 'mrkdwn',
+      text: '*What did the client show?* The symptom ranks the causes within the failing layer.',
+    },
+    accessory: {
+      type: 'static_select',
+      action_id: SYMPTOM_ACTION_ID,
+      placeholder: plainText('What did the client show?', LIMITS.placeholder),
+      options: KNOWN_SYMPTOMS.map((symptom) => ({
+        text: plainText(`${symptom}: ${SYMPTOM_DESCRIPTIONS[symptom]}`, LIMITS.optionText),
+        value: symptom,
+      })),
+    },
+  };
+}
+
+function footer(state: LiveDiagnosis): string {
+  const run = `Run ${inlineCode(state.runId, 80)}`;
+  if (state.failure) return `${run} · stopped`;
+  if (state.report)
+    return `${run} · finished in ${elapsed(state.report.startedAt, state.report.finishedAt)} · every check and the metrics are in the thread`;
+  return `${run} · started ${clock(state.startedAt, true)} · this message updates as each layer reports`;
+}
+
+function fallbackText(name: string, state: LiveDiagnosis, verdict: Verdict | undefined): string {
+  if (state.failure) return `${name}: the diagnosis stopped. ${state.failure}`;
+  if (!verdict) return `Diagnosing ${name}: checking each layer…`;
+  if (verdict.layer === 'none') return `${name}: ${verdict.summary}`;
+  return `${name}: ${LAYER_LABELS[verdict.layer]} fails. ${verdict.summary}`;
+}
+
+export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
+  const run = known(state);
+  const name = run.vm?.name ?? state.target;
+  const stopped = state.failure !== undefined;
+  const checks = LAYERS.flatMap((layer) => run.checks(layer) ?? []);
+  const blocks: KnownBlock[] = [
+    header(`🩺 ${name}`),
+    context([contextLine(state, run.vm)]),
+    section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped)).join('\n')),
+  ];
+  if (state.failure) blocks.push(section(`❌ *The diagnosis stopped.* ${mrkdwn(state.failure, 2500)}`));
+  if (run.verdict) blocks.push(divider(), ...verdictBlocks(state.runId, run.verdict, checks, run.findings));
+  const noted = notes(checks);
+  if (noted.length > 0) blocks.push(context(noted));
+  if (state.report && state.request.symptom === 'unknown' && !stopped)
+    blocks.push(symptomPicker(state.runId));
+  blocks.push(context([footer(state)]));
+  return message(mrkdwn(fallbackText(name, state, run.verdict), 1000), blocks);
+}

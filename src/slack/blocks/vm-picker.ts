@@ -1,0 +1,81 @@
+import type { types } from '@slack/bolt';
+import { context, LIMITS, message, plainText, section } from './build';
+import { escapeMrkdwn, inlineCode, mrkdwn, plural, truncate } from './mrkdwn';
+import type { KnownBlock, SlackMessage } from './types';
+
+// "Which one?" when a VM name matches several machines. Each candidate gets its own button rather than
+// an option of a select: a select option's value holds 150 characters, and a resource id alone can be
+// longer (a 90-character resource group and a 64-character name), while a button value holds 2,000,
+// enough for the resource id and the original request. The choice then resumes the run from the
+// button alone: no state to keep between the question and the click, on any replica.
+
+export const PICK_VM_ACTION_ID = 'pick-vm';
+
+/** One candidate per section and button, leaving room for the question and the note of the rest. */
+const MAX_CANDIDATES = LIMITS.messageBlocks - 5;
+
+export interface VmCandidate {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+}
+
+/** What a `pick-vm` button carries back: the chosen machine, and the `/rdp` text to run again for it. */
+export interface PickVmValue {
+  vm: string;
+  request: string;
+}
+
+function pickValue(vm: string, requestText: string): string {
+  let request = requestText;
+  let value = JSON.stringify({ vm, request } satisfies PickVmValue);
+  // `/rdp` refuses commands over 1,000 characters, so this only cuts text that JSON escaping inflated.
+  while (value.length > LIMITS.buttonValue && request.length > 0) {
+    const room = request.length - (value.length - LIMITS.buttonValue);
+    request = room > 1 ? truncate(request, room) : '';
+    value = JSON.stringify({ vm, request } satisfies PickVmValue);
+  }
+  return value;
+}
+
+function candidateBlock(candidate: VmCandidate, requestText: string): types.SectionBlock {
+  const subscription = candidate.subscriptionId.slice(0, 8);
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `${mrkdwn(candidate.resourceGroup, 100)} / *${mrkdwn(candidate.name, 100)}* (subscription ${inlineCode(subscription, 20)})`,
+    },
+    accessory: {
+      type: 'button',
+      action_id: PICK_VM_ACTION_ID,
+      text: plainText(`Diagnose ${candidate.name}`, LIMITS.buttonText),
+      value: pickValue(candidate.id, requestText),
+    },
+  };
+}
+
+export function vmPicker(
+  target: string,
+  candidates: readonly VmCandidate[],
+  requestText: string,
+): SlackMessage {
+  const question = `${inlineCode(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`;
+  const shown = candidates.slice(0, MAX_CANDIDATES);
+  const blocks: KnownBlock[] = [section(question), ...shown.map((c) => candidateBlock(c, requestText))];
+  const hidden = candidates.length - shown.length;
+  if (hidden > 0) {
+    blocks.push(
+      context([
+        escapeMrkdwn(
+          `…and ${plural(hidden, 'more machine')}. Name one exactly: \`/rdp <resource group>/<vm>\` or its resource id.`,
+        ),
+      ]),
+    );
+  }
+  return message(
+    `${mrkdwn(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`,
+    blocks,
+  );
+}

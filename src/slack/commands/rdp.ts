@@ -1,0 +1,75 @@
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { describeFailure } from '../../pipeline/failure';
+import { parseRequest } from '../../pipeline/request';
+import { errorMessage, helpMessage, vmPicker } from '../blocks/diagnosis';
+import type { SlackMessage } from '../blocks/types';
+import type { SlackContext } from '../context';
+import { parseRdpCommand } from './parse-rdp';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+export async function answerPrivately(respond: RespondFn, message: SlackMessage): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+}
+
+/** `/rdp …`: acknowledge at once, then route; every answer to bad input is private. */
+export function rdpCommand(ctx: SlackContext) {
+  return async ({ command, ack, respond }: Args): Promise<void> => {
+    await ack();
+    const { channel_id: channel, user_id: user } = command;
+    if (ctx.config.ALLOWED_CHANNELS.length > 0 && !ctx.config.ALLOWED_CHANNELS.includes(channel)) {
+      await answerPrivately(respond, errorMessage('rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.'));
+      return;
+    }
+    const parsed = parseRdpCommand(command.text ?? '');
+    switch (parsed.kind) {
+      case 'help':
+        await answerPrivately(respond, helpMessage());
+        return;
+      case 'invalid':
+        await answerPrivately(respond, errorMessage(parsed.message));
+        return;
+      case 'audit':
+        await ctx.audit.show({ target: parsed.target, respond: (m) => answerPrivately(respond, m) });
+        return;
+      case 'digest':
+        await ctx.digests.command({ action: parsed.action, args: parsed.args, channel, user, respond: (m) => answerPrivately(respond, m) });
+        return;
+      case 'diagnose':
+        await startDiagnosis(ctx, { channel, user, target: parsed.target, requestText: command.text, respond, input: parsed });
+    }
+  };
+}
+
+export async function startDiagnosis(
+  ctx: SlackContext,
+  args: {
+    channel: string;
+    user: string;
+    target: string;
+    requestText: string;
+    respond: RespondFn;
+    input: { symptom?: string; from?: string; host?: string };
+  },
+): Promise<void> {
+  const reply = (message: SlackMessage) => answerPrivately(args.respond, message);
+  try {
+    const request = parseRequest(args.input);
+    const identity = await ctx.service.locate(args.target);
+    const started = await ctx.runner.start({ channel: args.channel, user: args.user, identity, target: args.target, request });
+    if (started.outcome === 'joined') {
+      await reply(errorMessage(`A diagnosis of ${identity.name} is already running here; you are added to its message.`));
+    } else if (started.outcome === 'busy-elsewhere') {
+      await reply(errorMessage(`A diagnosis of ${identity.name} is already running for this channel; its message updates live.`));
+    }
+  } catch (error) {
+    const candidates = (error as { candidates?: { id: string; name: string; resourceGroup: string; subscriptionId: string }[] }).candidates;
+    if (candidates && candidates.length > 0) {
+      await reply(vmPicker(args.target, candidates, args.requestText));
+      return;
+    }
+    const failure = describeFailure(error);
+    if (failure.kind === 'environment') ctx.logger.error({ err: error }, 'could not start a diagnosis');
+    await reply(errorMessage(failure.message));
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { DiagnosisRequest, Facts, VmIdentity } from '../diagnosis/facts';
+import type { Report } from '../diagnosis/report';
+import type { Logger } from '../logger';
+import type { ProgressEvent } from '../pipeline/diagnose';
+import { describeFailure } from '../pipeline/failure';
+import { diagnosisDetails, diagnosisMessage } from './blocks/diagnosis';
+import type { LiveDiagnosis } from './blocks/types';
+import { MessageUpdater } from './message-updater';
+
+/** The engine as the Slack app sees it: bound to Azure by the composition root. */
+export interface DiagnosisService {
+  locate(target: string): Promise<VmIdentity>;
+  diagnose(identity: VmIdentity, request: DiagnosisRequest, onProgress: (event: ProgressEvent) => void): Promise<Report>;
+}
+
+/** What the runner needs from the store: a lease so replicas do not run the same VM twice, and snapshots. */
+export interface RunStore {
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  saveSnapshot(snapshot: { id: string; vmId: string; channel: string; messageTs: string; report: Report }): Promise<void>;
+}
+
+export interface RunRequest {
+  channel: string;
+  user: string;
+  identity: VmIdentity;
+  target: string;
+  request: DiagnosisRequest;
+}
+
+export type RunStart = { outcome: 'started' | 'joined'; runId: string } | { outcome: 'busy-elsewhere' };
+
+interface ActiveRun {
+  state: LiveDiagnosis;
+  updater?: MessageUpdater;
+}
+
+const RUN_LEASE_MS = 10 * 60_000;
+
+/**
+ * One diagnosis run per VM and channel at a time: people who ask while it runs join it (their names
+ * are added to the one message); the message follows the run layer by layer and always ends in a
+ * verdict or a failure that says what to do.
+ */
+export class DiagnosisRunner {
+  private readonly runs = new Map<string, ActiveRun>();
+
+  constructor(
+    private readonly deps: {
+      client: WebClient;
+      service: DiagnosisService;
+      store: RunStore;
+      logger: Logger;
+      replicaId: string;
+      /** Hands the finished run's raw facts to whoever draws extra evidence (screenshot upload). */
+      onFinished?: (run: { channel: string; threadTs: string; report: Report; facts: Facts }) => Promise<void>;
+    },
+  ) {}
+
+  /** Resolves when the run's message is posted (or the requester joined a run); the run goes on. */
+  async start(req: RunRequest): Promise<RunStart> {
+    const key = `${req.channel}:${req.identity.id.toLowerCase()}`;
+    const existing = this.runs.get(key);
+    if (existing) {
+      if (!existing.state.requestedBy.includes(req.user)) existing.state.requestedBy.push(req.user);
+      existing.updater?.push(diagnosisMessage(existing.state));
+      return { outcome: 'joined', runId: existing.state.runId };
+    }
+    const run: ActiveRun = {
+      state: {
+        runId: randomUUID(),
+        target: req.target,
+        requestedBy: [req.user],
+        request: req.request,
+        startedAt: new Date().toISOString(),
+        layers: {},
+      },
+    };
+    this.runs.set(key, run);
+    const lease = `diagnosis:${key}`;
+    try {
+      if (!(await this.deps.store.acquireLease(lease, this.deps.replicaId, RUN_LEASE_MS))) {
+        this.runs.delete(key);
+        return { outcome: 'busy-elsewhere' };
+      }
+      const posted = await this.deps.client.chat.postMessage({ channel: req.channel, ...diagnosisMessage(run.state) });
+      run.updater = new MessageUpdater(this.deps.client, req.channel, posted.ts as string, this.deps.logger);
+      void this.follow(run, req, posted.ts as string).finally(async () => {
+        this.runs.delete(key);
+        await this.deps.store.releaseLease(lease, this.deps.replicaId).catch(() => undefined);
+      });
+      return { outcome: 'started', runId: run.state.runId };
+    } catch (error) {
+      this.runs.delete(key);
+      await this.deps.store.releaseLease(lease, this.deps.replicaId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Waits for every run in progress to finish (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.runs.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private async follow(run: ActiveRun, req: RunRequest, ts: string): Promise<void> {
+    const { state } = run;
+    const updater = run.updater!;
+    let facts: Facts | undefined;
+    try {
+      const report = await this.deps.service.diagnose(req.identity, req.request, (event) => {
+        if (event.type === 'started') state.vm = event.vm;
+        if (event.type === 'layer') state.layers[event.layer] = event.outcomes.map((o) => o.check);
+        if (event.type === 'settled') state.settled = event.verdict;
+        if (event.type === 'done') facts = event.facts;
+        updater.push(diagnosisMessage(state));
+      });
+      state.report = report;
+      updater.push(diagnosisMessage(state));
+      await updater.flush();
+      await this.deps.store.saveSnapshot({ id: state.runId, vmId: report.vm.id, channel: req.channel, messageTs: ts, report });
+      for (const message of diagnosisDetails(report, { metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined })) {
+        await this.deps.client.chat.postMessage({ channel: req.channel, thread_ts: ts, ...message });
+      }
+      if (facts) await this.deps.onFinished?.({ channel: req.channel, threadTs: ts, report, facts });
+    } catch (error) {
+      this.deps.logger.error({ err: error, runId: state.runId }, 'diagnosis run failed');
+      state.failure = `${describeFailure(error).message} Run \`/rdp ${req.target}\` again; if it keeps failing, run \`rdp-doctor diagnose ${req.target}\` from a terminal to see more.`;
+      updater.push(diagnosisMessage(state));
+      await updater.flush();
+    }
+  }
+}

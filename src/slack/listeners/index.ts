@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import { pickVm } from '../actions/pick-vm';
+import { selectSymptom } from '../actions/select-symptom';
+import { rdpCommand } from '../commands/rdp';
+import type { SlackContext } from '../context';
+
+/** Every Slack surface the app answers, in one place (Bolt's listener folders). */
+export function registerListeners(app: App, ctx: SlackContext): void {
+  app.command('/rdp', rdpCommand(ctx));
+  app.action('pick-vm', pickVm(ctx));
+  app.action('symptom:select', selectSymptom(ctx));
+}

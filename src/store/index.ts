@@ -1,0 +1,3 @@
+export { StoreError } from './db';
+export { openStore, type StoreConfig } from './open';
+export type * from './store';

@@ -1,0 +1,149 @@
+import type { Db, Dialect } from './db';
+
+// The schema, one numbered step at a time. Applied steps never change: add a new one.
+// Times are ISO 8601 UTC text (Date#toISOString), which both databases compare correctly as text; JSON is TEXT.
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements(dialect: Dialect): string[];
+}
+
+function autoIncrementId(dialect: Dialect): string {
+  return dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'proposals, approvals, audit log, digests, snapshots, leases',
+    statements: (dialect) => [
+      `CREATE TABLE fix_proposals (
+        id TEXT PRIMARY KEY,
+        vm_id TEXT NOT NULL,
+        vm_name TEXT NOT NULL,
+        fix_id TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        params TEXT NOT NULL,
+        proposer TEXT NOT NULL,
+        approvals_required INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        channel TEXT,
+        message_ts TEXT,
+        thread_ts TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+      )`,
+      'CREATE INDEX fix_proposals_vm ON fix_proposals (vm_id, created_at)',
+      'CREATE INDEX fix_proposals_state ON fix_proposals (state, expires_at)',
+      `CREATE TABLE approvals (
+        proposal_id TEXT NOT NULL REFERENCES fix_proposals (id),
+        approver TEXT NOT NULL,
+        approved_at TEXT NOT NULL,
+        UNIQUE (proposal_id, approver)
+      )`,
+      `CREATE TABLE audit_log (
+        id ${autoIncrementId(dialect)},
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        proposal_id TEXT,
+        vm_id TEXT,
+        fix_id TEXT,
+        params TEXT,
+        correlation_id TEXT,
+        detail TEXT
+      )`,
+      'CREATE INDEX audit_log_proposal ON audit_log (proposal_id)',
+      'CREATE INDEX audit_log_vm ON audit_log (vm_id)',
+      `CREATE TABLE digest_subscriptions (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        schedule TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_report TEXT
+      )`,
+      `CREATE TABLE digest_runs (
+        subscription_id TEXT NOT NULL,
+        fire_at TEXT NOT NULL,
+        claimed_by TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        UNIQUE (subscription_id, fire_at)
+      )`,
+      `CREATE TABLE diagnosis_snapshots (
+        id ${autoIncrementId(dialect)},
+        vm_id TEXT NOT NULL,
+        channel TEXT,
+        message_ts TEXT,
+        report TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX diagnosis_snapshots_vm ON diagnosis_snapshots (vm_id, created_at)',
+      `CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'audit log is append-only',
+    // The Store offers no update or delete for the audit log; the database refuses them too, so no
+    // later query (or hand-run SQL) rewrites history.
+    statements: (dialect) =>
+      dialect === 'sqlite'
+        ? [
+            `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+            `CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+          ]
+        : [
+            `CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $body$
+             BEGIN RAISE EXCEPTION 'audit_log is append-only'; END
+             $body$`,
+            `CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+             FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+            `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+             FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
+          ],
+  },
+];
+
+/** Any constant shared by every replica: they serialize their migrations on this advisory lock. */
+const MIGRATION_LOCK_KEY = 0x72647064;
+
+/**
+ * Applies the migrations not yet recorded in schema_migrations, all in one transaction, and returns the
+ * versions it applied. On PostgreSQL, replicas starting at once wait on an advisory lock, so exactly one
+ * applies each step and the others find it recorded.
+ */
+export async function migrate(db: Db, now: Date): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const recorded = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(recorded.map((row) => Number(row.version)));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements(tx.dialect)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        now.toISOString(),
+      ]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,174 @@
+import type { ProposalState } from '../approvals/states';
+import type { CauseId, FixId } from '../diagnosis/ids';
+import type { Report } from '../diagnosis/report';
+
+// The persistence the app needs, one typed async interface over SQLite or PostgreSQL (DESIGN.md "Store").
+// Times in records are ISO 8601 UTC strings.
+
+export type JsonObject = { [key: string]: unknown };
+
+/** Where the proposal's Slack message lives, so it can be updated as the proposal moves. */
+export interface MessageRef {
+  channel: string | null;
+  messageTs: string | null;
+  threadTs: string | null;
+}
+
+export interface NewProposal extends Partial<MessageRef> {
+  vmId: string;
+  vmName: string;
+  fixId: FixId;
+  cause: CauseId;
+  /** Validated fix parameters. Never secrets: a generated password is never a parameter. */
+  params: JsonObject;
+  proposer: string;
+  approvalsRequired: number;
+  expiresAt: Date;
+}
+
+export interface Proposal extends MessageRef {
+  id: string;
+  vmId: string;
+  vmName: string;
+  fixId: FixId;
+  cause: CauseId;
+  params: JsonObject;
+  proposer: string;
+  approvalsRequired: number;
+  state: ProposalState;
+  /** Why it ended where it did: the denier's reason, the failure, the interruption. */
+  reason: string | null;
+  createdAt: string;
+  expiresAt: string;
+  updatedAt: string;
+  /** Bumped by every change, so a renderer can tell a newer row from an older one. */
+  version: number;
+}
+
+export interface TransitionPatch {
+  reason?: string | null;
+}
+
+export interface NewAuditEntry {
+  actor: string;
+  action: string;
+  proposalId?: string | null;
+  vmId?: string | null;
+  fixId?: string | null;
+  /** Redacted by the store before it is written. */
+  params?: JsonObject | null;
+  /** The ARM correlation id of the call the step made, when it made one. */
+  correlationId?: string | null;
+  detail?: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  proposalId: string | null;
+  vmId: string | null;
+  fixId: string | null;
+  params: JsonObject | null;
+  correlationId: string | null;
+  detail: string | null;
+}
+
+export interface NewDigestSubscription {
+  channel: string;
+  /** A cron expression, read in `timezone`. */
+  schedule: string;
+  /** An IANA zone name, e.g. Europe/Paris. */
+  timezone: string;
+  /** Which machines the digest covers (subscriptions, resource groups, tags); the digest owns its shape. */
+  scope: JsonObject;
+  createdBy: string;
+}
+
+export interface DigestSubscription extends NewDigestSubscription {
+  id: string;
+  createdAt: string;
+  /** The previous digest's findings, so the next one can say what changed. */
+  lastReport: JsonObject | null;
+}
+
+export type DigestSubscriptionPatch = Partial<
+  Pick<DigestSubscription, 'schedule' | 'timezone' | 'scope' | 'lastReport'>
+>;
+
+export interface NewSnapshot {
+  vmId: string;
+  channel: string | null;
+  messageTs: string | null;
+  report: Report;
+}
+
+export interface Snapshot extends NewSnapshot {
+  id: number;
+  createdAt: string;
+}
+
+export interface Lease {
+  name: string;
+  holder: string;
+  expiresAt: string;
+}
+
+export interface AuditFilter {
+  vmId?: string;
+  proposalId?: string;
+}
+
+export interface Store {
+  createProposal(proposal: NewProposal): Promise<Proposal>;
+  getProposal(id: string): Promise<Proposal | null>;
+  /** The machine's proposals, newest first. */
+  listProposals(vmId: string): Promise<Proposal[]>;
+  listProposalsInState(states: readonly ProposalState[]): Promise<Proposal[]>;
+  setProposalMessage(id: string, message: MessageRef): Promise<Proposal | null>;
+  /**
+   * Records `approver`'s approval while the proposal is still `proposed`; the same person twice counts once.
+   * Returns the distinct approvers, first first: `approver` is missing when the proposal had left `proposed`.
+   */
+  addApproval(proposalId: string, approver: string): Promise<string[]>;
+  listApprovers(proposalId: string): Promise<string[]>;
+  /**
+   * Moves the proposal to `to` only if its state is one of `from`, in one conditional UPDATE, and returns
+   * the updated row, or null when it was not in `from` (someone else moved it first) or does not exist.
+   */
+  transition(
+    id: string,
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch?: TransitionPatch,
+  ): Promise<Proposal | null>;
+  /** Moves every `proposed` proposal whose time is up to `expired` and returns them. */
+  expireDue(now: Date): Promise<Proposal[]>;
+
+  /** Appends one row; the audit log has no update or delete. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Oldest first. */
+  listAudit(filter?: AuditFilter): Promise<AuditEntry[]>;
+
+  createSubscription(subscription: NewDigestSubscription): Promise<DigestSubscription>;
+  getSubscription(id: string): Promise<DigestSubscription | null>;
+  listSubscriptions(channel?: string): Promise<DigestSubscription[]>;
+  updateSubscription(id: string, patch: DigestSubscriptionPatch): Promise<DigestSubscription | null>;
+  /** Returns whether it existed. */
+  deleteSubscription(id: string): Promise<boolean>;
+  /** True for exactly one caller per (subscription, scheduled time), whichever replica asks first. */
+  claimDigestRun(subscriptionId: string, fireAt: Date, holder: string): Promise<boolean>;
+
+  saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
+  latestSnapshot(vmId: string): Promise<Snapshot | null>;
+
+  /** Takes the named lease for `ttlMs`, or renews it for its holder; false while someone else holds it. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Null when nobody ever took it or it was released; an expired lease is returned with its old expiry. */
+  getLease(name: string): Promise<Lease | null>;
+  /** Releases the lease only if `holder` holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  close(): Promise<void>;
+}

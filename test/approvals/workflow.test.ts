@@ -1,0 +1,388 @@
+import {
+  ApprovalWorkflow,
+  DEFAULT_APPROVAL_TTL_MS,
+  executionLeaseName,
+  type NewProposalRequest,
+} from '../../src/approvals/workflow';
+import { openStore } from '../../src/store/open';
+import { REDACTED } from '../../src/store/redact';
+import type { Proposal, Store } from '../../src/store/store';
+import { FakeClock, createTarget, type StoreTarget } from '../store/support';
+
+const request: NewProposalRequest = {
+  vmId: '/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01',
+  vmName: 'web-01',
+  fixId: 'nsg-allow-rdp-from-source',
+  cause: 'nsg-denies-rdp',
+  params: { sourcePrefix: '203.0.113.10/32', priority: 100 },
+  proposer: 'U0PROPOSER',
+  channel: 'C0INCIDENT',
+  messageTs: '1741082400.000100',
+};
+
+describe('approval workflow', () => {
+  let target: StoreTarget;
+  let store: Store;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    target = await createTarget('sqlite');
+    clock = new FakeClock();
+    store = await openStore({ ...target.config, clock: clock.now });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await target.destroy();
+  });
+
+  function workflow(options: { approvalsRequired?: number; approvalTtlMs?: number } = {}): ApprovalWorkflow {
+    return new ApprovalWorkflow({ store, clock: clock.now, ...options });
+  }
+
+  async function propose(
+    flow: ApprovalWorkflow,
+    overrides: Partial<NewProposalRequest> = {},
+  ): Promise<Proposal> {
+    const result = await flow.propose({ ...request, ...overrides });
+    if (!result.ok) throw new Error(result.message);
+    return result.proposal;
+  }
+
+  async function actions(proposalId: string): Promise<string[]> {
+    return (await store.listAudit({ proposalId })).map((entry) => `${entry.action} by ${entry.actor}`);
+  }
+
+  test('propose stores the proposal with APPROVALS_REQUIRED and an expiry APPROVAL_TTL from now, and audits it', async () => {
+    const result = await workflow({ approvalsRequired: 2 }).propose(request);
+    expect(result).toMatchObject({
+      ok: true,
+      proposal: {
+        state: 'proposed',
+        approvalsRequired: 2,
+        proposer: 'U0PROPOSER',
+        channel: 'C0INCIDENT',
+        expiresAt: new Date(clock.time.getTime() + DEFAULT_APPROVAL_TTL_MS).toISOString(),
+      },
+      message: expect.stringContaining('2 approvals'),
+    });
+    if (!result.ok) return;
+    expect(await actions(result.proposal.id)).toEqual(['proposed by U0PROPOSER']);
+  });
+
+  test('propose refuses parameters that name a secret, stores nothing, and audits the refusal redacted', async () => {
+    const flow = workflow();
+    const result = await flow.propose({
+      ...request,
+      fixId: 'vmaccess-reset',
+      params: { userName: 'rdpadmin', newPassword: 'hunter2!' },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'secret-in-params',
+      message: expect.stringContaining('newPassword'),
+    });
+    expect(await store.listProposals(request.vmId)).toEqual([]);
+    const [entry] = await store.listAudit({ vmId: request.vmId });
+    expect(entry).toMatchObject({
+      action: 'propose-refused',
+      params: { userName: 'rdpadmin', newPassword: REDACTED },
+    });
+  });
+
+  test('self-approval is refused with a sentence, and the proposal stays proposed', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.approve(proposal.id, 'U0PROPOSER', null)).toEqual({
+      ok: false,
+      code: 'self-approval',
+      message: 'You proposed this fix; a second person must approve it.',
+      proposal,
+    });
+    expect((await store.getProposal(proposal.id))?.state).toBe('proposed');
+    expect(await store.listApprovers(proposal.id)).toEqual([]);
+    expect(await actions(proposal.id)).toEqual(['proposed by U0PROPOSER', 'approve-refused by U0PROPOSER']);
+  });
+
+  test('the proposer cannot approve even when listed in APPROVERS', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.approve(proposal.id, 'U0PROPOSER', ['U0PROPOSER', 'U0ALICE'])).toMatchObject({
+      code: 'self-approval',
+    });
+  });
+
+  test('an approver outside the APPROVERS list is refused; a listed one approves', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    const approvers = ['U0ALICE', 'U0BOB'];
+    expect(await flow.approve(proposal.id, 'U0MALLORY', approvers)).toMatchObject({
+      ok: false,
+      code: 'not-an-approver',
+      message: expect.stringContaining('APPROVERS'),
+    });
+    expect(await store.listApprovers(proposal.id)).toEqual([]);
+    expect(await flow.approve(proposal.id, 'U0ALICE', approvers)).toMatchObject({
+      ok: true,
+      proposal: { state: 'approved' },
+    });
+  });
+
+  test('APPROVERS as a user group: the predicate resolved elsewhere decides', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    const oncallGroup = new Set(['U0ALICE']);
+    const inGroup = (userId: string) => oncallGroup.has(userId);
+    expect(await flow.approve(proposal.id, 'U0MALLORY', inGroup)).toMatchObject({ code: 'not-an-approver' });
+    expect(await flow.approve(proposal.id, 'U0ALICE', inGroup)).toMatchObject({
+      ok: true,
+      proposal: { state: 'approved' },
+      mayStillApprove: null,
+    });
+  });
+
+  test('with APPROVERS unset, any member other than the proposer approves', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.approve(proposal.id, 'U0ANYONE', null)).toMatchObject({
+      ok: true,
+      approvers: ['U0ANYONE'],
+      approvalsNeeded: 0,
+      proposal: { state: 'approved' },
+    });
+  });
+
+  test('APPROVALS_REQUIRED=2: two distinct approvers, the same one twice counts once, and the result says who may still approve', async () => {
+    const flow = workflow({ approvalsRequired: 2 });
+    const proposal = await propose(flow);
+    const approvers = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0PROPOSER'];
+
+    const first = await flow.approve(proposal.id, 'U0ALICE', approvers);
+    expect(first).toMatchObject({
+      ok: true,
+      proposal: { state: 'proposed' },
+      approvers: ['U0ALICE'],
+      approvalsNeeded: 1,
+      mayStillApprove: ['U0BOB', 'U0CAROL'],
+      message: expect.stringContaining('1 more approval needed'),
+    });
+    const again = await flow.approve(proposal.id, 'U0ALICE', approvers);
+    expect(again).toMatchObject({
+      ok: true,
+      proposal: { state: 'proposed' },
+      approvers: ['U0ALICE'],
+      approvalsNeeded: 1,
+    });
+    expect(await flow.claimExecution(proposal.id, 'replica-a')).toMatchObject({
+      ok: false,
+      code: 'not-approved',
+    });
+
+    clock.advance(1000);
+    const second = await flow.approve(proposal.id, 'U0BOB', approvers);
+    expect(second).toMatchObject({
+      ok: true,
+      proposal: { state: 'approved' },
+      approvers: ['U0ALICE', 'U0BOB'],
+      approvalsNeeded: 0,
+      mayStillApprove: ['U0CAROL'],
+    });
+    expect(await flow.approve(proposal.id, 'U0CAROL', approvers)).toMatchObject({
+      ok: false,
+      code: 'not-pending',
+      message: 'This fix is already approved; it runs once.',
+    });
+    expect(await flow.claimExecution(proposal.id, 'replica-a')).toMatchObject({
+      ok: true,
+      proposal: { state: 'executing' },
+    });
+  });
+
+  test('the required count is fixed when proposed: a later APPROVALS_REQUIRED change does not alter it', async () => {
+    const proposal = await propose(workflow({ approvalsRequired: 2 }));
+    expect(await workflow({ approvalsRequired: 1 }).approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+      approvalsNeeded: 1,
+      proposal: { state: 'proposed' },
+    });
+  });
+
+  test('expiry: after APPROVAL_TTL a proposal cannot be approved; it is expired on the spot and audited', async () => {
+    const flow = workflow({ approvalTtlMs: 15 * 60_000 });
+    const proposal = await propose(flow);
+    clock.advance(15 * 60_000);
+    expect(await flow.approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+      ok: false,
+      code: 'expired',
+      message: expect.stringContaining('expired at 10:15 UTC'),
+      proposal: { state: 'expired' },
+    });
+    expect(await store.listApprovers(proposal.id)).toEqual([]);
+    expect(await flow.claimExecution(proposal.id, 'replica-a')).toMatchObject({
+      ok: false,
+      code: 'not-approved',
+    });
+    expect(await actions(proposal.id)).toEqual([
+      'proposed by U0PROPOSER',
+      'expired by rdp-doctor',
+      'approve-refused by U0ALICE',
+      'claim-refused by rdp-doctor',
+    ]);
+  });
+
+  test('expire() sweeps only the proposals whose time is up, then deny and approve both say expired', async () => {
+    const flow = workflow();
+    const old = await propose(flow);
+    clock.advance(10 * 60_000);
+    const fresh = await propose(flow);
+    clock.advance(5 * 60_000);
+    expect((await flow.expire()).map((p) => p.id)).toEqual([old.id]);
+    expect((await store.getProposal(fresh.id))?.state).toBe('proposed');
+    expect(await flow.deny(old.id, 'U0ALICE')).toMatchObject({ ok: false, code: 'expired' });
+    expect(await flow.approve(old.id, 'U0ALICE', null)).toMatchObject({ ok: false, code: 'expired' });
+    expect(await actions(old.id)).toContain('expired by rdp-doctor');
+  });
+
+  test('deny closes the proposal with its reason; approving afterwards is refused and repeats the reason', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.deny(proposal.id, 'U0BOB', 'change freeze until 18:00')).toMatchObject({
+      ok: true,
+      proposal: { state: 'denied', reason: 'change freeze until 18:00' },
+      message: expect.stringMatching(/^Denied/),
+    });
+    expect(await flow.approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+      ok: false,
+      code: 'not-pending',
+      message: expect.stringContaining('change freeze until 18:00'),
+    });
+    expect(await flow.deny(proposal.id, 'U0BOB')).toMatchObject({ ok: false, code: 'not-pending' });
+  });
+
+  test('the proposer denying their own proposal withdraws it', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.deny(proposal.id, 'U0PROPOSER')).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^Withdrawn/),
+    });
+  });
+
+  test('an unknown proposal id is refused as not-found for every step', async () => {
+    const flow = workflow();
+    expect(await flow.approve('no-such-id', 'U0ALICE', null)).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await flow.deny('no-such-id', 'U0ALICE')).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await flow.claimExecution('no-such-id', 'replica-a')).toMatchObject({
+      ok: false,
+      code: 'not-found',
+    });
+    expect(await flow.finish('no-such-id', 'replica-a', 'succeeded')).toMatchObject({
+      ok: false,
+      code: 'not-found',
+    });
+  });
+
+  test('a full run is audited step by step with who, when, params and the ARM correlation id', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    clock.advance(60_000);
+    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.claimExecution(proposal.id, 'replica-a');
+    expect(await store.getLease(executionLeaseName(proposal.id))).toMatchObject({ holder: 'replica-a' });
+    clock.advance(30_000);
+    const finished = await flow.finish(proposal.id, 'replica-a', 'succeeded', {
+      detail: 'IP flow verify now allows TCP 3389 from 203.0.113.10',
+      correlationId: '7f0c9d2e-1b1a-4c55-9d7e-2f6f1c0b9a11',
+    });
+    expect(finished).toMatchObject({ ok: true, proposal: { state: 'succeeded' } });
+    expect(await store.getLease(executionLeaseName(proposal.id))).toBeNull();
+
+    const trail = await store.listAudit({ proposalId: proposal.id });
+    expect(trail.map((e) => `${e.action} by ${e.actor}`)).toEqual([
+      'proposed by U0PROPOSER',
+      'approval-added by U0ALICE',
+      'approved by U0ALICE',
+      'executing by rdp-doctor',
+      'succeeded by rdp-doctor',
+    ]);
+    expect(trail.map((e) => e.at)).toEqual([
+      '2025-03-04T10:00:00.000Z',
+      '2025-03-04T10:01:00.000Z',
+      '2025-03-04T10:01:00.000Z',
+      '2025-03-04T10:01:00.000Z',
+      '2025-03-04T10:01:30.000Z',
+    ]);
+    expect(trail.every((e) => e.vmId === request.vmId && e.fixId === request.fixId)).toBe(true);
+    expect(trail[0].params).toEqual(request.params);
+    expect(trail[4]).toMatchObject({
+      correlationId: '7f0c9d2e-1b1a-4c55-9d7e-2f6f1c0b9a11',
+      detail: 'IP flow verify now allows TCP 3389 from 203.0.113.10',
+    });
+    expect(await flow.finish(proposal.id, 'replica-a', 'failed')).toMatchObject({
+      ok: false,
+      code: 'not-executing',
+    });
+  });
+
+  test('an execution whose cause is already gone ends no-longer-needed', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.claimExecution(proposal.id, 'replica-a');
+    expect(
+      await flow.finish(proposal.id, 'replica-a', 'no-longer-needed', {
+        detail: 'IP flow verify already allows 3389',
+      }),
+    ).toMatchObject({
+      ok: true,
+      proposal: { state: 'no-longer-needed', reason: 'IP flow verify already allows 3389' },
+    });
+  });
+
+  test('recoverInterrupted leaves a running execution alone while its lease holds, then marks it interrupted', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.claimExecution(proposal.id, 'replica-a');
+
+    expect(await flow.recoverInterrupted()).toEqual([]);
+    expect((await store.getProposal(proposal.id))?.state).toBe('executing');
+
+    clock.advance(31 * 60_000);
+    const [interrupted] = await flow.recoverInterrupted();
+    expect(interrupted).toMatchObject({ id: proposal.id, state: 'interrupted' });
+    expect(await flow.claimExecution(proposal.id, 'replica-b')).toMatchObject({
+      ok: false,
+      code: 'already-claimed',
+    });
+    expect(await actions(proposal.id)).toContain('interrupted by rdp-doctor');
+  });
+
+  test('an execution with no lease at all (the process died right after claiming) is interrupted at once', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    await flow.approve(proposal.id, 'U0ALICE', null);
+    await store.transition(proposal.id, ['approved'], 'executing');
+    expect((await flow.recoverInterrupted()).map((p) => p.id)).toEqual([proposal.id]);
+  });
+
+  test('a late finish after an interruption does not change the state but its outcome reaches the audit log', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.claimExecution(proposal.id, 'replica-a');
+    clock.advance(31 * 60_000);
+    await flow.recoverInterrupted();
+    const late = await flow.finish(proposal.id, 'replica-a', 'succeeded', { correlationId: 'corr-late' });
+    expect(late).toMatchObject({ ok: false, code: 'not-executing', proposal: { state: 'interrupted' } });
+    const [last] = (await store.listAudit({ proposalId: proposal.id })).slice(-1);
+    expect(last).toMatchObject({
+      action: 'finish-refused',
+      correlationId: 'corr-late',
+      detail: 'not-executing: reported succeeded',
+    });
+  });
+
+  test('a workflow refuses a nonsensical APPROVALS_REQUIRED at construction', () => {
+    expect(() => workflow({ approvalsRequired: 0 })).toThrow(/APPROVALS_REQUIRED/);
+  });
+});
