@@ -1,7 +1,18 @@
-// tsc does not copy non-TypeScript files; the guest probe script ships beside the compiled gatherer.
+// tsc does not copy non-TypeScript files; the guest probe and the guest fixes' scripts ship beside the
+// compiled modules that send them.
 const fs = require('fs');
 const path = require('path');
-const assets = [['src/azure/probe/guest-probe.ps1', 'dist/azure/probe/guest-probe.ps1']];
+const assets = [
+  ['src/azure/probe/guest-probe.ps1', 'dist/azure/probe/guest-probe.ps1'],
+  ['src/fixes/scripts/start-termservice.ps1', 'dist/fixes/scripts/start-termservice.ps1'],
+  ['src/fixes/scripts/enable-rdp-firewall-rules.ps1', 'dist/fixes/scripts/enable-rdp-firewall-rules.ps1'],
+  ['src/fixes/scripts/enable-rdp-connections.ps1', 'dist/fixes/scripts/enable-rdp-connections.ps1'],
+  ['src/fixes/scripts/reset-rdp-port.ps1', 'dist/fixes/scripts/reset-rdp-port.ps1'],
+  ['src/fixes/scripts/reset-listener-certificate.ps1', 'dist/fixes/scripts/reset-listener-certificate.ps1'],
+  ['src/fixes/scripts/unlock-account.ps1', 'dist/fixes/scripts/unlock-account.ps1'],
+  ['src/fixes/scripts/stop-process.ps1', 'dist/fixes/scripts/stop-process.ps1'],
+  ['src/fixes/scripts/logoff-session.ps1', 'dist/fixes/scripts/logoff-session.ps1'],
+];
 for (const [from, to] of assets) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.copyFileSync(from, to);

@@ -142,8 +142,9 @@ export class ApprovalWorkflow {
         `APPROVALS_REQUIRED must be a whole number of at least 1, not ${this.approvalsRequired}.`,
       );
     }
-    if (!(this.approvalTtlMs > 0))
+    if (!(this.approvalTtlMs > 0)) {
       throw new Error(`APPROVAL_TTL must be positive, not ${this.approvalTtlMs} ms.`);
+    }
   }
 
   async propose(request: NewProposalRequest): Promise<Done | Refusal> {
@@ -187,8 +188,9 @@ export class ApprovalWorkflow {
     approvers: ApproverPolicy,
   ): Promise<ApprovalRecorded | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
-    if (!proposal)
+    if (!proposal) {
       return this.refuse('approve', approverId, proposalId, null, 'not-found', notFound(proposalId));
+    }
     if (approverId === proposal.proposer) {
       return this.refuse(
         'approve',
@@ -226,34 +228,34 @@ export class ApprovalWorkflow {
       ? approvers.filter((userId) => userId !== open.proposer && !approvedBy.includes(userId))
       : null;
     if (approvalsNeeded > 0) {
-      const from =
-        mayStillApprove === null
-          ? 'another person (not the proposer)'
-          : `${plural(mayStillApprove.length, 'listed approver')} who have not approved yet`;
       return {
         ok: true,
         proposal: open,
         approvers: approvedBy,
         approvalsNeeded,
         mayStillApprove,
-        message: `Approval recorded (${approvedBy.length} of ${open.approvalsRequired}); ${plural(approvalsNeeded, 'more approval')} needed, from ${from}.`,
+        message:
+          `Approval recorded (${approvedBy.length} of ${open.approvalsRequired}); ` +
+          `${plural(approvalsNeeded, 'more approval')} needed, ${whoMayStillApprove(mayStillApprove, approvalsNeeded)}.`,
       };
     }
 
     const approved = await this.advance(proposalId, 'approved');
-    if (approved)
+    if (approved) {
       await this.audit('approved', approverId, approved, { detail: `approved by ${approvedBy.join(', ')}` });
+    }
     // Null: another approver's click completed it at the same moment; this approval still counted.
     const current = approved ?? (await this.store.getProposal(proposalId)) ?? open;
-    if (current.state === 'denied' || current.state === 'expired')
+    if (current.state === 'denied' || current.state === 'expired') {
       return this.refuseClosed('approve', approverId, current);
+    }
     return {
       ok: true,
       proposal: current,
       approvers: approvedBy,
       approvalsNeeded: 0,
       mayStillApprove,
-      message: `Approved by ${plural(approvedBy.length, 'person')} (${open.approvalsRequired} required); the fix can run.`,
+      message: `Approved (${approvedBy.length} of ${open.approvalsRequired} approvals); the fix can run.`,
     };
   }
 
@@ -282,8 +284,9 @@ export class ApprovalWorkflow {
     const claimed = await this.advance(proposalId, 'executing');
     if (!claimed) {
       const current = await this.store.getProposal(proposalId);
-      if (!current)
+      if (!current) {
         return this.refuse('claim', SYSTEM_ACTOR, proposalId, null, 'not-found', notFound(proposalId));
+      }
       const code = claimCode(current.state);
       return this.refuse(
         'claim',
@@ -311,8 +314,9 @@ export class ApprovalWorkflow {
     await this.store.releaseLease(executionLeaseName(proposalId), holder);
     if (!finished) {
       const current = await this.store.getProposal(proposalId);
-      if (!current)
+      if (!current) {
         return this.refuse('finish', SYSTEM_ACTOR, proposalId, null, 'not-found', notFound(proposalId));
+      }
       // The outcome still goes to the audit log: a late finish after an interruption is what really happened.
       return this.refuse(
         'finish',
@@ -369,8 +373,9 @@ export class ApprovalWorkflow {
 
   /** A proposal past its time is expired on the spot, so nobody approves it before the sweep runs. */
   private async closeIfExpired(proposal: Proposal): Promise<Proposal> {
-    if (proposal.state !== 'proposed' || Date.parse(proposal.expiresAt) > this.clock().getTime())
+    if (proposal.state !== 'proposed' || Date.parse(proposal.expiresAt) > this.clock().getTime()) {
       return proposal;
+    }
     const expired = await this.advance(proposal.id, 'expired');
     if (expired) await this.audit('expired', SYSTEM_ACTOR, expired, { detail: 'not approved in time' });
     return expired ?? (await this.store.getProposal(proposal.id)) ?? proposal;
@@ -421,6 +426,17 @@ export class ApprovalWorkflow {
       detail: extra.detail ?? null,
     });
   }
+}
+
+function whoMayStillApprove(mayStillApprove: string[] | null, needed: number): string {
+  if (mayStillApprove === null) return 'from another person (not the proposer)';
+  if (mayStillApprove.length < needed) {
+    return (
+      `but only ${plural(mayStillApprove.length, 'listed approver')} ${mayStillApprove.length === 1 ? 'has' : 'have'} ` +
+      'not approved yet: widen APPROVERS or lower APPROVALS_REQUIRED, then propose again'
+    );
+  }
+  return `from ${mayStillApprove.length === 1 ? 'the one listed approver' : 'one of the listed approvers'} who ${mayStillApprove.length === 1 ? 'has' : 'have'} not approved yet`;
 }
 
 function isAllowed(approvers: ApproverPolicy, userId: string): boolean {

@@ -52,10 +52,15 @@ class StaticTokenCredential implements TokenCredential {
 }
 
 export function makeCredential(settings: AzureSettings): TokenCredential {
-  return settings.accessToken ? new StaticTokenCredential(settings.accessToken) : new DefaultAzureCredential();
+  return settings.accessToken
+    ? new StaticTokenCredential(settings.accessToken)
+    : new DefaultAzureCredential();
 }
 
-export function createAzureClients(settings: AzureSettings, credential = makeCredential(settings)): AzureClients {
+export function createAzureClients(
+  settings: AzureSettings,
+  credential = makeCredential(settings),
+): AzureClients {
   const endpoint = settings.endpoint.replace(/\/+$/, '');
   const options = {
     endpoint,
@@ -81,7 +86,8 @@ export function createAzureClients(settings: AzureSettings, credential = makeCre
       }
       return clients;
     },
-    fetchBlob: (url, maxBytes, signal, keep = 'head') => fetchBlob(url, maxBytes, settings.caCertificate, signal, keep),
+    fetchBlob: (url, maxBytes, signal, keep = 'head') =>
+      fetchBlob(url, maxBytes, settings.caCertificate, signal, keep),
   };
 }
 

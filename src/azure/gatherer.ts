@@ -14,7 +14,7 @@ export interface GatherContext {
   resolveHost?: DnsResolver;
 }
 
-/** A host name's A and AAAA addresses; [] when the name does not exist. */
+/** A host name's A and AAAA addresses; [] (or a rejection with ENOTFOUND, like node:dns) when it does not exist. */
 export type DnsResolver = (host: string, signal?: AbortSignal) => Promise<string[]>;
 
 /**

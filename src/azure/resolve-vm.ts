@@ -146,7 +146,7 @@ function exactlyOne(found: VmIdentity[], what: string, subscriptionIds: string[]
   }
   throw new TargetError(
     'ambiguous-vm',
-    `${found.length} VMs match ${what}: ${found.map(describe).join('; ')}. Name one as resource-group/name or by resource id`,
+    `${found.length} VMs are ${what}: ${found.map(describe).join('; ')}. Name one as resource-group/name or by resource id`,
     found,
   );
 }

@@ -1,4 +1,4 @@
-import type { GatherContext, Gatherer } from '../azure/gatherer';
+import { GatherSkipped, type GatherContext, type Gatherer } from '../azure/gatherer';
 import type { FactKey, FactValue, Gathered } from '../diagnosis/facts';
 
 /**
@@ -27,6 +27,8 @@ export async function gatherWithTimeout<K extends FactKey>(
     const value = await Promise.race([gatherer.gather({ ...context, signal: controller.signal }), timeout]);
     return { status: 'ok', value, durationMs: elapsed() };
   } catch (error) {
+    // Azure said the check does not apply here (no Network Watcher in the region): not a failure.
+    if (error instanceof GatherSkipped) return { status: 'skipped', reason: error.message, durationMs: elapsed() };
     return { status: 'error', reason: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
   } finally {
     clearTimeout(timer);

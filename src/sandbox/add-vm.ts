@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LOCATION, subnetId } from './foundation';
 import { resourceId } from './ids';
 import type { ActivityTarget, At, VmSpec } from './scenarios/spec';
+import { stableFraction } from './stable-hash';
 import type { JitPolicy, VirtualMachine, World } from './world';
 
 // Turns a VM description into the ARM resources Azure would hold for it: the VM, its NIC with its own NSG,
@@ -10,15 +11,21 @@ import type { JitPolicy, VirtualMachine, World } from './world';
 
 const NSG = 'Microsoft.Network/networkSecurityGroups';
 const IMAGES = {
-  Windows: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest' },
+  Windows: {
+    publisher: 'MicrosoftWindowsServer',
+    offer: 'WindowsServer',
+    sku: '2022-datacenter-azure-edition',
+    version: 'latest',
+  },
   Linux: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
 };
 
-let macCounter = 0;
-
-function macAddress(): string {
-  macCounter += 1;
-  const hex = macCounter.toString(16).toUpperCase().padStart(6, '0');
+/** A stable MAC address per NIC, in Azure's 00-0D-3A range. */
+function macAddress(nicId: string): string {
+  const hex = Math.floor(stableFraction(nicId) * 2 ** 24)
+    .toString(16)
+    .toUpperCase()
+    .padStart(6, '0');
   return `00-0D-3A-${hex.slice(0, 2)}-${hex.slice(2, 4)}-${hex.slice(4, 6)}`;
 }
 
@@ -35,7 +42,12 @@ export function addVm(world: World, spec: VmSpec, place: VmPlacement, at: At): V
   const nicId = id('Microsoft.Network/networkInterfaces', `${spec.name}-nic`);
   const running = spec.powerState === 'running';
 
-  const nsg = world.nsgs.set({ ...common, id: id(NSG, `${spec.name}-nsg`), name: `${spec.name}-nsg`, rules: spec.nicRules });
+  const nsg = world.nsgs.set({
+    ...common,
+    id: id(NSG, `${spec.name}-nsg`),
+    name: `${spec.name}-nsg`,
+    rules: spec.nicRules,
+  });
   const publicIp = spec.publicIp
     ? world.publicIps.set({
         ...common,
@@ -58,7 +70,7 @@ export function addVm(world: World, spec: VmSpec, place: VmPlacement, at: At): V
     subnetId: subnet,
     publicIpId: publicIp?.id ?? null,
     nsgId: nsg.id,
-    macAddress: macAddress(),
+    macAddress: macAddress(nicId),
     primary: true,
   });
   const vm = world.vms.set({
@@ -109,18 +121,35 @@ export function addVm(world: World, spec: VmSpec, place: VmPlacement, at: At): V
       operationName: entry.operation,
       resourceId: targetId(entry.target),
       status: 'Succeeded',
-      httpMethod: entry.operation.endsWith('/write') ? 'PUT' : entry.operation.endsWith('/delete') ? 'DELETE' : 'POST',
+      httpMethod: entry.operation.endsWith('/write')
+        ? 'PUT'
+        : entry.operation.endsWith('/delete')
+          ? 'DELETE'
+          : 'POST',
     });
   }
-  for (const [host, addresses] of Object.entries(spec.dns)) world.dnsRecords.set(host.toLowerCase(), addresses);
+  for (const [host, addresses] of Object.entries(spec.dns))
+    world.dnsRecords.set(host.toLowerCase(), addresses);
   return vm;
 }
 
 /** The resource group's Defender JIT policy (`default`, as the portal names it), created on first use. */
 function jitPolicyOf(world: World, place: VmPlacement): JitPolicy {
-  const id = resourceId(place.subscriptionId, place.resourceGroup, `Microsoft.Security/locations/${LOCATION}/jitNetworkAccessPolicies`, 'default');
+  const id = resourceId(
+    place.subscriptionId,
+    place.resourceGroup,
+    `Microsoft.Security/locations/${LOCATION}/jitNetworkAccessPolicies`,
+    'default',
+  );
   return (
     world.jitPolicies.get(id) ??
-    world.jitPolicies.set({ id, name: 'default', ...place, location: LOCATION, virtualMachines: [], requests: [] })
+    world.jitPolicies.set({
+      id,
+      name: 'default',
+      ...place,
+      location: LOCATION,
+      virtualMachines: [],
+      requests: [],
+    })
   );
 }

@@ -16,7 +16,8 @@ export function buildWorld(scenarios: readonly Scenario[], clock: () => number =
   const at: At = (minutesAgo) => new Date(startedAt - minutesAgo * 60_000).toISOString();
   for (const scenario of scenarios) {
     for (const placement of scenario.placements) {
-      const subscriptionId = placement.subscription === 'primary' ? SANDBOX_SUBSCRIPTION_ID : OTHER_SUBSCRIPTION_ID;
+      const subscriptionId =
+        placement.subscription === 'primary' ? SANDBOX_SUBSCRIPTION_ID : OTHER_SUBSCRIPTION_ID;
       addVm(world, scenario.vm(at), { subscriptionId, resourceGroup: placement.resourceGroup }, at);
     }
   }

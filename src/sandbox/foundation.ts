@@ -21,7 +21,7 @@ export function subnetId(subscriptionId: string, subnet: string): string {
 
 export function addFoundation(world: World, subscriptionId: string): void {
   for (const group of [RESOURCE_GROUP, SECOND_RESOURCE_GROUP, WATCHER_RESOURCE_GROUP]) {
-    world.addResourceGroup(subscriptionId, group, LOCATION);
+    world.addResourceGroup(subscriptionId, group);
   }
   const common = { resourceGroup: RESOURCE_GROUP, subscriptionId, location: LOCATION };
   const id = (type: string, name: string) => resourceId(subscriptionId, RESOURCE_GROUP, type, name);
@@ -31,23 +31,54 @@ export function addFoundation(world: World, subscriptionId: string): void {
     id: id('Microsoft.Network/networkSecurityGroups', 'snet-app-nsg'),
     name: 'snet-app-nsg',
     rules: [
-      inboundRule({ name: 'Allow-RDP-FromOffice', priority: 300, access: 'Allow', source: OFFICE_PREFIX, port: '3389' }),
-      inboundRule({ name: 'Allow-SSH-FromOffice', priority: 310, access: 'Allow', source: OFFICE_PREFIX, port: '22' }),
+      inboundRule({
+        name: 'Allow-RDP-FromOffice',
+        priority: 300,
+        access: 'Allow',
+        source: OFFICE_PREFIX,
+        port: '3389',
+      }),
+      inboundRule({
+        name: 'Allow-SSH-FromOffice',
+        priority: 310,
+        access: 'Allow',
+        source: OFFICE_PREFIX,
+        port: '22',
+      }),
     ],
   });
   const spokeRoutes = world.routeTables.set({
     ...common,
     id: id('Microsoft.Network/routeTables', 'rt-spoke-via-firewall'),
     name: 'rt-spoke-via-firewall',
-    routes: [{ name: 'mgmt-via-firewall', addressPrefix: '10.0.2.0/24', nextHopType: 'VirtualAppliance', nextHopIpAddress: FIREWALL_IP }],
+    routes: [
+      {
+        name: 'mgmt-via-firewall',
+        addressPrefix: '10.0.2.0/24',
+        nextHopType: 'VirtualAppliance',
+        nextHopIpAddress: FIREWALL_IP,
+      },
+    ],
   });
   const egressRoutes = world.routeTables.set({
     ...common,
     id: id('Microsoft.Network/routeTables', 'rt-egress-via-firewall'),
     name: 'rt-egress-via-firewall',
-    routes: [{ name: 'default-via-firewall', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: FIREWALL_IP }],
+    routes: [
+      {
+        name: 'default-via-firewall',
+        addressPrefix: '0.0.0.0/0',
+        nextHopType: 'VirtualAppliance',
+        nextHopIpAddress: FIREWALL_IP,
+      },
+    ],
   });
-  const subnet = (name: string, addressPrefix: string, nsgId: string | null, routeTableId: string | null) => ({
+  const subnet = (
+    name: string,
+    addressPrefix: string,
+    nsgId: string | null,
+    routeTableId: string | null,
+  ) => ({
     name,
     addressPrefix,
     nsgId,
@@ -69,7 +100,12 @@ export function addFoundation(world: World, subscriptionId: string): void {
     ],
   });
   world.watchers.set({
-    id: resourceId(subscriptionId, WATCHER_RESOURCE_GROUP, 'Microsoft.Network/networkWatchers', `NetworkWatcher_${LOCATION}`),
+    id: resourceId(
+      subscriptionId,
+      WATCHER_RESOURCE_GROUP,
+      'Microsoft.Network/networkWatchers',
+      `NetworkWatcher_${LOCATION}`,
+    ),
     name: `NetworkWatcher_${LOCATION}`,
     resourceGroup: WATCHER_RESOURCE_GROUP,
     subscriptionId,

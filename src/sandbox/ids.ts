@@ -9,7 +9,12 @@ export function resourceGroupId(subscriptionId: string, resourceGroup: string): 
 }
 
 /** `type` is the provider and type path, e.g. `Microsoft.Network/networkSecurityGroups`. */
-export function resourceId(subscriptionId: string, resourceGroup: string, type: string, name: string): string {
+export function resourceId(
+  subscriptionId: string,
+  resourceGroup: string,
+  type: string,
+  name: string,
+): string {
   return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/${type}/${name}`;
 }
 

@@ -1,3 +1,5 @@
+import { stableFraction } from './stable-hash';
+
 // How long ARM takes to answer, as a deterministic profile so benchmark runs repeat exactly. 'off' answers
 // at once (tests); 'realistic' follows what Azure takes: reads 150–400 ms, Network Watcher 3–5 s, Run
 // Command about 30 s, VM power operations tens of seconds. `scale` shrinks or stretches all of it.
@@ -16,16 +18,6 @@ const OPERATION_RANGES_MS: Record<OperationKind, [number, number]> = {
 
 const CALL_RANGE_MS: [number, number] = [150, 400];
 
-/** FNV-1a: a stable fraction in [0, 1) per key, so the same call always takes the same time. */
-function fraction(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash / 2 ** 32;
-}
-
 export interface Latency {
   /** Time to answer a plain request (a GET, a list, a synchronous POST). */
   callMs(key: string): number;
@@ -35,7 +27,7 @@ export interface Latency {
 
 export function latencyModel(profile: LatencyProfile, scale = 1): Latency {
   const pick = ([low, high]: [number, number], key: string) =>
-    profile === 'off' ? 0 : Math.round((low + (high - low) * fraction(key)) * scale);
+    profile === 'off' ? 0 : Math.round((low + (high - low) * stableFraction(key)) * scale);
   return {
     callMs: (key) => pick(CALL_RANGE_MS, key.toLowerCase()),
     operationMs: (kind, key) => pick(OPERATION_RANGES_MS[kind], `${kind}:${key.toLowerCase()}`),

@@ -14,7 +14,7 @@ export interface RecordedRequest {
    * runs until a poll first reported the operation finished, so it is the latency of the whole call.
    */
   durationMs: number;
-  /** Changes the world (PUT, and POST actions such as start or initiate). */
+  /** An attempt to change the world (PUT, and POST actions such as start or initiate), whatever the answer. */
   write: boolean;
   /** Set on the request that started a long-running operation. */
   operationId?: string;
@@ -26,7 +26,15 @@ export class Recorder {
   readonly requests: RecordedRequest[] = [];
 
   start(method: string, path: string, apiVersion: string | null, startedAt: number): RecordedRequest {
-    const record: RecordedRequest = { method, path, apiVersion, status: 0, startedAt, durationMs: 0, write: false };
+    const record: RecordedRequest = {
+      method,
+      path,
+      apiVersion,
+      status: 0,
+      startedAt,
+      durationMs: 0,
+      write: false,
+    };
     this.requests.push(record);
     return record;
   }

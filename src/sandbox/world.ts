@@ -7,6 +7,9 @@ import { formatIpv4, parseCidr } from './net/ip';
 // from these at request time, so a write (a rule, a static IP, a started VM, a JIT request) changes what
 // later reads return. Records hold ids, not object links, the way ARM resources reference each other.
 
+/** Who the activity log names for writes made through the sandbox. */
+export const SANDBOX_CALLER = 'rdp-doctor@sandbox.contoso.com';
+
 export interface ArmResource {
   id: string;
   name: string;
@@ -231,7 +234,7 @@ export class World {
   readonly activity: ActivityRecord[] = [];
   /** Sandbox DNS: names that do not come from a public IP's label (stale records, corporate names). */
   readonly dnsRecords = new Map<string, string[]>();
-  private readonly resourceGroups = new Map<string, { name: string; location: string }>();
+  private readonly resourceGroups = new Set<string>();
   private nextPublicHost = 10;
 
   constructor(
@@ -250,8 +253,8 @@ export class World {
     return this.subscriptionIds.some((id) => id.toLowerCase() === subscriptionId.toLowerCase());
   }
 
-  addResourceGroup(subscriptionId: string, name: string, location: string): void {
-    this.resourceGroups.set(idKey(resourceGroupId(subscriptionId, name)), { name, location });
+  addResourceGroup(subscriptionId: string, name: string): void {
+    this.resourceGroups.add(idKey(resourceGroupId(subscriptionId, name)));
   }
 
   hasResourceGroup(subscriptionId: string, name: string): boolean {
@@ -267,7 +270,9 @@ export class World {
   }
 
   nicsOf(vm: VirtualMachine): NetworkInterface[] {
-    return vm.nicIds.map((id) => this.nics.get(id)).filter((nic): nic is NetworkInterface => nic !== undefined);
+    return vm.nicIds
+      .map((id) => this.nics.get(id))
+      .filter((nic): nic is NetworkInterface => nic !== undefined);
   }
 
   vmOf(nic: NetworkInterface): VirtualMachine | undefined {
@@ -278,6 +283,10 @@ export class World {
     const found = this.subnet(subnetId);
     const prefix = found && parseCidr(found.subnet.addressPrefix);
     if (!found || !prefix) throw new Error(`sandbox world: no subnet ${subnetId}`);
+    // Azure keeps the first four addresses and the last one of every subnet.
+    if (found.subnet.nextHost > 2 ** (32 - prefix.bits) - 2) {
+      throw new Error(`sandbox world: subnet ${found.subnet.name} has no free address left; add a subnet`);
+    }
     const address = formatIpv4(prefix.base + found.subnet.nextHost);
     found.subnet.nextHost += 1;
     return address;
@@ -293,14 +302,30 @@ export class World {
   resolve(host: string): string[] | undefined {
     const name = host.toLowerCase().replace(/\.$/, '');
     for (const ip of this.publicIps.values()) {
-      if (ip.ipAddress && ip.domainNameLabel && `${ip.domainNameLabel}.${ip.location}.cloudapp.azure.com` === name) {
+      if (
+        ip.ipAddress &&
+        ip.domainNameLabel &&
+        `${ip.domainNameLabel}.${ip.location}.cloudapp.azure.com` === name
+      ) {
         return [ip.ipAddress];
       }
     }
     return this.dnsRecords.get(name);
   }
 
-  logActivity(record: Omit<ActivityRecord, 'eventDataId' | 'correlationId'> & { correlationId?: string }): void {
+  /** An activity-log entry for a write made through the sandbox, now. */
+  logWrite(operationName: string, resourceId: string, httpMethod: string): void {
+    this.logActivity({
+      time: this.now(),
+      caller: SANDBOX_CALLER,
+      operationName,
+      resourceId,
+      status: 'Succeeded',
+      httpMethod,
+    });
+  }
+
+  logActivity(record: Omit<ActivityRecord, 'eventDataId' | 'correlationId'>): void {
     this.activity.push({ eventDataId: randomUUID(), correlationId: randomUUID(), ...record });
   }
 }

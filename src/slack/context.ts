@@ -1,4 +1,6 @@
 import type { Config } from '../config';
+import type { Facts } from '../diagnosis/facts';
+import type { Report } from '../diagnosis/report';
 import type { Logger } from '../logger';
 import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
@@ -9,6 +11,8 @@ export interface SlackContext {
   logger: Logger;
   service: DiagnosisService;
   runner: DiagnosisRunner;
+  /** Finished runs, by run id: what fix buttons and the symptom picker act on. */
+  snapshots: { get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null> };
   audit: { show(args: { target: string; respond: (message: SlackMessage) => Promise<void> }): Promise<void> };
   digests: {
     command(args: {

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { DiagnosisRequest, Facts, VmIdentity } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
 import type { Logger } from '../logger';
+import type { Store } from '../store';
 import type { ProgressEvent } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { diagnosisDetails, diagnosisMessage } from './blocks/diagnosis';
@@ -16,11 +17,7 @@ export interface DiagnosisService {
 }
 
 /** What the runner needs from the store: a lease so replicas do not run the same VM twice, and snapshots. */
-export interface RunStore {
-  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
-  releaseLease(name: string, holder: string): Promise<void>;
-  saveSnapshot(snapshot: { id: string; vmId: string; channel: string; messageTs: string; report: Report }): Promise<void>;
-}
+export type RunStore = Pick<Store, 'acquireLease' | 'releaseLease' | 'saveSnapshot'>;
 
 export interface RunRequest {
   channel: string;
@@ -111,7 +108,10 @@ export class DiagnosisRunner {
     try {
       const report = await this.deps.service.diagnose(req.identity, req.request, (event) => {
         if (event.type === 'started') state.vm = event.vm;
-        if (event.type === 'layer') state.layers[event.layer] = event.outcomes.map((o) => o.check);
+        if (event.type === 'layer') {
+          state.layers[event.layer] = event.outcomes.map((o) => o.check);
+          state.findings = { ...state.findings, [event.layer]: event.outcomes.flatMap((o) => (o.finding ? [o.finding] : [])) };
+        }
         if (event.type === 'settled') state.settled = event.verdict;
         if (event.type === 'done') facts = event.facts;
         updater.push(diagnosisMessage(state));
@@ -119,7 +119,15 @@ export class DiagnosisRunner {
       state.report = report;
       updater.push(diagnosisMessage(state));
       await updater.flush();
-      await this.deps.store.saveSnapshot({ id: state.runId, vmId: report.vm.id, channel: req.channel, messageTs: ts, report });
+      await this.deps.store.saveSnapshot({
+        runId: state.runId,
+        vmId: report.vm.id,
+        channel: req.channel,
+        messageTs: ts,
+        requestedBy: state.requestedBy,
+        report,
+        facts: facts ?? null,
+      });
       for (const message of diagnosisDetails(report, { metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined })) {
         await this.deps.client.chat.postMessage({ channel: req.channel, thread_ts: ts, ...message });
       }

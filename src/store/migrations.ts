@@ -78,10 +78,13 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE TABLE diagnosis_snapshots (
         id ${autoIncrementId(dialect)},
+        run_id TEXT NOT NULL UNIQUE,
         vm_id TEXT NOT NULL,
         channel TEXT,
         message_ts TEXT,
+        requested_by TEXT NOT NULL,
         report TEXT NOT NULL,
+        facts TEXT,
         created_at TEXT NOT NULL
       )`,
       'CREATE INDEX diagnosis_snapshots_vm ON diagnosis_snapshots (vm_id, created_at)',

@@ -20,8 +20,9 @@ export function redact(value: unknown): unknown {
 
 /** The secret-named keys anywhere in `value`, as dotted paths, to say which parameter must go. */
 export function secretKeyPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value))
+  if (Array.isArray(value)) {
     return value.flatMap((inner, index) => secretKeyPaths(inner, `${prefix}${index}.`));
+  }
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, inner]) =>
       isSecretKey(key) ? [`${prefix}${key}`] : secretKeyPaths(inner, `${prefix}${key}.`),

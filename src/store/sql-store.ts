@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProposalState } from '../approvals/states';
 import type { CauseId, FixId } from '../diagnosis/ids';
+import type { Facts } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
 import type { Db, SqlValue } from './db';
 import { redact } from './redact';
@@ -73,7 +74,10 @@ interface SubscriptionRow {
 
 interface SnapshotRow {
   id: number | string;
+  run_id: string;
   vm_id: string;
+  requested_by: string;
+  facts: string | null;
   channel: string | null;
   message_ts: string | null;
   report: string;
@@ -141,10 +145,13 @@ function toSubscription(row: SubscriptionRow): DigestSubscription {
 function toSnapshot(row: SnapshotRow): Snapshot {
   return {
     id: Number(row.id),
+    runId: row.run_id,
     vmId: row.vm_id,
     channel: row.channel,
     messageTs: row.message_ts,
+    requestedBy: JSON.parse(row.requested_by) as string[],
     report: JSON.parse(row.report) as Report,
+    facts: row.facts === null ? null : (JSON.parse(row.facts) as Facts),
     createdAt: row.created_at,
   };
 }
@@ -383,11 +390,26 @@ export class SqlStore implements Store {
 
   async saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot> {
     const rows = await this.db.query<SnapshotRow>(
-      `INSERT INTO diagnosis_snapshots (vm_id, channel, message_ts, report, created_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO diagnosis_snapshots (run_id, vm_id, channel, message_ts, requested_by, report, facts, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING *`,
-      [snapshot.vmId, snapshot.channel, snapshot.messageTs, JSON.stringify(snapshot.report), this.now()],
+      [
+        snapshot.runId,
+        snapshot.vmId,
+        snapshot.channel,
+        snapshot.messageTs,
+        JSON.stringify(snapshot.requestedBy),
+        JSON.stringify(snapshot.report),
+        snapshot.facts === null ? null : JSON.stringify(snapshot.facts),
+        this.now(),
+      ],
     );
     return toSnapshot(rows[0]);
+  }
+
+  async getSnapshot(runId: string): Promise<Snapshot | null> {
+    const rows = await this.db.query<SnapshotRow>('SELECT * FROM diagnosis_snapshots WHERE run_id = $1', [runId]);
+    return rows.length ? toSnapshot(rows[0]) : null;
   }
 
   async latestSnapshot(vmId: string): Promise<Snapshot | null> {

@@ -1,5 +1,6 @@
 import type { ProposalState } from '../approvals/states';
 import type { CauseId, FixId } from '../diagnosis/ids';
+import type { Facts } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
 
 // The persistence the app needs, one typed async interface over SQLite or PostgreSQL (DESIGN.md "Store").
@@ -98,7 +99,13 @@ export type DigestSubscriptionPatch = Partial<
 >;
 
 export interface NewSnapshot {
+  /** The diagnosis run's id: what fix buttons and the symptom picker carry. */
+  runId: string;
   vmId: string;
+  /** Who asked for the run (Slack user ids). */
+  requestedBy: string[];
+  /** The facts behind the report, for fix plans (which rule, which process); null when not kept. */
+  facts: Facts | null;
   channel: string | null;
   messageTs: string | null;
   report: Report;
@@ -161,6 +168,7 @@ export interface Store {
   claimDigestRun(subscriptionId: string, fireAt: Date, holder: string): Promise<boolean>;
 
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
+  getSnapshot(runId: string): Promise<Snapshot | null>;
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
 
   /** Takes the named lease for `ttlMs`, or renews it for its holder; false while someone else holds it. */

@@ -198,6 +198,17 @@ describe('approval workflow', () => {
     });
   });
 
+  test('when fewer listed approvers remain than approvals needed, the result says the proposal cannot complete', async () => {
+    const flow = workflow({ approvalsRequired: 2 });
+    const proposal = await propose(flow);
+    expect(await flow.approve(proposal.id, 'U0ALICE', ['U0ALICE', 'U0PROPOSER'])).toMatchObject({
+      ok: true,
+      approvalsNeeded: 1,
+      mayStillApprove: [],
+      message: expect.stringContaining('widen APPROVERS or lower APPROVALS_REQUIRED'),
+    });
+  });
+
   test('the required count is fixed when proposed: a later APPROVALS_REQUIRED change does not alter it', async () => {
     const proposal = await propose(workflow({ approvalsRequired: 2 }));
     expect(await workflow({ approvalsRequired: 1 }).approve(proposal.id, 'U0ALICE', null)).toMatchObject({

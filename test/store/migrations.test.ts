@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { StoreError } from '../../src/store/db';
 import { MIGRATIONS, migrate } from '../../src/store/migrations';
 import { openStore } from '../../src/store/open';
@@ -53,8 +54,18 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (driver) => {
 });
 
 describe('openStore configuration', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = tempDataDir();
+  });
+
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
   test('a DATABASE_URL that is not postgres:// is refused with a store-config error', async () => {
-    const opening = openStore({ dataDir: tempDataDir(), databaseUrl: 'mysql://root@localhost/rdp' });
+    const opening = openStore({ dataDir, databaseUrl: 'mysql://root@localhost/rdp' });
     await expect(opening).rejects.toBeInstanceOf(StoreError);
     await expect(opening).rejects.toMatchObject({
       code: 'store-config',
@@ -64,15 +75,13 @@ describe('openStore configuration', () => {
 
   test('an unreachable PostgreSQL is a store-unreachable error that names the server, not the password', async () => {
     const opening = openStore({
-      dataDir: tempDataDir(),
+      dataDir,
       databaseUrl: 'postgres://app:hunter2@127.0.0.1:1/rdp',
     });
     await expect(opening).rejects.toMatchObject({
       code: 'store-unreachable',
       message: expect.stringContaining('127.0.0.1:1/rdp'),
     });
-    await expect(opening).rejects.toThrow(
-      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
-    );
+    await expect(opening).rejects.toMatchObject({ message: expect.not.stringContaining('hunter2') });
   });
 });

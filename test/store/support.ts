@@ -59,10 +59,12 @@ export async function createTarget(driver: Driver): Promise<StoreTarget> {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
+  const dataDir = tempDataDir();
   return {
-    config: { dataDir: tempDataDir(), databaseUrl },
+    config: { dataDir, databaseUrl },
     openDb: () => openPostgres(databaseUrl),
     destroy: async () => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
       const client = await adminClient();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();

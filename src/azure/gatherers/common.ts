@@ -74,6 +74,6 @@ export async function regionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
 
 /** Network Watcher's own throttling and busy answers, said in its words. */
 export const NETWORK_WATCHER_HINTS = {
-  429: 'Network Watcher is throttling this subscription; retry later',
+  429: 'too many requests for this subscription; retry later',
   409: 'another Network Watcher check is running against this VM; wait for it to finish and retry',
 };

@@ -42,7 +42,7 @@ export const dnsGatherer: Gatherer<'dns'> = {
   async gather({ request, resolveHost = systemResolver, signal }): Promise<DnsFacts> {
     const host = request.host ?? '';
     try {
-      return { host, addresses: await resolveHost(host, signal) };
+      return { host, addresses: await recordsOrNone(resolveHost(host, signal)) };
     } catch (err) {
       if (signal.aborted) throw err;
       const code = (err as NodeJS.ErrnoException).code;

@@ -10,8 +10,9 @@ import { SECOND, primaryNic, skipUnlessRunning } from './common';
 
 // The NSG rules Azure actually applies to the primary NIC, from the NIC's NSG and its subnet's NSG.
 
-function nonEmpty(list: string[] | undefined): list is string[] {
-  return list !== undefined && list.length > 0;
+// ARM sends null for an absent list (the SDK types say undefined).
+function nonEmpty(list: string[] | null | undefined): list is string[] {
+  return list != null && list.length > 0;
 }
 
 function listOr(list: string[] | undefined, single: string | undefined): string[] {

@@ -38,11 +38,12 @@ export function guestFactsOf(result: RunCommandResult): GuestFacts {
   try {
     json = JSON.parse(text);
   } catch {
+    const bytes = Buffer.byteLength(stdout);
     const cut =
-      Buffer.byteLength(stdout) >= RUN_COMMAND_OUTPUT_LIMIT - 100
-        ? ` It is ${Buffer.byteLength(stdout)} bytes: Run Command keeps only the last 4 KB, so it was probably cut.`
+      bytes >= RUN_COMMAND_OUTPUT_LIMIT - 100
+        ? `; it is ${bytes} bytes and Run Command keeps only the last 4 KB, so it was probably cut`
         : '';
-    throw new Error(`The guest probe's output is not JSON: "${excerpt(text, 80)}".${cut}${said}`);
+    throw new Error(`The guest probe's output is not JSON ("${excerpt(text, 80)}")${cut}${said}`);
   }
   const parsed = guestFactsSchema.safeParse(json);
   if (!parsed.success) {

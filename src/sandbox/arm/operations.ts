@@ -11,8 +11,7 @@ import type { Route, RouteContext } from './router';
 // `settle()`, which the emulator calls before every request, so all readers see one consistent world.
 
 export type OperationOutcome =
-  | { status: 'Succeeded'; result?: unknown }
-  | { status: 'Failed'; error: { code: string; message: string } };
+  { status: 'Succeeded'; result?: unknown } | { status: 'Failed'; error: { code: string; message: string } };
 
 export interface OperationStart {
   provider: 'Microsoft.Compute' | 'Microsoft.Network';
@@ -31,12 +30,38 @@ export interface OperationStart {
 
 interface Operation extends OperationStart {
   id: string;
-  apiVersion: string;
   startedAt: number;
   dueAt: number;
   outcome?: OperationOutcome;
   record: RecordedRequest;
   observed: boolean;
+}
+
+export interface StartedOperation {
+  asyncOperation: string;
+  location: string;
+  retryAfter: string;
+}
+
+/** How ARM answers a POST action that started an operation: 202, no body, where to poll. */
+export function accepted(started: StartedOperation): ArmResponse {
+  return {
+    status: 202,
+    headers: {
+      'Azure-AsyncOperation': started.asyncOperation,
+      Location: started.location,
+      'Retry-After': started.retryAfter,
+    },
+  };
+}
+
+/** How ARM answers a PUT that started an operation: the resource as requested, and where to poll. */
+export function acceptedPut(status: 200 | 201, body: unknown, started: StartedOperation): ArmResponse {
+  return {
+    status,
+    body,
+    headers: { 'Azure-AsyncOperation': started.asyncOperation, 'Retry-After': started.retryAfter },
+  };
 }
 
 /** A poll this close to the end is held until the end instead of sent back with a whole-second Retry-After. */
@@ -51,12 +76,11 @@ export class Operations {
   constructor(private readonly now: () => number) {}
 
   /** Starts an operation for the request in `ctx`; returns the headers the starting response carries. */
-  begin(ctx: RouteContext, start: OperationStart): { asyncOperation: string; location: string; retryAfter: string } {
+  begin(ctx: RouteContext, start: OperationStart): StartedOperation {
     const startedAt = this.now();
     const operation: Operation = {
       ...start,
       id: randomUUID(),
-      apiVersion: ctx.apiVersion,
       startedAt,
       dueAt: startedAt + start.durationMs,
       record: ctx.record,
@@ -89,9 +113,15 @@ export class Operations {
 
   /** Whether an operation of this name is still running on the resource. */
   running(name: string, target: string): boolean {
-    return [...this.pending].some((op) => op.name === name && op.target.toLowerCase() === target.toLowerCase());
+    return [...this.pending].some(
+      (op) => op.name === name && op.target.toLowerCase() === target.toLowerCase(),
+    );
   }
 
+  /**
+   * Whole seconds, at least 1: core-lro ignores `Retry-After: 0` and falls back to its 2 s default. The SDK
+   * polls once right after the starting request anyway, so an operation with no latency ends in one poll.
+   */
   private retryAfterSeconds(operation: Operation): number {
     const remaining = operation.dueAt - this.now();
     return Number.isFinite(remaining) ? Math.min(60, Math.max(1, Math.floor(remaining / 1000))) : 1;
@@ -99,7 +129,9 @@ export class Operations {
 
   private async follow(ctx: RouteContext): Promise<Operation> {
     const operation = this.all.get(ctx.params.operationId.toLowerCase());
-    if (!operation) throw new ArmError(404, 'NotFound', `The operation '${ctx.params.operationId}' was not found.`);
+    if (!operation) {
+      throw new ArmError(404, 'NotFound', `The operation '${ctx.params.operationId}' was not found.`);
+    }
     ctx.record.pollOf = operation.id;
     this.settle();
     const remaining = operation.dueAt - this.now();
@@ -126,7 +158,9 @@ export class Operations {
       startTime: new Date(operation.startedAt).toISOString(),
       ...(outcome ? { endTime: new Date(operation.dueAt).toISOString() } : {}),
       status: outcome?.status ?? 'InProgress',
-      ...(outcome?.status === 'Succeeded' && operation.outputInStatus ? { properties: { output: outcome.result } } : {}),
+      ...(outcome?.status === 'Succeeded' && operation.outputInStatus
+        ? { properties: { output: outcome.result } }
+        : {}),
       ...(outcome?.status === 'Failed' ? { error: outcome.error } : {}),
       name: operation.id,
     };
@@ -137,15 +171,20 @@ export class Operations {
     const operation = await this.follow(ctx);
     const outcome = operation.outcome;
     if (!outcome) {
-      return { status: 202, headers: { Location: url, 'Retry-After': String(this.retryAfterSeconds(operation)) } };
+      return {
+        status: 202,
+        headers: { Location: url, 'Retry-After': String(this.retryAfterSeconds(operation)) },
+      };
     }
-    if (outcome.status === 'Failed') return new ArmError(409, outcome.error.code, outcome.error.message).toResponse();
+    if (outcome.status === 'Failed') {
+      return new ArmError(409, outcome.error.code, outcome.error.message).toResponse();
+    }
     return outcome.result === undefined ? { status: 200 } : { status: 200, body: outcome.result };
   }
 
   /** The polling endpoints the URLs from `begin` point at. */
   routes(): Route[] {
-    const resultUrl = (ctx: RouteContext, path: string) => `${ctx.origin}${path}?${ctx.query.toString()}`;
+    const resultUrl = (ctx: RouteContext) => `${ctx.origin}${ctx.path}?${ctx.query.toString()}`;
     const base = '/subscriptions/{subscriptionId}/providers';
     return [
       {
@@ -154,12 +193,7 @@ export class Operations {
         apiVersions: API_VERSIONS.compute,
         poll: true,
         handle: (ctx) =>
-          ctx.query.get('monitor') === 'true'
-            ? this.result(
-                ctx,
-                resultUrl(ctx, `/subscriptions/${ctx.params.subscriptionId}/providers/Microsoft.Compute/locations/${ctx.params.location}/operations/${ctx.params.operationId}`),
-              )
-            : this.status(ctx),
+          ctx.query.get('monitor') === 'true' ? this.result(ctx, resultUrl(ctx)) : this.status(ctx),
       },
       {
         method: 'GET',
@@ -173,11 +207,7 @@ export class Operations {
         path: `${base}/Microsoft.Network/locations/{location}/operationResults/{operationId}`,
         apiVersions: API_VERSIONS.network,
         poll: true,
-        handle: (ctx) =>
-          this.result(
-            ctx,
-            resultUrl(ctx, `/subscriptions/${ctx.params.subscriptionId}/providers/Microsoft.Network/locations/${ctx.params.location}/operationResults/${ctx.params.operationId}`),
-          ),
+        handle: (ctx) => this.result(ctx, resultUrl(ctx)),
       },
     ];
   }

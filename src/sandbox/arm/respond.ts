@@ -21,7 +21,11 @@ export class ArmError extends Error {
   }
 
   toResponse(): ArmResponse {
-    return { status: this.status, body: { error: { code: this.code, message: this.message } }, headers: this.headers };
+    return {
+      status: this.status,
+      body: { error: { code: this.code, message: this.message } },
+      headers: this.headers,
+    };
   }
 }
 
@@ -45,7 +49,10 @@ export function badRequest(code: string, message: string): ArmError {
 /** A JSON request body as an object, or ARM's error for a body that is not one. */
 export function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+    throw badRequest(
+      'InvalidRequestContent',
+      'The request content was invalid and could not be deserialized.',
+    );
   }
   return body as Record<string, unknown>;
 }

@@ -1,3 +1,5 @@
+import type { BootDiagnosticsBlobs } from '../api/blobs';
+import type { Latency } from '../latency';
 import type { RecordedRequest } from '../recorder';
 import type { World } from '../world';
 import type { Operations } from './operations';
@@ -8,6 +10,8 @@ import type { ArmResponse } from './respond';
 
 export interface RouteContext {
   method: string;
+  /** The request path, without the query string. */
+  path: string;
   params: Record<string, string>;
   query: URLSearchParams;
   apiVersion: string;
@@ -16,6 +20,12 @@ export interface RouteContext {
   /** `https://127.0.0.1:<port>`: the base of every URL the emulator hands out. */
   origin: string;
   operations: Operations;
+  latency: Latency;
+  blobs: BootDiagnosticsBlobs;
+  /** Items per page of a list before it continues at `nextLink`. */
+  pageSize: number;
+  /** The caller's IP address, as ARM sees it (JIT requests default their source to it). */
+  clientAddress: string;
   record: RecordedRequest;
 }
 

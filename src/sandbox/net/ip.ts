@@ -39,7 +39,7 @@ export function formatCidr(cidr: Cidr): string {
 }
 
 export function cidrContains(cidr: Cidr, address: number): boolean {
-  return ((address & mask(cidr.bits)) >>> 0) === cidr.base;
+  return (address & mask(cidr.bits)) >>> 0 === cidr.base;
 }
 
 function overlaps(a: Cidr, b: Cidr): boolean {
@@ -55,16 +55,6 @@ export function subtractCidrs(from: Cidr, holes: Cidr[]): Cidr[] {
   return [...subtractCidrs({ base: from.base, bits }, holes), ...subtractCidrs({ base: upper, bits }, holes)];
 }
 
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map(
-  (text) => parseCidr(text) as Cidr,
-);
-
-/** RFC 1918 and shared address space: a source that reaches Azure over a private path. */
-export function isPrivateAddress(text: string): boolean {
-  const address = parseIpv4(text);
-  return address !== null && PRIVATE_RANGES.some((range) => cidrContains(range, address));
-}
-
 /** Ranges that are never on the public internet (the complement is the `Internet` service tag). */
 const NON_INTERNET = [
   '0.0.0.0/8',
@@ -77,4 +67,6 @@ const NON_INTERNET = [
   '224.0.0.0/3',
 ].map((text) => parseCidr(text) as Cidr);
 
-export const INTERNET_PREFIXES: readonly string[] = subtractCidrs({ base: 0, bits: 0 }, NON_INTERNET).map(formatCidr);
+export const INTERNET_PREFIXES: readonly string[] = subtractCidrs({ base: 0, bits: 0 }, NON_INTERNET).map(
+  formatCidr,
+);

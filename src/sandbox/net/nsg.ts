@@ -34,11 +34,43 @@ function defaultRule(
 }
 
 export const DEFAULT_SECURITY_RULES: readonly SecurityRule[] = [
-  defaultRule('AllowVnetInBound', 65000, 'Inbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork', 'Allow inbound traffic from all VMs in VNET'),
-  defaultRule('AllowAzureLoadBalancerInBound', 65001, 'Inbound', 'Allow', 'AzureLoadBalancer', '*', 'Allow inbound traffic from azure load balancer'),
+  defaultRule(
+    'AllowVnetInBound',
+    65000,
+    'Inbound',
+    'Allow',
+    'VirtualNetwork',
+    'VirtualNetwork',
+    'Allow inbound traffic from all VMs in VNET',
+  ),
+  defaultRule(
+    'AllowAzureLoadBalancerInBound',
+    65001,
+    'Inbound',
+    'Allow',
+    'AzureLoadBalancer',
+    '*',
+    'Allow inbound traffic from azure load balancer',
+  ),
   defaultRule('DenyAllInBound', 65500, 'Inbound', 'Deny', '*', '*', 'Deny all inbound traffic'),
-  defaultRule('AllowVnetOutBound', 65000, 'Outbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork', 'Allow outbound traffic from all VMs to all VMs in VNET'),
-  defaultRule('AllowInternetOutBound', 65001, 'Outbound', 'Allow', '*', 'Internet', 'Allow outbound traffic from all VMs to Internet'),
+  defaultRule(
+    'AllowVnetOutBound',
+    65000,
+    'Outbound',
+    'Allow',
+    'VirtualNetwork',
+    'VirtualNetwork',
+    'Allow outbound traffic from all VMs to all VMs in VNET',
+  ),
+  defaultRule(
+    'AllowInternetOutBound',
+    65001,
+    'Outbound',
+    'Allow',
+    '*',
+    'Internet',
+    'Allow outbound traffic from all VMs to Internet',
+  ),
   defaultRule('DenyAllOutBound', 65500, 'Outbound', 'Deny', '*', '*', 'Deny all outbound traffic'),
 ];
 
@@ -48,13 +80,20 @@ export interface NamedRule {
   rule: SecurityRule;
 }
 
-/** The rules in force at `now`: custom rules (JIT rules until they expire) by priority, then the defaults. */
+/** The custom rules that exist at `now`: the rules Defender writes for a JIT request go when it ends. */
+export function liveRules(nsg: NetworkSecurityGroup, now: number): SecurityRule[] {
+  return nsg.rules.filter((rule) => rule.expiresAt === undefined || rule.expiresAt > now);
+}
+
+/** The rules in force at `now`: live custom rules by priority, then the defaults. */
 export function rulesInForce(nsg: NetworkSecurityGroup, now: number): NamedRule[] {
-  const custom = nsg.rules
-    .filter((rule) => rule.expiresAt === undefined || rule.expiresAt > now)
+  const custom = liveRules(nsg, now)
     .sort((a, b) => a.priority - b.priority)
     .map((rule) => ({ name: `securityRules/${rule.name}`, rule }));
-  return [...custom, ...DEFAULT_SECURITY_RULES.map((rule) => ({ name: `defaultSecurityRules/${rule.name}`, rule }))];
+  return [
+    ...custom,
+    ...DEFAULT_SECURITY_RULES.map((rule) => ({ name: `defaultSecurityRules/${rule.name}`, rule })),
+  ];
 }
 
 type Field = 'sourceAddress' | 'sourcePort' | 'destinationAddress' | 'destinationPort';
@@ -127,7 +166,9 @@ function ruleMatches(rule: SecurityRule, packet: Packet, vnetPrefixes: readonly 
   if (rule.direction !== packet.direction) return false;
   if (rule.protocol !== '*' && rule.protocol.toUpperCase() !== packet.protocol) return false;
   const inbound = packet.direction === 'Inbound';
-  const [sourceIp, sourcePort] = inbound ? [packet.remoteIp, packet.remotePort] : [packet.localIp, packet.localPort];
+  const [sourceIp, sourcePort] = inbound
+    ? [packet.remoteIp, packet.remotePort]
+    : [packet.localIp, packet.localPort];
   const [destinationIp, destinationPort] = inbound
     ? [packet.localIp, packet.localPort]
     : [packet.remoteIp, packet.remotePort];

@@ -65,7 +65,8 @@ export function nextHop(world: World, nic: NetworkInterface, destinationIp: stri
   let best: { route: EffectiveRoute; bits: number } | undefined;
   for (const route of effectiveRoutes(world, nic)) {
     const cidr = parseCidr(route.addressPrefix[0]);
-    if (route.state !== 'Active' || !cidr || destination === null || !cidrContains(cidr, destination)) continue;
+    if (route.state !== 'Active' || !cidr || destination === null || !cidrContains(cidr, destination))
+      continue;
     const better = !best || cidr.bits > best.bits || (cidr.bits === best.bits && route.source === 'User');
     if (better) best = { route, bits: cidr.bits };
   }

@@ -37,7 +37,14 @@ export function guest(vm: VmSpec): Required<{ [K in keyof GuestFacts]: NonNullab
   return vm.guest as Required<{ [K in keyof GuestFacts]: NonNullable<GuestFacts[K]> }>;
 }
 
-export function event(at: At, minutesAgo: number, log: string, id: number, provider: string, data: Record<string, string>): GuestEvent {
+export function event(
+  at: At,
+  minutesAgo: number,
+  log: string,
+  id: number,
+  provider: string,
+  data: Record<string, string>,
+): GuestEvent {
   return { log, id, time: at(minutesAgo), provider, data };
 }
 

@@ -27,7 +27,10 @@ export const guestScenarios = [
       vm.metrics.availableMemoryBytes = 100 * MiB;
       const resources = guest(vm).resources;
       resources.memory = { totalBytes: 8 * GiB, freeBytes: Math.round(8 * GiB * 0.02) };
-      resources.topProcesses = [{ name: 'sqlservr', pid: 2264, workingSetBytes: 7 * GiB }, ...resources.topProcesses];
+      resources.topProcesses = [
+        { name: 'sqlservr', pid: 2264, workingSetBytes: 7 * GiB },
+        ...resources.topProcesses,
+      ];
     },
   }),
   scenario({
@@ -57,7 +60,10 @@ export const guestScenarios = [
     change(vm) {
       const g = guest(vm);
       g.updates = { ...g.updates, rebootPending: true, servicingActive: true };
-      g.resources.topProcesses = [{ name: 'TiWorker', pid: 5520, workingSetBytes: 900 * MiB }, ...g.resources.topProcesses];
+      g.resources.topProcesses = [
+        { name: 'TiWorker', pid: 5520, workingSetBytes: 900 * MiB },
+        ...g.resources.topProcesses,
+      ];
     },
   }),
   scenario({

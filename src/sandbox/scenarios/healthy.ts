@@ -38,7 +38,13 @@ export function inboundRule(rule: {
 }
 
 export function allowRdpFromOffice(): SecurityRule {
-  return inboundRule({ name: 'Allow-RDP-FromOffice', priority: 300, access: 'Allow', source: OFFICE_PREFIX, port: '3389' });
+  return inboundRule({
+    name: 'Allow-RDP-FromOffice',
+    priority: 300,
+    access: 'Allow',
+    source: OFFICE_PREFIX,
+    port: '3389',
+  });
 }
 
 export function healthyMetrics(): MetricProfile {
@@ -81,7 +87,11 @@ export function healthyGuest(at: At): GuestFacts {
       listening: true,
       userAuthentication: 1,
       securityLayer: 2,
-      certificate: { thumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', present: true, notAfter: at(-180 * 24 * 60) },
+      certificate: {
+        thumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+        present: true,
+        notAfter: at(-180 * 24 * 60),
+      },
       firewall: { rdpRulesEnabled: true, portAllowed: true, defaultInboundAction: 'Block' },
       rdsh: { installed: false, licensingMode: null, licenseServers: [], graceDaysLeft: null },
       credssp: { allowEncryptionOracle: null },
@@ -101,7 +111,9 @@ export function healthyGuest(at: At): GuestFacts {
         { name: 'MsMpEng', pid: 3012, workingSetBytes: 200 * MiB },
       ],
     },
-    accounts: [{ name: 'azureadmin', enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: true }],
+    accounts: [
+      { name: 'azureadmin', enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: true },
+    ],
     events: [],
     errors: [],
   };

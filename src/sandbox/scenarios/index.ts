@@ -15,7 +15,8 @@ export const scenarios: readonly Scenario[] = [
   scenario({
     name: HEALTHY_VM,
     cause: null,
-    summary: 'Nothing wrong: every layer checks clean. Its public IP answers to vm-healthy-sandbox.westeurope.cloudapp.azure.com.',
+    summary:
+      'Nothing wrong: every layer checks clean. Its public IP answers to vm-healthy-sandbox.westeurope.cloudapp.azure.com.',
     request: { host: 'vm-healthy-sandbox.westeurope.cloudapp.azure.com' },
     change(vm) {
       vm.publicIp = { sku: 'Standard', allocation: 'Static', domainNameLabel: 'vm-healthy-sandbox' };

@@ -14,9 +14,13 @@ export const networkScenarios = [
   scenario({
     name: 'nsg-denies-rdp',
     cause: 'nsg-denies-rdp',
-    summary: 'alice@contoso.com added DenyRdpAll (priority 100) to the NIC NSG 40 minutes ago, ahead of the office allow.',
+    summary:
+      'alice@contoso.com added DenyRdpAll (priority 110) to the NIC NSG 40 minutes ago, ahead of the office allow.',
     change(vm) {
-      vm.nicRules.unshift(inboundRule({ name: 'DenyRdpAll', priority: 100, access: 'Deny', source: '*', port: '3389' }));
+      // 110 rather than 100 leaves room for the scoped allow the fix writes ahead of the deny.
+      vm.nicRules.unshift(
+        inboundRule({ name: 'DenyRdpAll', priority: 110, access: 'Deny', source: '*', port: '3389' }),
+      );
       vm.activity.push({
         minutesAgo: 40,
         caller: 'alice@contoso.com',
@@ -53,7 +57,8 @@ export const networkScenarios = [
   scenario({
     name: 'route-via-appliance',
     cause: 'route-via-appliance',
-    summary: 'The spoke route table sends traffic for the management subnet through the firewall at 10.0.0.4.',
+    summary:
+      'The spoke route table sends traffic for the management subnet through the firewall at 10.0.0.4.',
     request: { source: JUMP_HOST_IP },
     change(vm) {
       vm.subnet = 'snet-spoke';
@@ -81,7 +86,7 @@ export const networkScenarios = [
           source: '*',
           port: '3389',
           protocol: '*',
-          description: 'MDC JIT Network Access rule for policy \'default\' of VM \'jit-access-not-requested\'.',
+          description: "MDC JIT Network Access rule for policy 'default' of VM 'jit-access-not-requested'.",
         }),
       ];
     },
@@ -92,7 +97,15 @@ export const networkScenarios = [
     summary: 'In a subnet without an NSG, the NIC NSG allows 3389 from Internet: works, and is a risk.',
     change(vm) {
       vm.subnet = 'snet-dmz';
-      vm.nicRules = [inboundRule({ name: 'Allow-RDP-Internet', priority: 300, access: 'Allow', source: 'Internet', port: '3389' })];
+      vm.nicRules = [
+        inboundRule({
+          name: 'Allow-RDP-Internet',
+          priority: 300,
+          access: 'Allow',
+          source: 'Internet',
+          port: '3389',
+        }),
+      ];
     },
   }),
 ];

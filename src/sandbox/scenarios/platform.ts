@@ -41,7 +41,8 @@ export const platformScenarios = [
   scenario({
     name: 'vm-agent-unhealthy',
     cause: 'vm-agent-unhealthy',
-    summary: 'Windows runs but the VM agent is unresponsive: Run Command and VMAccess cannot reach the guest.',
+    summary:
+      'Windows runs but the VM agent is unresponsive: Run Command and VMAccess cannot reach the guest.',
     change(vm) {
       vm.agent = { ready: false, message: 'VM Agent is unresponsive.' };
     },
@@ -62,7 +63,13 @@ export const platformScenarios = [
       vm.osType = 'Linux';
       vm.serialLog = 'Ubuntu 24.04.1 LTS os-not-windows ttyS0\n\nos-not-windows login: ';
       vm.nicRules = [
-        inboundRule({ name: 'Allow-SSH-FromOffice', priority: 300, access: 'Allow', source: OFFICE_PREFIX, port: '22' }),
+        inboundRule({
+          name: 'Allow-SSH-FromOffice',
+          priority: 300,
+          access: 'Allow',
+          source: OFFICE_PREFIX,
+          port: '22',
+        }),
       ];
     },
   }),

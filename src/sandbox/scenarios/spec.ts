@@ -9,7 +9,8 @@ import type { MetricProfile, SecurityRule, VmFaults } from '../world';
 /** ISO time `minutes` before the world started. */
 export type At = (minutesAgo: number) => string;
 
-export type SubnetName = 'snet-app' | 'snet-spoke' | 'snet-egress' | 'snet-dmz';
+/** A subnet of the sandbox vnet: snet-app, snet-spoke, snet-egress, snet-dmz (see foundation), or one a fleet adds. */
+export type SubnetName = string;
 
 export type ActivityTarget = 'vm' | 'public-ip' | { nicNsgRule: string };
 
@@ -33,7 +34,11 @@ export interface VmSpec {
   console: 'sign-in' | 'boot-failure';
   serialLog: string;
   subnet: SubnetName;
-  publicIp: { sku: 'Basic' | 'Standard'; allocation: 'Static' | 'Dynamic'; domainNameLabel: string | null } | null;
+  publicIp: {
+    sku: 'Basic' | 'Standard';
+    allocation: 'Static' | 'Dynamic';
+    domainNameLabel: string | null;
+  } | null;
   /** Custom rules of the NIC's own NSG (the subnet's NSG is shared, see foundation). */
   nicRules: SecurityRule[];
   /** Ports a Defender for Cloud JIT policy holds shut on this VM. */

@@ -62,13 +62,23 @@ export function instanceViewJson(vm: VirtualMachine, now: number) {
           },
         }
       : {}),
-    disks: [{ name: osDiskName(vm), statuses: [status('ProvisioningState/succeeded', 'Provisioning succeeded', vm.timeCreated)] }],
+    disks: [
+      {
+        name: osDiskName(vm),
+        statuses: [status('ProvisioningState/succeeded', 'Provisioning succeeded', vm.timeCreated)],
+      },
+    ],
     hyperVGeneration: 'V2',
     extensions: vm.extensions.map((extension) => ({
       name: extension.name,
       type: `${extension.publisher}.${extension.type}`,
       typeHandlerVersion: extension.typeHandlerVersion,
-      statuses: [status(`ProvisioningState/${extension.provisioningState.toLowerCase()}`, `Provisioning ${extension.provisioningState.toLowerCase()}`)],
+      statuses: [
+        status(
+          `ProvisioningState/${extension.provisioningState.toLowerCase()}`,
+          `Provisioning ${extension.provisioningState.toLowerCase()}`,
+        ),
+      ],
     })),
     statuses: [
       transitional
@@ -111,7 +121,13 @@ export function vmJson(vm: VirtualMachine, view: { instanceView?: unknown } = {}
         computerName: vm.computerName,
         adminUsername: vm.adminUsername,
         ...(windows
-          ? { windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByOS' } } }
+          ? {
+              windowsConfiguration: {
+                provisionVMAgent: true,
+                enableAutomaticUpdates: true,
+                patchSettings: { patchMode: 'AutomaticByOS' },
+              },
+            }
           : { linuxConfiguration: { disablePasswordAuthentication: true, provisionVMAgent: true } }),
         secrets: [],
         allowExtensionOperations: true,
@@ -125,6 +141,8 @@ export function vmJson(vm: VirtualMachine, view: { instanceView?: unknown } = {}
       timeCreated: vm.timeCreated,
       ...(view.instanceView ? { instanceView: view.instanceView } : {}),
     },
-    ...(vm.extensions.length > 0 ? { resources: vm.extensions.map((extension) => extensionJson(vm, extension)) } : {}),
+    ...(vm.extensions.length > 0
+      ? { resources: vm.extensions.map((extension) => extensionJson(vm, extension)) }
+      : {}),
   };
 }

@@ -1,17 +1,40 @@
 import { attachedNsgs, vnetPrefixesOf } from '../net/flow';
-import { parseCidr, formatCidr } from '../net/ip';
-import { DEFAULT_SECURITY_RULES, expandPortRange, expandPrefix, rulesInForce, written } from '../net/nsg';
+import { resourceId } from '../ids';
+import { parseCidr } from '../net/ip';
+import {
+  DEFAULT_SECURITY_RULES,
+  expandPortRange,
+  expandPrefix,
+  liveRules,
+  rulesInForce,
+  written,
+} from '../net/nsg';
 import type { EffectiveRoute } from '../net/routes';
-import type { NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PublicIp, SecurityRule, World } from '../world';
+import type {
+  NetworkInterface,
+  NetworkSecurityGroup,
+  NetworkWatcher,
+  PublicIp,
+  SecurityRule,
+  VirtualMachine,
+  World,
+} from '../world';
 
 // Microsoft.Network JSON as ARM returns it (network RP examples: NetworkInterfaceGet, NetworkSecurityGroupGet,
 // PublicIpAddressGet, NetworkInterfaceEffectiveNSGList, NetworkInterfaceEffectiveRouteTableList).
 
-export function securityRuleJson(nsgId: string, rule: SecurityRule, provisioningState = 'Succeeded', kind = 'securityRules') {
-  const { name, expiresAt: _expiresAt, ...properties } = rule;
+export function securityRuleJson(
+  nsgId: string,
+  rule: SecurityRule,
+  provisioningState = 'Succeeded',
+  kind = 'securityRules',
+) {
+  const properties: Partial<SecurityRule> = { ...rule };
+  delete properties.name;
+  delete properties.expiresAt;
   return {
-    name,
-    id: `${nsgId}/${kind}/${name}`,
+    name: rule.name,
+    id: `${nsgId}/${kind}/${rule.name}`,
     type: `Microsoft.Network/networkSecurityGroups/${kind}`,
     properties: { provisioningState, ...properties },
   };
@@ -32,14 +55,24 @@ export function nsgJson(world: World, nsg: NetworkSecurityGroup) {
     location: nsg.location,
     properties: {
       provisioningState: 'Succeeded',
-      securityRules: nsg.rules
-        .filter((rule) => rule.expiresAt === undefined || rule.expiresAt > now)
-        .map((rule) => securityRuleJson(nsg.id, rule)),
-      defaultSecurityRules: DEFAULT_SECURITY_RULES.map((rule) => securityRuleJson(nsg.id, rule, 'Succeeded', 'defaultSecurityRules')),
+      securityRules: liveRules(nsg, now).map((rule) => securityRuleJson(nsg.id, rule)),
+      defaultSecurityRules: DEFAULT_SECURITY_RULES.map((rule) =>
+        securityRuleJson(nsg.id, rule, 'Succeeded', 'defaultSecurityRules'),
+      ),
       ...(nics.length > 0 ? { networkInterfaces: nics.map((nic) => ({ id: nic.id })) } : {}),
       ...(subnets.length > 0 ? { subnets } : {}),
     },
   };
+}
+
+/** The network RP reports a NIC's VM with group and name in upper case: callers must compare ids case-insensitively. */
+function networkRpVmReference(vm: VirtualMachine): string {
+  return resourceId(
+    vm.subscriptionId,
+    vm.resourceGroup.toUpperCase(),
+    'Microsoft.Compute/virtualMachines',
+    vm.name.toUpperCase(),
+  );
 }
 
 export function nicJson(world: World, nic: NetworkInterface) {
@@ -73,8 +106,7 @@ export function nicJson(world: World, nic: NetworkInterface) {
       enableIPForwarding: false,
       ...(nic.nsgId ? { networkSecurityGroup: { id: nic.nsgId } } : {}),
       primary: nic.primary,
-      // The network RP reports the VM reference in upper case; callers must compare ids case-insensitively.
-      ...(vm ? { virtualMachine: { id: vm.id.replace(/(resourceGroups\/)([^/]+)(.*\/)([^/]+)$/i, (_m, a, rg, mid, name) => `${a}${rg.toUpperCase()}${mid}${name.toUpperCase()}`) } } : {}),
+      ...(vm ? { virtualMachine: { id: networkRpVmReference(vm) } } : {}),
       nicType: 'Standard',
     },
   };
@@ -94,7 +126,12 @@ export function publicIpJson(ip: PublicIp, provisioningState = 'Succeeded') {
       publicIPAllocationMethod: ip.allocation,
       idleTimeoutInMinutes: 4,
       ...(ip.domainNameLabel
-        ? { dnsSettings: { domainNameLabel: ip.domainNameLabel, fqdn: `${ip.domainNameLabel}.${ip.location}.cloudapp.azure.com` } }
+        ? {
+            dnsSettings: {
+              domainNameLabel: ip.domainNameLabel,
+              fqdn: `${ip.domainNameLabel}.${ip.location}.cloudapp.azure.com`,
+            },
+          }
         : {}),
       ipTags: [],
       ...(ip.nicId ? { ipConfiguration: { id: `${ip.nicId}/ipConfigurations/ipconfig1` } } : {}),
@@ -117,14 +154,25 @@ function isTag(prefix: string): boolean {
 }
 
 /** One rule as effective rules print it: `*` as 0.0.0.0/0 and 0-65535, tags kept with their expansion. */
-function effectiveRuleJson(name: string, rule: SecurityRule, vnetPrefixes: string[], tagMap: Record<string, string[]>) {
+function effectiveRuleJson(
+  name: string,
+  rule: SecurityRule,
+  vnetPrefixes: string[],
+  tagMap: Record<string, string[]>,
+) {
   const address = (field: 'sourceAddress' | 'destinationAddress') => {
     const prefixes = written(rule, field);
-    const shown = prefixes.map((prefix) => (isTag(prefix) ? prefix : expandPrefix(prefix, vnetPrefixes)[0] ?? prefix));
-    const expanded = prefixes.filter(isTag).flatMap((tag) => (tagMap[tag] = expandPrefix(tag, vnetPrefixes)));
+    const shown = prefixes.map((prefix) =>
+      isTag(prefix) ? prefix : (expandPrefix(prefix, vnetPrefixes)[0] ?? prefix),
+    );
+    const tags = prefixes.filter(isTag);
+    for (const tag of tags) tagMap[tag] = expandPrefix(tag, vnetPrefixes);
+    const expanded = tags.flatMap((tag) => tagMap[tag]);
     return {
       ...(shown.length === 1 ? { [`${field}Prefix`]: shown[0] } : { [`${field}Prefixes`]: shown }),
-      ...(expanded.length > 0 ? { [`expanded${field[0].toUpperCase()}${field.slice(1)}Prefix`]: expanded } : {}),
+      ...(expanded.length > 0
+        ? { [`expanded${field[0].toUpperCase()}${field.slice(1)}Prefix`]: expanded }
+        : {}),
     };
   };
   const ports = (field: 'sourcePort' | 'destinationPort') => {
@@ -154,7 +202,8 @@ export function effectiveNsgListJson(world: World, nic: NetworkInterface) {
       );
       return {
         networkSecurityGroup: { id: nsg.id },
-        association: scope === 'nic' ? { networkInterface: { id: nic.id } } : { subnet: { id: nic.subnetId } },
+        association:
+          scope === 'nic' ? { networkInterface: { id: nic.id } } : { subnet: { id: nic.subnetId } },
         effectiveSecurityRules,
         tagMap: JSON.stringify(tagMap),
       };
@@ -164,8 +213,14 @@ export function effectiveNsgListJson(world: World, nic: NetworkInterface) {
 
 export function effectiveRouteListJson(routes: EffectiveRoute[]) {
   return {
-    value: routes.map(({ routeTableId: _routeTableId, ...route }) => ({ disableBgpRoutePropagation: false, ...route })),
+    value: routes.map((route) => ({
+      ...(route.name ? { name: route.name } : {}),
+      disableBgpRoutePropagation: false,
+      source: route.source,
+      state: route.state,
+      addressPrefix: route.addressPrefix,
+      nextHopIpAddress: route.nextHopIpAddress,
+      nextHopType: route.nextHopType,
+    })),
   };
 }
-
-export { formatCidr };

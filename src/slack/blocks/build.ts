@@ -30,12 +30,8 @@ export const LIMITS = {
  */
 export const MESSAGE_CONTENT_BUDGET = 12_000;
 
-export function section(text: string, blockId?: string): types.SectionBlock {
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) },
-    ...(blockId ? { block_id: truncate(blockId, LIMITS.blockId) } : {}),
-  };
+export function section(text: string): types.SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
 }
 
 export function header(text: string): types.HeaderBlock {

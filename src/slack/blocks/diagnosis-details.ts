@@ -16,17 +16,18 @@ interface Unit {
   layer?: Layer;
 }
 
+/** The evidence gets what is left of the section after the summary, advice and command (at least 1,200). */
 function checkText(check: Check, finding: Finding | undefined): string {
   const head = `${CHECK_MARKS[check.status]} ${inlineCode(check.id)} ${mrkdwn(check.summary, 600)}`;
   const tail = [
     ...(finding?.advice ? [`_What to do:_ ${mrkdwn(finding.advice, 400)}`] : []),
-    ...(check.confirm ? [`_Confirm:_\n${codeBlock(check.confirm, 900)}`] : []),
+    ...(check.confirm ? [`_Confirm:_\n${codeBlock(check.confirm, 700)}`] : []),
   ];
-  const evidence = finding?.evidence ?? (check.evidence ? [check.evidence] : []);
+  const evidence = finding?.evidence ?? (check.evidence ? check.evidence.split('; ') : []);
   const budget = LIMITS.sectionText - [head, ...tail].join('\n').length - 1;
-  const limits = { maxItems: 20, maxEach: Math.min(1500, budget), budget };
-  const listed =
-    evidence.length > 0 ? [bullets(evidence, limits, (left) => `• …and ${plural(left, 'more item')}`)] : [];
+  const more = (left: number) => `• …and ${plural(left, 'more item')}`;
+  const limits = { maxItems: 20, maxEach: Math.min(1500, budget - 2 - more(20).length - 1), budget };
+  const listed = evidence.length > 0 ? [bullets(evidence, limits, more)] : [];
   return [head, ...listed, ...tail].join('\n');
 }
 

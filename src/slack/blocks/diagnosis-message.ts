@@ -90,14 +90,16 @@ function verdictBlocks(
     section(`❌ *Failing layer: ${LAYER_LABELS[verdict.layer]}*\n${mrkdwn(verdict.summary, 1500)}`),
   ];
   const [first, ...others] = deciding;
-  // Before the findings arrive, the check's joined evidence stands in for the list.
-  const evidence = first?.finding?.evidence ?? (first?.check?.evidence ? [first.check.evidence] : []);
-  if (evidence.length > 0)
-    blocks.push(
-      section(`*Evidence*\n${bullets(evidence, { maxItems: EVIDENCE_ITEMS, maxEach: 300, budget: 2000 })}`),
-    );
-  if (first?.check?.confirm)
+  // Before the findings arrive, the check's evidence stands in: the engine joined the list with '; '.
+  const evidence =
+    first?.finding?.evidence ?? (first?.check?.evidence ? first.check.evidence.split('; ') : []);
+  if (evidence.length > 0) {
+    const listed = bullets(evidence, { maxItems: EVIDENCE_ITEMS, maxEach: 300, budget: 2000 });
+    blocks.push(section(`*Evidence*\n${listed}`));
+  }
+  if (first?.check?.confirm) {
     blocks.push(section(`*Confirm by hand*\n${codeBlock(first.check.confirm, 1500)}`));
+  }
   if (others.length > 0) {
     const lines = others
       .slice(0, OTHER_CAUSES)
@@ -114,8 +116,9 @@ function verdictBlocks(
     runId,
     deciding.flatMap((d) => (d.finding ? [d.finding] : [])),
   );
-  if (buttons.length > 0)
+  if (buttons.length > 0) {
     blocks.push({ type: 'actions', block_id: truncate(`fixes:${runId}`, LIMITS.blockId), elements: buttons });
+  }
   return blocks;
 }
 
@@ -168,8 +171,10 @@ function symptomPicker(runId: string): types.SectionBlock {
 function footer(state: LiveDiagnosis): string {
   const run = `Run ${inlineCode(state.runId, 80)}`;
   if (state.failure) return `${run} · stopped`;
-  if (state.report)
-    return `${run} · finished in ${elapsed(state.report.startedAt, state.report.finishedAt)} · every check and the metrics are in the thread`;
+  if (state.report) {
+    const took = elapsed(state.report.startedAt, state.report.finishedAt);
+    return `${run} · finished in ${took} · every check and the metrics are in the thread`;
+  }
   return `${run} · started ${clock(state.startedAt, true)} · this message updates as each layer reports`;
 }
 

@@ -2,7 +2,7 @@
 // (`<@U123>`, `<!channel>`, `<https://…|label>`): escaping them is what keeps a VM name, a rule name or
 // a line of evidence from mentioning someone or linking anywhere.
 
-export const ELLIPSIS = '…';
+const ELLIPSIS = '…';
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -10,7 +10,19 @@ import {
   networkReport,
   nsgDenies,
 } from './scenarios';
-import { buttons, contextTexts, expectSlackAccepts, fired, report, RUN_ID, sectionTexts, seen } from './support';
+import {
+  ALL_CAUSES,
+  buttons,
+  CAUSE_LAYERS,
+  check,
+  contextTexts,
+  expectSlackAccepts,
+  fired,
+  report,
+  RUN_ID,
+  sectionTexts,
+  seen,
+} from './support';
 
 function layerLines(message: SlackMessage): string[] {
   const lines = sectionTexts(message.blocks).find((t) => t.includes('*Machine up and visible*'));
@@ -64,7 +76,10 @@ describe('diagnosisMessage: a network-layer verdict (a deny rule, two fixes)', (
 
   it('offers one button per fix of the deciding causes, named for what it does, the first primary', () => {
     const fixButtons = buttons(message);
-    expect(fixButtons.map((b) => b.action_id)).toEqual(['fix:nsg-allow-rdp-from-source', 'fix:jit-request-access']);
+    expect(fixButtons.map((b) => b.action_id)).toEqual([
+      'fix:nsg-allow-rdp-from-source',
+      'fix:jit-request-access',
+    ]);
     expect(fixButtons.map((b) => b.text.text)).toEqual(['Allow RDP from your address', 'Request JIT access']);
     expect(fixButtons.map((b) => b.style)).toEqual(['primary', undefined]);
     expect(fixButtons.map((b) => JSON.parse(b.value ?? ''))).toEqual([
@@ -119,8 +134,16 @@ describe('diagnosisMessage: a guest-layer verdict with many findings', () => {
 
   it('offers each fix once, in the order the deciding causes propose them, naming the target', () => {
     const fixButtons = buttons(message);
-    expect(fixButtons.map((b) => b.action_id)).toEqual(['fix:stop-process', 'fix:restart-vm', 'fix:logoff-session']);
-    expect(fixButtons.map((b) => b.text.text)).toEqual(['Stop w3wp', 'Restart the VM', 'Sign off session 2 (alice)']);
+    expect(fixButtons.map((b) => b.action_id)).toEqual([
+      'fix:stop-process',
+      'fix:restart-vm',
+      'fix:logoff-session',
+    ]);
+    expect(fixButtons.map((b) => b.text.text)).toEqual([
+      'Stop w3wp',
+      'Restart the VM',
+      'Sign off session 2 (alice)',
+    ]);
     expect(fixButtons.map((b) => JSON.parse(b.value ?? '').cause)).toEqual([
       'memory-exhausted',
       'memory-exhausted',
@@ -161,7 +184,9 @@ describe('diagnosisMessage: no failing layer', () => {
     const message = diagnosisMessage(liveFrom(cleanReport, [], { report: cleanReport }));
     expectSlackAccepts(message);
     expect(layerLines(message).every((line) => line.startsWith('✅'))).toBe(true);
-    expect(sectionTexts(message.blocks)).toContain(`✅ *No failing layer: every layer checked clean.*\n${cleanReport.verdict.summary}`);
+    expect(sectionTexts(message.blocks)).toContain(
+      `✅ *No failing layer: every layer checked clean.*\n${cleanReport.verdict.summary}`,
+    );
     expect(buttons(message)).toEqual([]);
     expect(seen(message)).not.toContain('Risks, not the outage');
     expect(seen(message)).not.toContain('Could not check');
@@ -177,10 +202,43 @@ describe('diagnosisMessage: no failing layer', () => {
       '⚠️ *Authentication*: incomplete, 8 checks could not run',
       '⚠️ *Guest OS state*: incomplete, 10 checks could not run',
     ]);
-    expect(sectionTexts(message.blocks).join('\n')).toContain('⚠️ *No failing layer found, but the diagnosis is incomplete.*');
+    expect(sectionTexts(message.blocks).join('\n')).toContain(
+      '⚠️ *No failing layer found, but the diagnosis is incomplete.*',
+    );
     const notChecked = contextTexts(message.blocks).find((t) => t.includes('Could not check'));
-    expect(notChecked).toMatch(/^⚠️ \*Could not check:\* `termservice-not-running`, `rdp-not-listening`, .*`shell-crash` \(Run Command did not answer within 90 s \(the guest agent may be busy\)\); `cpu-saturated` \(Azure Monitor answered 429 TooManyRequests\)$/);
+    expect(notChecked).toMatch(
+      /^⚠️ \*Could not check:\* `termservice-not-running`, `rdp-not-listening`, .*`shell-crash` \(Run Command did not answer within 90 s \(the guest agent may be busy\)\); `cpu-saturated` \(Azure Monitor answered 429 TooManyRequests\)$/,
+    );
     expect(notChecked?.match(/Run Command did not answer/g)).toHaveLength(1);
+  });
+});
+
+describe('diagnosisMessage: a Linux machine', () => {
+  it('shows the layers RDP does not reach as not applicable', () => {
+    const linux = fired('os-not-windows', {
+      summary: 'vm-web-01 runs Linux: RDP does not apply; the network checks ran for port 22.',
+      evidence: ['osType: Linux'],
+      advice: 'Connect with SSH.',
+    });
+    const notRdp = ALL_CAUSES.filter((id) => ['service', 'auth', 'guest'].includes(CAUSE_LAYERS[id])).map(
+      (id) => ({
+        check: check(id, 'skipped', { summary: 'Linux: the RDP service does not apply.' }),
+      }),
+    );
+    const linuxReport = report(
+      { layer: 'platform', causes: ['os-not-windows'], summary: linux.check.summary },
+      [linux, ...notRdp],
+    );
+    const message = diagnosisMessage(liveFrom(linuxReport, [], { report: linuxReport }));
+    expectSlackAccepts(message);
+    expect(layerLines(message)).toEqual([
+      '❌ *Machine up and visible*: `os-not-windows`',
+      '✅ *Network path*: clean',
+      '➖ *RDP service*: not applicable: Linux: the RDP service does not apply.',
+      '➖ *Authentication*: not applicable: Linux: the RDP service does not apply.',
+      '➖ *Guest OS state*: not applicable: Linux: the RDP service does not apply.',
+    ]);
+    expect(sectionTexts(message.blocks)).toContain('*What to do*\nConnect with SSH.');
   });
 });
 
@@ -215,7 +273,10 @@ describe('diagnosisMessage: live, as the run goes', () => {
 
   it('as soon as it settles: the verdict and its buttons, while later layers are still checking', () => {
     const message = diagnosisMessage(
-      liveFrom(networkReport, ['platform', 'network'], { settled: networkReport.verdict, requestedBy: ['U024BE7LH', 'W0123ABCD'] }),
+      liveFrom(networkReport, ['platform', 'network'], {
+        settled: networkReport.verdict,
+        requestedBy: ['U024BE7LH', 'W0123ABCD'],
+      }),
     );
     expectSlackAccepts(message);
     expect(layerLines(message).slice(1)).toEqual([
@@ -224,18 +285,28 @@ describe('diagnosisMessage: live, as the run goes', () => {
       '⏳ *Authentication*: checking…',
       '⏳ *Guest OS state*: checking…',
     ]);
-    expect(sectionTexts(message.blocks)).toContain(`❌ *Failing layer: Network path*\n${networkReport.verdict.summary}`);
-    expect(buttons(message).map((b) => b.action_id)).toEqual(['fix:nsg-allow-rdp-from-source', 'fix:jit-request-access']);
+    expect(sectionTexts(message.blocks)).toContain(
+      `❌ *Failing layer: Network path*\n${networkReport.verdict.summary}`,
+    );
+    expect(buttons(message).map((b) => b.action_id)).toEqual([
+      'fix:nsg-allow-rdp-from-source',
+      'fix:jit-request-access',
+    ]);
     expect(contextTexts(message.blocks)[0]).toContain('asked by <@U024BE7LH> and <@W0123ABCD>');
     expect(symptomSelect(message)).toBeUndefined();
   });
 
   it('settled before the findings are known: the check evidence stands in, and no buttons yet', () => {
     const message = diagnosisMessage(
-      liveFrom(networkReport, ['platform', 'network'], { settled: networkReport.verdict, findings: undefined }),
+      liveFrom(networkReport, ['platform', 'network'], {
+        settled: networkReport.verdict,
+        findings: undefined,
+      }),
     );
     expectSlackAccepts(message);
-    expect(sectionTexts(message.blocks)).toContain(`*Evidence*\n• ${nsgDenies.check.evidence}`);
+    expect(sectionTexts(message.blocks)).toContain(
+      `*Evidence*\n• ${nsgDenies.finding.evidence.join('\n• ')}`,
+    );
     expect(buttons(message)).toEqual([]);
   });
 });
@@ -275,18 +346,33 @@ describe('diagnosisMessage: text from Azure and from people cannot mention or li
     evidence: ['<@U999EVIL> wrote the rule', 'see <http://x.example>'],
     fixes: ['nsg-allow-rdp-from-source'],
   });
-  const base = report({ layer: 'network', causes: ['nsg-denies-rdp'], summary: hostile.finding.summary }, [hostile]);
+  const base = report({ layer: 'network', causes: ['nsg-denies-rdp'], summary: hostile.finding.summary }, [
+    hostile,
+  ]);
   const hostileReport = { ...base, vm: { ...base.vm, name: '<!here>', resourceGroup: '<@U999EVIL>' } };
   const message = diagnosisMessage(
-    liveFrom(hostileReport, [], { report: hostileReport, target: '<!here>', requestedBy: ['U024BE7LH', '<!everyone>'] }),
+    liveFrom(hostileReport, [], {
+      report: hostileReport,
+      target: '<!here>',
+      requestedBy: ['U024BE7LH', '<!everyone>'],
+    }),
   );
 
-  it('escapes every <, > and & except the requesters’ mentions', () => {
+  it('escapes every <, > and & in mrkdwn except the requesters’ mentions', () => {
     expectSlackAccepts(message);
-    const text = [seen(message), message.text].join('\n');
+    const text = [...sectionTexts(message.blocks), ...contextTexts(message.blocks), message.text].join('\n');
     expect(text.match(/<[^>]*>/g)).toEqual(['<@U024BE7LH>']);
-    expect(text).toContain('Rule &lt;!channel&gt; denies &lt;https://evil.example|click here&gt; &amp; more.');
+    expect(text).toContain(
+      'Rule &lt;!channel&gt; denies &lt;https://evil.example|click here&gt; &amp; more.',
+    );
     expect(text).toContain('• &lt;@U999EVIL&gt; wrote the rule');
     expect(text).toContain('&lt;!everyone&gt;');
+  });
+
+  it('keeps the name literal in the header, which Slack never parses', () => {
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🩺 <!here>', emoji: true },
+    });
   });
 });

@@ -6,7 +6,8 @@ import { ALL_CAUSES, CAUSE_LAYERS, check, fired, report, RUN_ID } from './suppor
 // every front, a clean machine, and a diagnosis that could not see into the guest.
 
 export const nsgDenies = fired('nsg-denies-rdp', {
-  summary: 'vm-web-01-nsg (NIC) denies TCP 3389 from 203.0.113.10 to 10.0.1.4: rule DenyRdp (priority 100) decides.',
+  summary:
+    'vm-web-01-nsg (NIC) denies TCP 3389 from 203.0.113.10 to 10.0.1.4: rule DenyRdp (priority 100) decides.',
   evidence: [
     'rule DenyRdp (priority 100) in vm-web-01-nsg (NIC) denies TCP 3389 from *',
     'rule AllowRdpOffice (priority 300) comes after it and never takes effect',
@@ -14,7 +15,8 @@ export const nsgDenies = fired('nsg-denies-rdp', {
     'alice@contoso.com wrote vm-web-01-nsg at 09:12 UTC (Microsoft.Network/networkSecurityGroups/write)',
   ],
   fixes: ['nsg-allow-rdp-from-source'],
-  advice: 'Allow TCP 3389 only from your own address or range, ahead of the deny; never from *, Internet or 0.0.0.0/0.',
+  advice:
+    'Allow TCP 3389 only from your own address or range, ahead of the deny; never from *, Internet or 0.0.0.0/0.',
 });
 
 export const jitClosed = fired('jit-access-not-requested', {
@@ -48,7 +50,8 @@ export const networkReport: Report = report(
 );
 
 const memory = fired('memory-exhausted', {
-  summary: 'The machine is out of memory and w3wp (pid 4242) holds 7.1 GiB: there is no headroom to start a session.',
+  summary:
+    'The machine is out of memory and w3wp (pid 4242) holds 7.1 GiB: there is no headroom to start a session.',
   evidence: [
     'Guest free memory: 96 MiB of 8 GiB (1.2 %)',
     'Available Memory Bytes below 256 MiB for the last 3 points: 120 MiB, 101 MiB, 96 MiB from 11:45 to 11:55 UTC',
@@ -59,7 +62,10 @@ const memory = fired('memory-exhausted', {
 });
 const cpu = fired('cpu-saturated', {
   summary: 'The CPU has been pinned at 95 % or more for the last 15 minutes.',
-  evidence: ['Percentage CPU at or above 95 % for the last 3 points: 97 %, 99 %, 100 % from 11:45 to 11:55 UTC', 'Largest stoppable process: w3wp (pid 4242), 7.1 GiB working set'],
+  evidence: [
+    'Percentage CPU at or above 95 % for the last 3 points: 97 %, 99 %, 100 % from 11:45 to 11:55 UTC',
+    'Largest stoppable process: w3wp (pid 4242), 7.1 GiB working set',
+  ],
   fixes: ['stop-process', 'restart-vm'],
 });
 const diskFull = fired('disk-full', {
@@ -99,7 +105,8 @@ export const guestReport: Report = report(
       'temporary-profile',
       'shell-crash',
     ],
-    summary: 'The machine is out of memory and w3wp (pid 4242) holds 7.1 GiB (and 6 more causes in this layer).',
+    summary:
+      'The machine is out of memory and w3wp (pid 4242) holds 7.1 GiB (and 6 more causes in this layer).',
   },
   [memory, cpu, diskFull, update, collision, temporaryProfile, shell],
   { symptom: 'black-screen' },
@@ -108,11 +115,14 @@ export const guestReport: Report = report(
 export const cleanReport: Report = report({
   layer: 'none',
   causes: [],
-  summary: 'Every layer checked clean: the network path is open, the service listens, and nothing blocks sign-in.',
+  summary:
+    'Every layer checked clean: the network path is open, the service listens, and nothing blocks sign-in.',
 });
 
 const PROBE_TIMEOUT = 'Run Command did not answer within 90 s (the guest agent may be busy)';
-const guestSide = ALL_CAUSES.filter((id) => ['service', 'auth', 'guest'].includes(CAUSE_LAYERS[id]) && id !== 'cpu-saturated');
+const guestSide = ALL_CAUSES.filter(
+  (id) => ['service', 'auth', 'guest'].includes(CAUSE_LAYERS[id]) && id !== 'cpu-saturated',
+);
 
 export const incompleteReport: Report = report(
   {
@@ -121,8 +131,14 @@ export const incompleteReport: Report = report(
     summary: `No failing layer found, but ${guestSide.length + 1} checks could not run: the diagnosis is incomplete.`,
   },
   [
-    ...guestSide.map((id) => ({ check: check(id, 'error', { summary: `Could not check: ${PROBE_TIMEOUT}` }) })),
-    { check: check('cpu-saturated', 'error', { summary: 'Could not check: Azure Monitor answered 429 TooManyRequests' }) },
+    ...guestSide.map((id) => ({
+      check: check(id, 'error', { summary: `Could not check: ${PROBE_TIMEOUT}` }),
+    })),
+    {
+      check: check('cpu-saturated', 'error', {
+        summary: 'Could not check: Azure Monitor answered 429 TooManyRequests',
+      }),
+    },
   ],
 );
 
@@ -139,11 +155,17 @@ export function live(over: Partial<LiveDiagnosis> = {}): LiveDiagnosis {
 }
 
 /** The live state of a run whose layers in `done` have reported, from a finished report. */
-export function liveFrom(source: Report, done: readonly (keyof LiveDiagnosis['layers'])[], over: Partial<LiveDiagnosis> = {}): LiveDiagnosis {
+export function liveFrom(
+  source: Report,
+  done: readonly (keyof LiveDiagnosis['layers'])[],
+  over: Partial<LiveDiagnosis> = {},
+): LiveDiagnosis {
   return live({
     vm: source.vm,
     layers: Object.fromEntries(done.map((layer) => [layer, source.checks.filter((c) => c.layer === layer)])),
-    findings: Object.fromEntries(done.map((layer) => [layer, source.findings.filter((f) => f.layer === layer)])),
+    findings: Object.fromEntries(
+      done.map((layer) => [layer, source.findings.filter((f) => f.layer === layer)]),
+    ),
     ...over,
   });
 }

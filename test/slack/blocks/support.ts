@@ -75,7 +75,13 @@ export function check(id: CauseId, status: CheckStatus = 'pass', over: Partial<C
 /** A finding and the check it turns into, as the engine pairs them. */
 export function fired(
   id: CauseId,
-  finding: { summary: string; evidence: string[]; fixes?: FixId[]; advice?: string; severity?: 'critical' | 'warning' },
+  finding: {
+    summary: string;
+    evidence: string[];
+    fixes?: FixId[];
+    advice?: string;
+    severity?: 'critical' | 'warning';
+  },
 ): { check: Check; finding: Finding } {
   const severity = finding.severity ?? 'critical';
   return {
@@ -133,7 +139,9 @@ export function sectionTexts(blocks: readonly KnownBlock[]): string[] {
 
 export function contextTexts(blocks: readonly KnownBlock[]): string[] {
   return blocks.flatMap((block) =>
-    block.type === 'context' ? block.elements.flatMap((e) => ('text' in e && typeof e.text === 'string' ? [e.text] : [])) : [],
+    block.type === 'context'
+      ? block.elements.flatMap((e) => ('text' in e && typeof e.text === 'string' ? [e.text] : []))
+      : [],
   );
 }
 

@@ -1,0 +1,103 @@
+import { LOGON_STATUS, failuresByAccount, lockouts, logonFailures } from '../diagnosis/events';
+import type { Facts } from '../diagnosis/facts';
+import type { GuestFacts } from '../diagnosis/guest-facts';
+import type { CauseId } from '../diagnosis/ids';
+import { FixRefusal, type FixDefinition } from './fix';
+import { runGuestFix } from './guest-script';
+import { textParam } from './params';
+import { reachableGuest } from './target';
+import { accountName } from './validate';
+
+// Clears a lockout and enables a disabled local account. A domain account is unlocked in Active Directory,
+// not on the VM, so only local accounts are accepted when the probe listed them.
+
+type Account = NonNullable<GuestFacts['accounts']>[number];
+
+function findAccount(accounts: readonly Account[], name: string): Account | undefined {
+  return accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
+}
+
+function isBlocked(account: Account): boolean {
+  return account.lockedOut || !account.enabled;
+}
+
+/** The accounts the finding names, most certain first: the probe's account list, then the events. */
+function namedByFinding(guest: GuestFacts, cause: CauseId): string[] {
+  const accounts = guest.accounts ?? [];
+  const events = guest.events ?? [];
+  if (cause === 'account-disabled') {
+    return [
+      ...failuresByAccount(logonFailures(events, [LOGON_STATUS.accountDisabled])).map((a) => a.user),
+      ...accounts.filter((a) => !a.enabled).map((a) => a.name),
+    ];
+  }
+  return [
+    ...accounts.filter((a) => a.enabled && a.lockedOut).map((a) => a.name),
+    ...lockouts(events).map((l) => l.user),
+    ...failuresByAccount(logonFailures(events, [LOGON_STATUS.lockedOut])).map((a) => a.user),
+  ];
+}
+
+/** The account the finding names that is still locked or disabled, else any local account that is. */
+export function suggestedAccount(facts: Facts, cause: CauseId): string | null {
+  if (facts.guest.status !== 'ok') return null;
+  const guest = facts.guest.value;
+  const named = namedByFinding(guest, cause).filter((name) => name !== '');
+  if (guest.accounts === null) return named[0] ?? null;
+  const accounts = guest.accounts;
+  const blocked = named
+    .map((name) => findAccount(accounts, name))
+    .find((a) => a !== undefined && isBlocked(a));
+  return (blocked ?? accounts.find(isBlocked))?.name ?? null;
+}
+
+export const unlockAccount: FixDefinition = {
+  id: 'unlock-account',
+  title: 'Unlock the account',
+  causes: ['account-locked-out', 'account-disabled'],
+  inputs({ facts, finding }) {
+    const suggested = suggestedAccount(facts, finding.cause);
+    return [
+      {
+        name: 'userName',
+        label: 'Local account',
+        hint: 'The local account to unlock and enable.',
+        ...(suggested ? { initial: suggested } : {}),
+      },
+    ];
+  },
+  plan({ facts, input }) {
+    const vm = reachableGuest(facts);
+    let userName = accountName(input.userName);
+    const accounts = facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+    if (accounts !== null) {
+      const account = findAccount(accounts, userName);
+      if (!account) {
+        throw new FixRefusal(
+          `${userName} is not a local account on ${vm.name} (its local accounts: ${accounts.map((a) => a.name).join(', ') || 'none found'}): ` +
+            'a domain account is unlocked in Active Directory, not on the VM.',
+        );
+      }
+      if (!isBlocked(account)) {
+        throw new FixRefusal(
+          `${account.name} is neither locked out nor disabled on ${vm.name}: there is nothing to unlock.`,
+        );
+      }
+      userName = account.name;
+    }
+    return {
+      params: { userName },
+      description: `Unlock and enable local account ${userName} on ${vm.name}, through Run Command.`,
+    };
+  },
+  stillApplies(facts, params) {
+    const userName = String(params.userName);
+    const accounts = facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+    if (accounts === null) return null;
+    const account = findAccount(accounts, userName);
+    if (!account) return `There is no local account ${userName} any more.`;
+    return isBlocked(account) ? null : `${account.name} is no longer locked out or disabled.`;
+  },
+  execute: async (ctx) =>
+    runGuestFix(ctx, 'unlock-account', { UserName: accountName(textParam(ctx.params, 'userName')) }),
+};

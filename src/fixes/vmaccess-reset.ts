@@ -1,0 +1,148 @@
+import type { VirtualMachineExtension } from '@azure/arm-compute';
+import { callAzure } from '../azure/errors';
+import { LOGON_STATUS, failuresByAccount, logonFailures } from '../diagnosis/events';
+import type { Facts } from '../diagnosis/facts';
+import type { GuestFacts } from '../diagnosis/guest-facts';
+import type { CauseId } from '../diagnosis/ids';
+import { correlated } from './arm';
+import { FixRefusal, type FixDefinition } from './fix';
+import { generatePassword } from './password';
+import { textParam } from './params';
+import { reachableGuest } from './target';
+import { accountName } from './validate';
+
+// The guide's blunt instrument: VMAccess resets a local administrator's password and, as a side effect,
+// the Remote Desktop configuration, over the agent, with no inbound session. The new password is made
+// here, handed back only as the proposer's secret, and never enters params, descriptions, summaries,
+// errors or logs.
+
+/** The extension name `az vm user update` uses on Windows: one VMAccess instance per VM. */
+export const VMACCESS_EXTENSION = 'enablevmaccess';
+
+type Account = NonNullable<GuestFacts['accounts']>[number];
+
+/** The accounts the finding names, most likely first. */
+function namedByFinding(guest: GuestFacts, cause: CauseId): string[] {
+  const events = guest.events ?? [];
+  const accounts = guest.accounts ?? [];
+  if (cause === 'password-expired') {
+    return [
+      ...accounts.filter((a) => a.enabled && a.passwordExpired).map((a) => a.name),
+      ...failuresByAccount(
+        logonFailures(events, [LOGON_STATUS.passwordExpired, LOGON_STATUS.mustChangePassword]),
+      ).map((a) => a.user),
+    ];
+  }
+  if (cause === 'password-rejected') {
+    return failuresByAccount(logonFailures(events, [LOGON_STATUS.wrongPassword])).map((a) => a.user);
+  }
+  return [];
+}
+
+function findAccount(accounts: readonly Account[], name: string): Account | undefined {
+  return accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * The account to reset: the one the finding names when it is a local account (VMAccess would create any
+ * other as a new administrator), else the first enabled account allowed to use Remote Desktop.
+ */
+export function suggestedAccount(facts: Facts, cause: CauseId): string | null {
+  if (facts.guest.status !== 'ok') return null;
+  const guest = facts.guest.value;
+  const accounts = guest.accounts;
+  const named = namedByFinding(guest, cause).filter((name) => name !== '');
+  if (accounts === null) return named[0] ?? null;
+  const local = named.map((name) => findAccount(accounts, name)).find((a) => a !== undefined);
+  const fallback = accounts.find((a) => a.enabled && a.rdpAllowed) ?? accounts.find((a) => a.enabled);
+  return (local ?? fallback)?.name ?? null;
+}
+
+/** An error that, by any path, quoted the password: the quote is cut before anyone reads it. */
+function withoutSecret(err: unknown, secret: string): unknown {
+  if (err instanceof Error && err.message.includes(secret))
+    err.message = err.message.split(secret).join('[redacted]');
+  return err;
+}
+
+export const vmaccessReset: FixDefinition = {
+  id: 'vmaccess-reset',
+  title: 'Reset password and RDP configuration',
+  causes: ['password-rejected', 'password-expired', 'rdp-not-listening'],
+  inputs({ facts, finding }) {
+    const suggested = suggestedAccount(facts, finding.cause);
+    return [
+      {
+        name: 'userName',
+        label: 'Local account',
+        hint: 'The local administrator account whose password is reset; the new password is shown only to you.',
+        ...(suggested ? { initial: suggested } : {}),
+      },
+    ];
+  },
+  plan({ facts, input }) {
+    const vm = reachableGuest(facts);
+    let userName = accountName(input.userName);
+    const accounts = facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+    if (accounts !== null) {
+      const account = findAccount(accounts, userName);
+      if (!account) {
+        const known = accounts.map((a) => a.name).join(', ') || 'none found';
+        throw new FixRefusal(
+          `${vm.name} has no local account ${userName} (its local accounts: ${known}), and VMAccess would create it as a ` +
+            'new administrator: type one of the existing accounts.',
+        );
+      }
+      userName = account.name;
+    }
+    return {
+      params: { userName },
+      description:
+        `Reset the password of local account ${userName} on ${vm.name} with VMAccess, which also restores the Remote ` +
+        'Desktop configuration; the new password is shown once, only to the person who proposed it.',
+    };
+  },
+  async execute(ctx) {
+    const userName = accountName(textParam(ctx.params, 'userName'));
+    const password = generatePassword(userName);
+    const extension: VirtualMachineExtension = {
+      location: ctx.vm.location,
+      publisher: 'Microsoft.Compute',
+      typePropertiesType: 'VMAccessAgent',
+      typeHandlerVersion: '2.4',
+      autoUpgradeMinorVersion: true,
+      // Runs the extension again even when an earlier reset left the same public settings.
+      forceUpdateTag: ctx.proposalId,
+      settings: { UserName: userName },
+      protectedSettings: { Password: password },
+    };
+    const call = correlated(ctx.signal);
+    try {
+      await callAzure(
+        'VMAccess',
+        () =>
+          ctx.sub.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(
+            ctx.vm.resourceGroup,
+            ctx.vm.name,
+            VMACCESS_EXTENSION,
+            extension,
+            call.options,
+          ),
+        {
+          403: "the identity rdp-doctor runs as may not install extensions on this VM; grant it Virtual Machine Contributor on the VM's resource group",
+          VMAgentStatusCommunicationError:
+            'the VM agent is not answering, so VMAccess cannot run: reset the password through the serial console',
+        },
+      );
+    } catch (err) {
+      throw withoutSecret(err, password);
+    }
+    return {
+      summary:
+        `Reset the password of ${userName} on ${ctx.vm.name} and its Remote Desktop configuration with VMAccess; ` +
+        'the new password went only to the proposer.',
+      correlationId: call.correlationId(),
+      secretForProposer: password,
+    };
+  },
+};

@@ -1,0 +1,108 @@
+import { API_VERSIONS } from '../arm/api-versions';
+import { accepted, type OperationOutcome } from '../arm/operations';
+import { ArmError, objectBody } from '../arm/respond';
+import type { Route, RouteContext } from '../arm/router';
+import type { VirtualMachine } from '../world';
+import { VM_TYPE, vmFrom } from './virtual-machines';
+
+// Action Run Command (POST …/runCommand): a long-running operation whose result lists the script's stdout
+// and stderr as instance-view statuses. Azure runs one at a time per VM and needs a running VM with a ready
+// agent. Whatever script is sent, the sandbox answers as the guest probe would: the VM's guest facts.
+
+const COMMAND_IDS = {
+  Windows: [
+    'RunPowerShellScript',
+    'ipconfig',
+    'EnableRemotePS',
+    'EnableAdminAccount',
+    'RDPSettings',
+    'ResetRDPCert',
+    'SetRDPPort',
+  ],
+  Linux: ['RunShellScript', 'ifconfig'],
+};
+
+/** Run Command returns at most the last 4096 bytes of stdout. */
+const OUTPUT_LIMIT = 4096;
+
+export function agentUnreachable(vm: VirtualMachine): OperationOutcome {
+  return {
+    status: 'Failed',
+    error: {
+      code: 'VMAgentStatusCommunicationError',
+      message: `VM '${vm.name}' has not reported status for VM agent or extensions. Verify that the OS is up and healthy, the VM has a running VM agent, and that it can establish outbound connections to Azure storage.`,
+    },
+  };
+}
+
+export function notRunning(vm: VirtualMachine, operation: string): ArmError {
+  return new ArmError(
+    409,
+    'OperationNotAllowed',
+    `Operation '${operation}' is not allowed on VM '${vm.name}' since the VM is ${vm.powerState}. Start the VM and try again.`,
+  );
+}
+
+function instanceStatus(code: string, message: string) {
+  return { code, level: 'Info', displayStatus: 'Provisioning succeeded', message };
+}
+
+function runOutcome(vm: VirtualMachine, now: number): OperationOutcome {
+  if (vm.powerState !== 'running' || !vm.agent.ready) return agentUnreachable(vm);
+  if (vm.osType === 'Linux') {
+    return {
+      status: 'Succeeded',
+      result: {
+        value: [instanceStatus('ProvisioningState/succeeded', 'Enable succeeded: \n[stdout]\n\n[stderr]\n')],
+      },
+    };
+  }
+  const stdout = Buffer.from(JSON.stringify({ ...vm.guest, collectedAt: new Date(now).toISOString() }));
+  return {
+    status: 'Succeeded',
+    result: {
+      value: [
+        instanceStatus('ComponentStatus/StdOut/succeeded', stdout.subarray(-OUTPUT_LIMIT).toString('utf8')),
+        instanceStatus('ComponentStatus/StdErr/succeeded', ''),
+      ],
+    },
+  };
+}
+
+function runCommand(ctx: RouteContext) {
+  const vm = vmFrom(ctx);
+  const commandId = objectBody(ctx.body).commandId;
+  if (typeof commandId !== 'string' || !COMMAND_IDS[vm.osType].includes(commandId)) {
+    throw new ArmError(404, 'NotFound', 'The entity was not found in this Azure location.');
+  }
+  if (vm.powerState !== 'running') throw notRunning(vm, 'runCommand');
+  // A hung VM hangs every time, rather than turning its stuck command into conflicts, so tests repeat.
+  const busy = vm.faults.runCommand !== 'hang' && ctx.operations.running('runCommand', vm.id);
+  if (vm.faults.runCommand === 'conflict' || busy) {
+    throw new ArmError(
+      409,
+      'Conflict',
+      'Run command extension execution is in progress. Please wait for completion before invoking a run command.',
+    );
+  }
+  const started = ctx.operations.begin(ctx, {
+    provider: 'Microsoft.Compute',
+    name: 'runCommand',
+    target: vm.id,
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    durationMs: vm.faults.runCommand === 'hang' ? Infinity : ctx.latency.operationMs('runCommand', vm.id),
+    outputInStatus: true,
+    complete: () => runOutcome(vm, ctx.world.now()),
+  });
+  return accepted(started);
+}
+
+export const runCommandRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${VM_TYPE}/{vmName}/runCommand`,
+    apiVersions: API_VERSIONS.compute,
+    handle: runCommand,
+  },
+];

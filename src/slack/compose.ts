@@ -1,0 +1,44 @@
+import type { App } from '@slack/bolt';
+import type { Config } from '../config';
+import type { AzureEnvironment } from '../environment';
+import type { Logger } from '../logger';
+import { diagnoseVm, locateVm } from '../pipeline/diagnose';
+import type { Store } from '../store';
+import { auditTrail } from './audit';
+import type { SlackContext } from './context';
+import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  azure: AzureEnvironment;
+  /** Unique per process: lease holder and execution claims. */
+  replicaId: string;
+  digests: SlackContext['digests'];
+}
+
+/** The engine bound to this process's Azure: what the Slack app calls to diagnose. */
+export function diagnosisService(azure: AzureEnvironment): DiagnosisService {
+  return {
+    locate: (target) => locateVm(azure.clients, target),
+    diagnose: (identity, request, onProgress) =>
+      diagnoseVm({ clients: azure.clients, identity, request, onProgress, resolveHost: azure.resolveHost }),
+  };
+}
+
+/** Builds every listener's dependencies once the Bolt app (and so its Web API client) exists. */
+export function slackContext(deps: AppDependencies) {
+  return (app: App): SlackContext => {
+    const service = diagnosisService(deps.azure);
+    return {
+      config: deps.config,
+      logger: deps.logger,
+      service,
+      runner: new DiagnosisRunner({ client: app.client, service, store: deps.store, logger: deps.logger, replicaId: deps.replicaId }),
+      snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
+      audit: auditTrail(deps.store, service),
+      digests: deps.digests,
+    };
+  };
+}

@@ -1,0 +1,107 @@
+import type { RunCommandResult } from '@azure/arm-compute';
+import { guestFactsOf, guestGatherer } from '../../../src/azure/gatherers/guest';
+import { guestProbeScript } from '../../../src/azure/probe';
+import { healthyGuest } from '../../fixtures/facts';
+import { RG, SUBSCRIPTION, context, replay, vmFacts } from '../arm-replay';
+
+// VirtualMachineRunCommand.json (2024-07-01): stdout and stderr come back as two instance view statuses.
+function runCommandResult(stdout: string, stderr = ''): RunCommandResult {
+  return {
+    value: [
+      {
+        code: 'ComponentStatus/StdOut/succeeded',
+        level: 'Info',
+        displayStatus: 'Provisioning succeeded',
+        message: stdout,
+      },
+      {
+        code: 'ComponentStatus/StdErr/succeeded',
+        level: 'Info',
+        displayStatus: 'Provisioning succeeded',
+        message: stderr,
+      },
+    ],
+  };
+}
+
+const runCommandPath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/vm-web-01/runCommand`;
+
+describe('guestGatherer', () => {
+  it('runs the shipped probe, exactly, and reads its JSON', async () => {
+    const guest = healthyGuest();
+    const fake = replay([
+      { method: 'POST', path: runCommandPath, body: runCommandResult(`${JSON.stringify(guest)}\r\n`) },
+    ]);
+    expect(await guestGatherer.gather(context(fake))).toEqual(guest);
+    expect(fake.sent).toHaveLength(1);
+    const sent = fake.sent[0].body as { commandId: string; script: string[] };
+    expect(sent.commandId).toBe('RunPowerShellScript');
+    expect(sent.script.join('\n')).toBe(guestProbeScript);
+    expect(Object.keys(sent)).toEqual(['commandId', 'script']);
+  });
+
+  it('says another Run Command is in progress', async () => {
+    const fake = replay([
+      {
+        method: 'POST',
+        path: runCommandPath,
+        status: 409,
+        body: {
+          error: {
+            code: 'Conflict',
+            message:
+              'Run command extension execution is in progress. Please wait for completion before invoking a run command.',
+          },
+        },
+      },
+    ]);
+    await expect(guestGatherer.gather(context(fake))).rejects.toThrow(
+      'Run Command answered 409 Conflict: another Run Command is in progress on this VM; wait for it to finish',
+    );
+  });
+
+  it.each([
+    [vmFacts({ osType: 'Linux' }), 'vm-web-01 runs Linux: the Windows guest probe does not apply'],
+    [vmFacts({ powerState: 'stopped' }), 'vm-web-01 is stopped: Run Command needs a running guest'],
+    [
+      vmFacts({ agent: { status: 'not-ready', version: 'Unknown', message: 'VM Agent is unresponsive.' } }),
+      'The VM agent on vm-web-01 is not ready: Run Command would not answer (use the serial console)',
+    ],
+  ])('is skipped when Run Command cannot answer: %#', (vm, reason) => {
+    expect(guestGatherer.skip?.(context(replay([]), {}, vm))).toBe(reason);
+  });
+
+  it('runs when the agent has not reported yet', () => {
+    const vm = vmFacts({ agent: { status: 'unknown', version: null, message: null } });
+    expect(guestGatherer.skip?.(context(replay([]), {}, vm))).toBeNull();
+  });
+});
+
+describe('guestFactsOf', () => {
+  it('names output that is not JSON, and what the probe wrote to stderr', () => {
+    expect(() => guestFactsOf(runCommandResult('WARNING: something', 'Get-Foo : not recognized'))).toThrow(
+      `The guest probe's output is not JSON ("WARNING: something"); the probe's error output says: Get-Foo : not recognized`,
+    );
+  });
+
+  it("says output cut at Run Command's 4 KB was probably truncated", () => {
+    const cut = JSON.stringify(healthyGuest()).padEnd(5000, ' ').slice(-4096);
+    expect(() => guestFactsOf(runCommandResult(cut))).toThrow(
+      /; it is 4096 bytes and Run Command keeps only the last 4 KB, so it was probably cut$/,
+    );
+  });
+
+  it('names the fields that break the guest facts contract', () => {
+    const guest = { ...healthyGuest(), schemaVersion: 2, errors: 'none' };
+    expect(() => guestFactsOf(runCommandResult(JSON.stringify(guest)))).toThrow(
+      /^The guest probe's output does not match the guest facts contract \(schemaVersion: .*; errors: .*\)$/,
+    );
+  });
+
+  it('says when there is no output at all', () => {
+    expect(() => guestFactsOf({ value: [] })).toThrow(
+      'Run Command returned no standard output from the guest probe',
+    );
+    expect(() => guestFactsOf(runCommandResult('  \n'))).toThrow('The guest probe printed nothing');
+  });
+});

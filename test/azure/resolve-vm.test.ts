@@ -1,0 +1,178 @@
+import { TargetError, parseTarget, resolveVm } from '../../src/azure/resolve-vm';
+import { replay, type Route } from './arm-replay';
+
+const SUB_A = '00000000-0000-0000-0000-00000000000a';
+const SUB_B = '00000000-0000-0000-0000-00000000000b';
+const OTHER = '00000000-0000-0000-0000-0000000000ff';
+
+// Shapes from VirtualMachine_ListBySubscription_ByLocation.json and VirtualMachine_Get.json (2024-07-01).
+function vm(subscription: string, resourceGroup: string, name: string, location = 'westeurope') {
+  return {
+    id: `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`,
+    name,
+    type: 'Microsoft.Compute/virtualMachines',
+    location,
+    properties: {
+      hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+      storageProfile: { osDisk: { osType: 'Windows', name: `${name}-os`, createOption: 'FromImage' } },
+      provisioningState: 'Succeeded',
+    },
+  };
+}
+
+function listAll(subscription: string, vms: object[]): Route {
+  return {
+    method: 'GET',
+    path: `/subscriptions/${subscription}/providers/Microsoft.Compute/virtualMachines`,
+    body: { value: vms },
+  };
+}
+
+function get(subscription: string, resourceGroup: string, name: string, location?: string): Route {
+  return {
+    method: 'GET',
+    path: `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`,
+    body: vm(subscription, resourceGroup, name, location),
+  };
+}
+
+async function targetError(promise: Promise<unknown>): Promise<TargetError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof TargetError) return err;
+    throw err;
+  }
+  throw new Error('expected a TargetError');
+}
+
+describe('parseTarget', () => {
+  it.each([
+    ['vm-web-01', { kind: 'name', name: 'vm-web-01' }],
+    ['  web_01.prod  ', { kind: 'name', name: 'web_01.prod' }],
+    ['rg-prod/vm-web-01', { kind: 'group', resourceGroup: 'rg-prod', name: 'vm-web-01' }],
+    ['Rg(Prod).1/VM1', { kind: 'group', resourceGroup: 'Rg(Prod).1', name: 'VM1' }],
+    [
+      `/subscriptions/${SUB_A.toUpperCase()}/resourcegroups/rg-prod/providers/microsoft.compute/virtualmachines/vm-web-01/`,
+      { kind: 'id', subscriptionId: SUB_A, resourceGroup: 'rg-prod', name: 'vm-web-01' },
+    ],
+  ])('reads %j', (target, parsed) => {
+    expect(parseTarget(target)).toEqual(parsed);
+  });
+
+  it.each([
+    ['', /is not a VM name/],
+    ['vm web', /is not a VM name/],
+    ['vm;rm -rf', /is not a VM name/],
+    ["vm' or '1'='1", /is not a VM name/],
+    ['x'.repeat(65), /is not a VM name: use 1-64 letters/],
+    ['rg/', /is not a VM name/],
+    ['rg./vm', /is not a resource group name/],
+    [`${'r'.repeat(91)}/vm`, /is not a resource group name/],
+    ['a/b/c', /give a name, resource-group\/name, or a resource id/],
+    [
+      `/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic`,
+      /is not a VM resource id/,
+    ],
+    [
+      `/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm/extensions/x`,
+      /is not a VM resource id/,
+    ],
+    [
+      '/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm',
+      /is not a subscription id/,
+    ],
+  ])('refuses %j', (target, message) => {
+    let error: unknown;
+    try {
+      parseTarget(target);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(TargetError);
+    expect((error as TargetError).code).toBe('invalid-target');
+    expect((error as TargetError).message).toMatch(message);
+  });
+});
+
+describe('resolveVm', () => {
+  it('finds a bare name across the configured subscriptions, ignoring case', async () => {
+    const fake = replay([
+      listAll(SUB_A, [vm(SUB_A, 'rg-prod', 'vm-db-01')]),
+      listAll(SUB_B, [vm(SUB_B, 'RG-WEB', 'VM-WEB-01', 'West Europe')]),
+    ]);
+    expect(await resolveVm(fake.clients, 'vm-web-01', [SUB_A, SUB_B])).toEqual({
+      id: `/subscriptions/${SUB_B}/resourceGroups/RG-WEB/providers/Microsoft.Compute/virtualMachines/VM-WEB-01`,
+      name: 'VM-WEB-01',
+      resourceGroup: 'RG-WEB',
+      subscriptionId: SUB_B,
+      location: 'West Europe',
+    });
+  });
+
+  it('returns every candidate when a name is ambiguous', async () => {
+    const fake = replay([
+      listAll(SUB_A, [vm(SUB_A, 'rg-prod', 'web'), vm(SUB_A, 'rg-test', 'web')]),
+      listAll(SUB_B, [vm(SUB_B, 'rg-dr', 'web')]),
+    ]);
+    const error = await targetError(resolveVm(fake.clients, 'web', [SUB_A, SUB_B]));
+    expect(error.code).toBe('ambiguous-vm');
+    expect(error.candidates.map((c) => [c.subscriptionId, c.resourceGroup, c.name])).toEqual([
+      [SUB_A, 'rg-prod', 'web'],
+      [SUB_A, 'rg-test', 'web'],
+      [SUB_B, 'rg-dr', 'web'],
+    ]);
+    expect(error.message).toMatch(
+      /^3 VMs are named web: rg-prod\/web \(subscription .*\)\. Name one as resource-group\/name or by resource id$/,
+    );
+  });
+
+  it('says which subscriptions it searched when nothing matches', async () => {
+    const fake = replay([listAll(SUB_A, [])]);
+    const error = await targetError(resolveVm(fake.clients, 'ghost', [SUB_A]));
+    expect(error.code).toBe('vm-not-found');
+    expect(error.message).toBe(
+      `No VM named ghost in the configured subscriptions (${SUB_A}); check the name, or add its subscription to AZURE_SUBSCRIPTION_IDS`,
+    );
+  });
+
+  it('finds rg/name in the one subscription that has it', async () => {
+    const fake = replay([get(SUB_B, 'rg-prod', 'vm-web-01')]);
+    const identity = await resolveVm(fake.clients, 'rg-prod/vm-web-01', [SUB_A, SUB_B]);
+    expect([identity.subscriptionId, identity.resourceGroup, identity.name]).toEqual([
+      SUB_B,
+      'rg-prod',
+      'vm-web-01',
+    ]);
+  });
+
+  it('reads a resource id in a configured subscription', async () => {
+    const fake = replay([get(SUB_A, 'rg-prod', 'vm-web-01')]);
+    const id = `/subscriptions/${SUB_A}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
+    expect((await resolveVm(fake.clients, id, [SUB_A])).id).toBe(id);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('refuses a resource id in a subscription it was not given, without asking Azure', async () => {
+    const fake = replay([get(OTHER, 'rg-prod', 'vm-web-01')]);
+    const id = `/subscriptions/${OTHER}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
+    const error = await targetError(resolveVm(fake.clients, id, [SUB_A, SUB_B]));
+    expect(error.code).toBe('subscription-not-allowed');
+    expect(error.message).toMatch(/add it to AZURE_SUBSCRIPTION_IDS/);
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it('passes on what Azure said when it could not answer', async () => {
+    const fake = replay([
+      {
+        method: 'GET',
+        path: `/subscriptions/${SUB_A}/providers/Microsoft.Compute/virtualMachines`,
+        status: 403,
+        body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization.' } },
+      },
+    ]);
+    await expect(resolveVm(fake.clients, 'vm-web-01', [SUB_A])).rejects.toThrow(
+      /^Compute answered 403 AuthorizationFailed: The client does not have authorization\.; the identity rdp-doctor runs as lacks a role/,
+    );
+  });
+});

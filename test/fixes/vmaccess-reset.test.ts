@@ -1,0 +1,211 @@
+import { passwordExpired } from '../../src/diagnosis/causes/auth/password-expired';
+import { passwordRejected } from '../../src/diagnosis/causes/auth/password-rejected';
+import { rdpNotListening } from '../../src/diagnosis/causes/service/rdp-not-listening';
+import type { Facts } from '../../src/diagnosis/facts';
+import { FixRefusal } from '../../src/fixes/fix';
+import { PASSWORD_CLASSES, PASSWORD_LENGTH, generatePassword } from '../../src/fixes/password';
+import { vmaccessReset } from '../../src/fixes/vmaccess-reset';
+import { factsWith, failedLogon, guestEvents, guestWith, healthyFacts } from '../fixtures/facts';
+import { FakeAzure, PROPOSAL_ID, executionContext, inputsFor, planFor, restError } from './support';
+
+const EXTENSION = 'virtualMachineExtensions.beginCreateOrUpdateAndWait';
+
+function expiredAdmin(): Facts {
+  return guestWith((guest) => {
+    guest.accounts = [
+      { name: 'svc-backup', enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: false },
+      { name: 'azureadmin', enabled: true, lockedOut: false, passwordExpired: true, rdpAllowed: true },
+    ];
+  });
+}
+
+function rejected(user: string): Facts {
+  return guestEvents(failedLogon(user, { subStatus: '0xC000006A' }, '203.0.113.10', 5));
+}
+
+function notListening(): Facts {
+  return guestWith((guest) => {
+    guest.rdp!.listening = false;
+  });
+}
+
+describe('vmaccess-reset', () => {
+  describe('inputs', () => {
+    it.each([
+      ['the expired account', passwordExpired, expiredAdmin(), 'azureadmin'],
+      [
+        'the rejected account, spelled as Windows lists it',
+        passwordRejected,
+        rejected('AzureAdmin'),
+        'azureadmin',
+      ],
+      [
+        'the first RDP account when the rejected name is no local account (VMAccess would create it)',
+        passwordRejected,
+        rejected('administrator'),
+        'azureadmin',
+      ],
+      ['the first RDP account when the finding names none', rdpNotListening, notListening(), 'azureadmin'],
+    ])('suggests %s', (_, rule, facts, name) => {
+      expect(inputsFor(vmaccessReset, rule, facts)).toEqual([
+        expect.objectContaining({ name: 'userName', initial: name }),
+      ]);
+    });
+  });
+
+  describe('plan', () => {
+    it('resets an existing local account, named as Windows spells it', () => {
+      expect(planFor(vmaccessReset, passwordExpired, expiredAdmin(), { userName: 'AZUREADMIN' })).toEqual({
+        params: { userName: 'azureadmin' },
+        description:
+          'Reset the password of local account azureadmin on vm-web-01 with VMAccess, which also restores the Remote ' +
+          'Desktop configuration; the new password is shown once, only to the person who proposed it.',
+      });
+    });
+
+    it('refuses a name that is not a local account: VMAccess would create a new administrator', () => {
+      expect(() => planFor(vmaccessReset, passwordExpired, expiredAdmin(), { userName: 'mallory' })).toThrow(
+        new FixRefusal(
+          'vm-web-01 has no local account mallory (its local accounts: svc-backup, azureadmin), and VMAccess would ' +
+            'create it as a new administrator: type one of the existing accounts.',
+        ),
+      );
+    });
+
+    it.each(['', 'bad name', 'CONTOSO\\alice', '-admin', 'a'.repeat(21), 'admin.'])(
+      'refuses the name %j',
+      (userName) => {
+        expect(() => planFor(vmaccessReset, passwordExpired, expiredAdmin(), { userName })).toThrow(
+          /is not a local Windows account name rdp-doctor can pass on: type the account's name/,
+        );
+      },
+    );
+
+    it('refuses when the agent cannot run VMAccess', () => {
+      const facts = factsWith(
+        'vm',
+        (vm) => {
+          vm.agent.status = 'not-ready';
+        },
+        expiredAdmin(),
+      );
+      expect(() => planFor(vmaccessReset, passwordExpired, facts, { userName: 'azureadmin' })).toThrow(
+        'The VM agent on vm-web-01 is not ready, so Run Command and VMAccess cannot reach Windows: use the serial console.',
+      );
+    });
+  });
+
+  describe('execute', () => {
+    it('installs VMAccess with the account in the settings and the password only in the protected settings', async () => {
+      const facts = expiredAdmin();
+      const plan = planFor(vmaccessReset, passwordExpired, facts, { userName: 'azureadmin' });
+      const fake = new FakeAzure();
+      const outcome = await vmaccessReset.execute(executionContext(fake, facts, plan.params));
+      const password = outcome.secretForProposer!;
+      expect(password).toHaveLength(PASSWORD_LENGTH);
+      expect(fake.calls).toEqual([
+        {
+          method: EXTENSION,
+          args: [
+            'rg-prod',
+            'vm-web-01',
+            'enablevmaccess',
+            {
+              location: 'westeurope',
+              publisher: 'Microsoft.Compute',
+              typePropertiesType: 'VMAccessAgent',
+              typeHandlerVersion: '2.4',
+              autoUpgradeMinorVersion: true,
+              forceUpdateTag: PROPOSAL_ID,
+              settings: { UserName: 'azureadmin' },
+              protectedSettings: { Password: password },
+            },
+          ],
+        },
+      ]);
+      expect(outcome.summary).toBe(
+        'Reset the password of azureadmin on vm-web-01 and its Remote Desktop configuration with VMAccess; the new ' +
+          'password went only to the proposer.',
+      );
+      expect(outcome.correlationId).toBe('corr-1');
+
+      // The password is nowhere but the protected settings and the proposer's secret.
+      const { protectedSettings, ...rest } = fake.calls[0].args[3] as Record<string, unknown>;
+      expect(protectedSettings).toEqual({ Password: password });
+      const visible = JSON.stringify([
+        plan,
+        fake.calls[0].args.slice(0, 3),
+        rest,
+        outcome.summary,
+        outcome.correlationId,
+      ]);
+      expect(visible).not.toContain(password);
+    });
+
+    it('makes a new password each time', async () => {
+      const facts = expiredAdmin();
+      const fake = new FakeAzure();
+      const first = await vmaccessReset.execute(executionContext(fake, facts, { userName: 'azureadmin' }));
+      const second = await vmaccessReset.execute(executionContext(fake, facts, { userName: 'azureadmin' }));
+      expect(first.secretForProposer).not.toBe(second.secretForProposer);
+    });
+
+    it('never lets the password into an error message', async () => {
+      const facts = expiredAdmin();
+      const fake = new FakeAzure();
+      let sent = '';
+      fake.failures.set(EXTENSION, (args) => {
+        sent = (args[3] as { protectedSettings: { Password: string } }).protectedSettings.Password;
+        return restError(
+          400,
+          'VMExtensionProvisioningError',
+          `VMAccess could not set password ${sent} for azureadmin`,
+        );
+      });
+      const error: Error = await vmaccessReset
+        .execute(executionContext(fake, facts, { userName: 'azureadmin' }))
+        .then(
+          () => new Error('expected a failure'),
+          (err: Error) => err,
+        );
+      expect(sent).toHaveLength(PASSWORD_LENGTH);
+      expect(error.message).toContain('VMAccess answered 400 VMExtensionProvisioningError');
+      expect(error.message).toContain('[redacted]');
+      expect(error.message).not.toContain(sent);
+    });
+
+    it('checks the stored account name again before it reaches VMAccess', async () => {
+      const fake = new FakeAzure();
+      await expect(
+        vmaccessReset.execute(executionContext(fake, healthyFacts(), { userName: 'x"; net user evil' })),
+      ).rejects.toBeInstanceOf(FixRefusal);
+      expect(fake.calls).toEqual([]);
+    });
+  });
+});
+
+describe('generatePassword', () => {
+  const passwords = Array.from({ length: 300 }, () => generatePassword('azureadmin'));
+
+  it('is 24 characters with every class Azure counts, from the allowed characters only', () => {
+    const allowed = new Set(PASSWORD_CLASSES.join(''));
+    for (const password of passwords) {
+      expect(password).toHaveLength(24);
+      for (const chars of PASSWORD_CLASSES) expect([...password].some((c) => chars.includes(c))).toBe(true);
+      expect([...password].every((c) => allowed.has(c))).toBe(true);
+    }
+  });
+
+  it('never repeats', () => {
+    expect(new Set(passwords).size).toBe(passwords.length);
+  });
+
+  it('draws again when a password contains the account name, whatever its case', () => {
+    const draws = ['Xy7!AzureAdmin#kq2Mn8Pw3', 'Xy7!Kq2Mn8Pw3#Rt5Vb9Hj4Z'];
+    expect(generatePassword('azureadmin', () => draws.shift()!)).toBe('Xy7!Kq2Mn8Pw3#Rt5Vb9Hj4Z');
+  });
+
+  it('leaves out what Slack formats and characters that read alike', () => {
+    expect(PASSWORD_CLASSES.join('')).not.toMatch(/[*_~`<>&O0lI1]/);
+  });
+});
