@@ -28,7 +28,8 @@ const optionalText = z
   .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
 
 export const configSchema = z.object({
-  PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(1).max(65535).default(3000),
+  // 0 asks the OS for a free port (tests, several local instances).
+  PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().regex(/^xoxb-/, { error: 'a bot token starting with xoxb-' }).optional()),

@@ -20,6 +20,8 @@ export interface RecordedRequest {
   operationId?: string;
   /** Set on status polls and result fetches: the operation they follow. Not calls of their own. */
   pollOf?: string;
+  /** The JSON body as sent, for tests that check where a secret travelled. */
+  body?: unknown;
 }
 
 export class Recorder {

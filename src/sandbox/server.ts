@@ -7,6 +7,7 @@ import { createDispatcher } from './arm/dispatch';
 import { Operations } from './arm/operations';
 import { buildWorld, OTHER_SUBSCRIPTION_ID, SANDBOX_SUBSCRIPTION_ID } from './build-world';
 import { createCertificate } from './certificate';
+import { addFleet, type FleetManifest, type FleetOptions } from './fleet';
 import { latencyModel, type LatencyProfile } from './latency';
 import { Recorder, type RecordedRequest } from './recorder';
 import { scenarios as allScenarios, type Scenario } from './scenarios';
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   pageSize?: number;
   /** The machines to create (default: every scenario). */
   scenarios?: readonly Scenario[];
+  /** A generated fleet of `size` machines in the sandbox subscription, risks sprinkled by `seed` (src/sandbox/fleet.ts). */
+  fleet?: FleetOptions;
 }
 
 export interface Sandbox {
@@ -43,6 +46,8 @@ export interface Sandbox {
   /** The mutable world every answer is computed from. */
   state: World;
   scenarios: readonly Scenario[];
+  /** Which fleet machine carries which risk, when the sandbox was started with a fleet. */
+  fleet?: FleetManifest;
   /** The sandbox's DNS: what a host name resolves to there. Rejects with ENOTFOUND like node:dns. */
   resolveHost(host: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -53,6 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const certificate = await createCertificate();
   const accessToken = randomBytes(24).toString('base64url');
   const world = buildWorld(scenarios);
+  const fleet = options.fleet ? addFleet(world, SANDBOX_SUBSCRIPTION_ID, options.fleet) : undefined;
   const operations = new Operations(() => world.now());
   const blobs = new BootDiagnosticsBlobs(world);
   const recorder = new Recorder();
@@ -87,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     writes: () => recorder.writes(),
     state: world,
     scenarios,
+    fleet,
     resolveHost: async (host) => {
       const addresses = world.resolve(host);
       if (addresses) return addresses;

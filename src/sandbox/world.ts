@@ -71,6 +71,8 @@ export interface VirtualMachine extends ArmResource {
   extensions: VmExtension[];
   faults: VmFaults;
   timeCreated: string;
+  /** ARM tags, e.g. `always-on: true`; none when absent. */
+  tags?: Record<string, string>;
 }
 
 export interface SecurityRule {
@@ -145,6 +147,11 @@ export interface PublicIp extends ArmResource {
 }
 
 export type NetworkWatcher = ArmResource;
+
+/** An Azure Bastion host: it reaches every VM of the virtual network its AzureBastionSubnet is in. */
+export interface BastionHost extends ArmResource {
+  subnetId: string;
+}
 
 export interface JitPort {
   number: number;
@@ -231,6 +238,9 @@ export class World {
   readonly routeTables = new ResourceMap<RouteTable>();
   readonly watchers = new ResourceMap<NetworkWatcher>();
   readonly jitPolicies = new ResourceMap<JitPolicy>();
+  readonly bastionHosts = new ResourceMap<BastionHost>();
+  /** Resource Graph answers the next `requests` queries 429 with this Retry-After: a throttling storm. */
+  readonly resourceGraphThrottle = { requests: 0, retryAfterSeconds: 1 };
   readonly activity: ActivityRecord[] = [];
   /** Sandbox DNS: names that do not come from a public IP's label (stale records, corporate names). */
   readonly dnsRecords = new Map<string, string[]>();

@@ -19,6 +19,7 @@ import type {
   NewSnapshot,
   Proposal,
   Snapshot,
+  SnapshotSummary,
   Store,
   TransitionPatch,
 } from './store';
@@ -139,6 +140,19 @@ function toSubscription(row: SubscriptionRow): DigestSubscription {
     createdBy: row.created_by,
     createdAt: row.created_at,
     lastReport: row.last_report === null ? null : (JSON.parse(row.last_report) as JsonObject),
+  };
+}
+
+function toSnapshotSummary(row: SnapshotRow): SnapshotSummary {
+  return {
+    id: Number(row.id),
+    runId: row.run_id,
+    vmId: row.vm_id,
+    channel: row.channel,
+    messageTs: row.message_ts,
+    requestedBy: JSON.parse(row.requested_by) as string[],
+    report: JSON.parse(row.report) as Report,
+    createdAt: row.created_at,
   };
 }
 
@@ -418,6 +432,24 @@ export class SqlStore implements Store {
       [vmId],
     );
     return rows.length ? toSnapshot(rows[0]) : null;
+  }
+
+  async listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]> {
+    // The facts stay in the database: a summary of many runs reads only their reports.
+    const rows = await this.db.query<SnapshotRow>(
+      `SELECT id, run_id, vm_id, channel, message_ts, requested_by, report, NULL AS facts, created_at
+       FROM diagnosis_snapshots WHERE created_at >= $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [since.toISOString(), limit],
+    );
+    return rows.map(toSnapshotSummary);
+  }
+
+  async listProposalsSince(since: Date, limit: number): Promise<Proposal[]> {
+    const rows = await this.db.query<ProposalRow>(
+      'SELECT * FROM fix_proposals WHERE created_at >= $1 ORDER BY created_at DESC, id LIMIT $2',
+      [since.toISOString(), limit],
+    );
+    return rows.map(toProposal);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

@@ -116,6 +116,9 @@ export interface Snapshot extends NewSnapshot {
   createdAt: string;
 }
 
+/** A snapshot without its facts: what a summary of many runs reads. */
+export type SnapshotSummary = Omit<Snapshot, 'facts'>;
+
 export interface Lease {
   name: string;
   holder: string;
@@ -170,6 +173,10 @@ export interface Store {
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
   getSnapshot(runId: string): Promise<Snapshot | null>;
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
+  /** Runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
+  listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]>;
+  /** Proposals created at or after `since`, newest first, at most `limit`: the digest's fixes of the period. */
+  listProposalsSince(since: Date, limit: number): Promise<Proposal[]>;
 
   /** Takes the named lease for `ttlMs`, or renews it for its holder; false while someone else holds it. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;

@@ -8,6 +8,7 @@ import { publicIpRoutes } from './public-ips';
 import { resourceGraphRoutes } from './resource-graph';
 import { runCommandRoutes } from './run-command';
 import { securityGroupRoutes } from './security-groups';
+import { subnetRoutes } from './subnets';
 import { virtualMachineRoutes } from './virtual-machines';
 import { vmExtensionRoutes } from './vm-extensions';
 import { vmPowerRoutes } from './vm-power';
@@ -19,6 +20,7 @@ export const apiRoutes: readonly Route[] = [
   ...vmPowerRoutes,
   ...vmExtensionRoutes,
   ...networkInterfaceRoutes,
+  ...subnetRoutes,
   ...securityGroupRoutes,
   ...publicIpRoutes,
   ...networkWatcherRoutes,

@@ -2,12 +2,15 @@ import { API_VERSIONS } from '../arm/api-versions';
 import { accepted, type OperationOutcome } from '../arm/operations';
 import { ArmError, objectBody } from '../arm/respond';
 import type { Route, RouteContext } from '../arm/router';
-import type { VirtualMachine } from '../world';
+import { fixMarker, runFixScript } from '../guest/fix-scripts';
+import type { RunCommandParameter } from '../guest/powershell';
+import type { VirtualMachine, World } from '../world';
 import { VM_TYPE, vmFrom } from './virtual-machines';
 
 // Action Run Command (POST …/runCommand): a long-running operation whose result lists the script's stdout
 // and stderr as instance-view statuses. Azure runs one at a time per VM and needs a running VM with a ready
-// agent. Whatever script is sent, the sandbox answers as the guest probe would: the VM's guest facts.
+// agent. A PowerShell script whose first line names a fix (`# rdp-doctor-fix: <id>`) runs as that fix
+// script against the VM's guest state; any other script is answered as the guest probe would: the facts.
 
 const COMMAND_IDS = {
   Windows: [
@@ -47,8 +50,35 @@ function instanceStatus(code: string, message: string) {
   return { code, level: 'Info', displayStatus: 'Provisioning succeeded', message };
 }
 
-function runOutcome(vm: VirtualMachine, now: number): OperationOutcome {
+/** What the request asks Windows to run: a fix script by the id its first line names, else the probe. */
+interface Invocation {
+  fixId: string | null;
+  parameters: RunCommandParameter[];
+}
+
+function invocationOf(body: Record<string, unknown>): Invocation {
+  const script = Array.isArray(body.script)
+    ? body.script.filter((line): line is string => typeof line === 'string')
+    : [];
+  const parameters = Array.isArray(body.parameters) ? body.parameters : [];
+  return {
+    fixId: body.commandId === 'RunPowerShellScript' ? fixMarker(script) : null,
+    parameters: parameters.flatMap((p: unknown) => {
+      const { name, value } = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
+      return typeof name === 'string' ? [{ name, value: typeof value === 'string' ? value : '' }] : [];
+    }),
+  };
+}
+
+/** Run Command keeps the tail of each stream. */
+function tail(text: string): string {
+  return Buffer.from(text).subarray(-OUTPUT_LIMIT).toString('utf8');
+}
+
+function runOutcome(world: World, vm: VirtualMachine, invocation: Invocation): OperationOutcome {
   if (vm.powerState !== 'running' || !vm.agent.ready) return agentUnreachable(vm);
+  // Azure's activity log records every Run Command that reached the agent, probe or not.
+  world.logWrite(`${VM_TYPE}/runCommand/action`, vm.id, 'POST');
   if (vm.osType === 'Linux') {
     return {
       status: 'Succeeded',
@@ -57,13 +87,17 @@ function runOutcome(vm: VirtualMachine, now: number): OperationOutcome {
       },
     };
   }
-  const stdout = Buffer.from(JSON.stringify({ ...vm.guest, collectedAt: new Date(now).toISOString() }));
+  const now = world.now();
+  // A script that fails still completes the operation: its error shows in StdErr, as in Azure.
+  const { stdout, stderr } = invocation.fixId
+    ? runFixScript(vm, invocation.fixId, invocation.parameters, now)
+    : { stdout: JSON.stringify({ ...vm.guest, collectedAt: new Date(now).toISOString() }), stderr: '' };
   return {
     status: 'Succeeded',
     result: {
       value: [
-        instanceStatus('ComponentStatus/StdOut/succeeded', stdout.subarray(-OUTPUT_LIMIT).toString('utf8')),
-        instanceStatus('ComponentStatus/StdErr/succeeded', ''),
+        instanceStatus('ComponentStatus/StdOut/succeeded', tail(stdout)),
+        instanceStatus('ComponentStatus/StdErr/succeeded', tail(stderr)),
       ],
     },
   };
@@ -71,7 +105,8 @@ function runOutcome(vm: VirtualMachine, now: number): OperationOutcome {
 
 function runCommand(ctx: RouteContext) {
   const vm = vmFrom(ctx);
-  const commandId = objectBody(ctx.body).commandId;
+  const body = objectBody(ctx.body);
+  const commandId = body.commandId;
   if (typeof commandId !== 'string' || !COMMAND_IDS[vm.osType].includes(commandId)) {
     throw new ArmError(404, 'NotFound', 'The entity was not found in this Azure location.');
   }
@@ -85,6 +120,9 @@ function runCommand(ctx: RouteContext) {
       'Run command extension execution is in progress. Please wait for completion before invoking a run command.',
     );
   }
+  const invocation = invocationOf(body);
+  // A fix script changes the machine; the probe only reads it.
+  if (invocation.fixId) ctx.record.write = true;
   const started = ctx.operations.begin(ctx, {
     provider: 'Microsoft.Compute',
     name: 'runCommand',
@@ -93,7 +131,7 @@ function runCommand(ctx: RouteContext) {
     location: vm.location,
     durationMs: vm.faults.runCommand === 'hang' ? Infinity : ctx.latency.operationMs('runCommand', vm.id),
     outputInStatus: true,
-    complete: () => runOutcome(vm, ctx.world.now()),
+    complete: () => runOutcome(ctx.world, vm, invocation),
   });
   return accepted(started);
 }

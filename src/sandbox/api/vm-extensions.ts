@@ -2,6 +2,7 @@ import { API_VERSIONS } from '../arm/api-versions';
 import { acceptedPut } from '../arm/operations';
 import { ArmError, badRequest, objectBody, ok, resourceNotFound } from '../arm/respond';
 import type { Route, RouteContext } from '../arm/router';
+import { clearLogonEvidence, PASSWORD_RESET_CODES } from '../guest/accounts';
 import { extensionJson } from '../views/compute';
 import type { VirtualMachine, VmExtension } from '../world';
 import { agentUnreachable } from './run-command';
@@ -9,8 +10,8 @@ import { VM_TYPE, vmFrom } from './virtual-machines';
 
 // VM extensions (PUT/GET …/extensions/{name}). The agent installs an extension, so a PUT needs a running VM
 // with a ready agent. VMAccessAgent is emulated for what it does on Windows: it resets the named account's
-// password (enabling and unlocking it) and resets the Remote Desktop configuration to its defaults.
-// The password itself is never kept.
+// password (enabling and unlocking it, which quiets the account's failed-logon evidence) and resets the
+// Remote Desktop configuration to its defaults. The password itself is never kept.
 
 const EXTENSION_PATH = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${VM_TYPE}/{vmName}/extensions/{vmExtensionName}`;
 
@@ -34,8 +35,10 @@ function resetRemoteAccess(vm: VirtualMachine, userName: string | undefined): vo
       },
     };
   }
+  if (!userName) return;
+  clearLogonEvidence(vm.guest, userName, PASSWORD_RESET_CODES);
   const accounts = vm.guest.accounts;
-  if (!userName || !accounts) return;
+  if (!accounts) return;
   const reset = { name: userName, enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: true };
   const index = accounts.findIndex((account) => account.name.toLowerCase() === userName.toLowerCase());
   if (index >= 0) accounts[index] = { ...reset, name: accounts[index].name };

@@ -123,6 +123,7 @@ async function serve(
 ): Promise<ArmResponse> {
   const method = record.method;
   const body = await readBody(request);
+  record.body = body;
   const match = matchRoute(deps.routes, method, url.pathname);
   if (match.kind !== 'found' || !match.route.anonymous)
     authenticate(request, deps.accessToken, deps.world.tenantId);

@@ -1,0 +1,288 @@
+import type { EffectiveNsgGroup, EffectiveRule, MetricsFacts } from '../diagnosis/facts';
+import { resourceName } from '../diagnosis/net';
+import type { FleetMachine } from './machine';
+import type { DigestScope } from './scope';
+
+// The fleet inventory, Azure-free: the rows the Resource Graph queries project (src/azure/fleet.ts runs
+// them) and the in-memory join that turns them into FleetMachine facts. Resource Graph writes a missing
+// value as '' (tostring of null), so '' reads as absent throughout.
+
+/** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */
+export interface SecurityRuleRow {
+  name: string;
+  properties: {
+    priority: number;
+    direction: string;
+    access: string;
+    protocol: string;
+    sourceAddressPrefix?: string;
+    sourceAddressPrefixes?: string[];
+    destinationPortRange?: string;
+    destinationPortRanges?: string[];
+  };
+}
+
+/** One VM joined with its primary NIC, that NIC's NSG rules and its public IP. */
+export interface MachineRow {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+  tags: Record<string, string> | null;
+  osType: string;
+  /** `PowerState/running` */
+  powerState: string;
+  /** `Ready`, `Not Ready`, or '' when the instance view carries no agent status. */
+  agentStatus: string;
+  agentMessage: string;
+  bootDiagnostics: boolean | null;
+  nicId: string;
+  privateIp: string;
+  subnetId: string;
+  nicNsgId: string;
+  nicNsgRules: SecurityRuleRow[] | null;
+  publicIpId: string;
+  publicIpName: string;
+  publicIpAddress: string;
+  publicIpAllocation: string;
+  publicIpFqdn: string;
+}
+
+/** The network around the machines: subnets (with their NSG), the subnet NSGs' rules, Bastion hosts. */
+export type NetworkRow =
+  | { kind: 'subnet'; id: string; vnetId: string; addressPrefixes: string[] | null; nsgId: string }
+  | { kind: 'subnet-nsg'; id: string; rules: SecurityRuleRow[] | null }
+  | { kind: 'bastion'; id: string; name: string; vnetId: string };
+
+/** One VM a Defender JIT policy covers. */
+export interface JitRow {
+  /** The VM's id. */
+  id: string;
+  ports: { number: number }[] | null;
+}
+
+export interface FleetInventory {
+  machines: FleetMachine[];
+  /** Resource Graph and Monitor calls made, retries included. */
+  calls: number;
+  /** How long throttling (429 with Retry-After) held the inventory back. */
+  throttledMs: number;
+}
+
+export interface MetricsRead {
+  metrics: Map<string, MetricsFacts>;
+  calls: number;
+  /** What went wrong for the machines whose metrics could not be read. */
+  failures: string[];
+}
+
+/** Reads the fleet from Azure: one query set for the whole scope, then metrics for a few machines. */
+export interface FleetReader {
+  /** `scope.subscriptions` must be resolved (never empty). */
+  inventory(scope: DigestScope): Promise<FleetInventory>;
+  /** Platform metrics of the machines, by lower-case machine id; the calls add to the inventory's count. */
+  metrics(machines: readonly FleetMachine[], now: Date): Promise<MetricsRead>;
+}
+
+const present = (text: string | null | undefined): string | null => (text ? text : null);
+const key = (id: string) => id.toLowerCase();
+const vnetOf = (subnetId: string) => subnetId.replace(/\/subnets\/[^/]+$/i, '');
+
+const WHOLE_INTERNET = new Set(['*', 'internet', 'any', '0.0.0.0/0']);
+const AZURE_LOAD_BALANCER = '168.63.129.16/32';
+
+/** A source as the rules compare it: service tags expand the way effective rules expand them. */
+function expandSource(prefix: string, vnetPrefixes: readonly string[]): string[] {
+  const lower = prefix.trim().toLowerCase();
+  if (WHOLE_INTERNET.has(lower)) return ['0.0.0.0/0'];
+  if (lower === 'virtualnetwork') return [...vnetPrefixes];
+  if (lower === 'azureloadbalancer') return [AZURE_LOAD_BALANCER];
+  return [prefix.trim()];
+}
+
+function both(single: string | undefined, many: string[] | undefined): string[] {
+  return [...(single ? [single] : []), ...(many ?? [])];
+}
+
+function inboundRule(
+  name: string,
+  row: SecurityRuleRow['properties'],
+  vnetPrefixes: readonly string[],
+): EffectiveRule {
+  const written = both(row.sourceAddressPrefix, row.sourceAddressPrefixes);
+  return {
+    name,
+    priority: Number(row.priority),
+    access: row.access === 'Deny' ? 'Deny' : 'Allow',
+    direction: 'Inbound',
+    protocol: row.protocol,
+    sourcePrefixes: written.flatMap((prefix) => expandSource(prefix, vnetPrefixes)),
+    sourcePrefixesAsWritten: written,
+    destinationPortRanges: both(row.destinationPortRange, row.destinationPortRanges),
+  };
+}
+
+/** Azure's inbound default rules close every NSG, after its own rules. */
+function defaultRules(vnetPrefixes: readonly string[]): EffectiveRule[] {
+  const rule = (name: string, priority: number, access: 'Allow' | 'Deny', source: string) =>
+    inboundRule(
+      `defaultSecurityRules/${name}`,
+      {
+        priority,
+        direction: 'Inbound',
+        access,
+        protocol: 'All',
+        sourceAddressPrefix: source,
+        destinationPortRange: '*',
+      },
+      vnetPrefixes,
+    );
+  return [
+    rule('AllowVnetInBound', 65000, 'Allow', 'VirtualNetwork'),
+    rule('AllowAzureLoadBalancerInBound', 65001, 'Allow', 'AzureLoadBalancer'),
+    rule('DenyAllInBound', 65500, 'Deny', '*'),
+  ];
+}
+
+/** The NSG as effective rules show it: its inbound rules, then the defaults. */
+function nsgGroup(
+  nsgId: string,
+  scope: EffectiveNsgGroup['scope'],
+  rules: readonly SecurityRuleRow[],
+  vnetPrefixes: readonly string[],
+): EffectiveNsgGroup {
+  return {
+    nsgId,
+    scope,
+    rules: [
+      ...rules
+        .filter((rule) => rule.properties.direction === 'Inbound')
+        .map((rule) => inboundRule(`securityRules/${rule.name}`, rule.properties, vnetPrefixes)),
+      ...defaultRules(vnetPrefixes),
+    ],
+  };
+}
+
+function powerStateOf(code: string): string {
+  return code.toLowerCase().startsWith('powerstate/')
+    ? code.slice('PowerState/'.length).toLowerCase()
+    : 'unknown';
+}
+
+function agentOf(row: MachineRow): FleetMachine['agent'] {
+  const status = row.agentStatus.trim().toLowerCase();
+  return {
+    status: status === 'ready' ? 'ready' : status === 'not ready' ? 'not-ready' : 'unknown',
+    message: present(row.agentMessage),
+  };
+}
+
+/**
+ * Joins machine rows with the network and JIT rows, which are read first so that machine pages turn into
+ * facts as they arrive. NSG groups are built once per NSG and virtual network and shared between machines.
+ */
+export function fleetJoiner(
+  network: readonly NetworkRow[],
+  jit: readonly JitRow[],
+): (row: MachineRow) => FleetMachine {
+  const subnets = new Map<string, Extract<NetworkRow, { kind: 'subnet' }>>();
+  const subnetNsgRules = new Map<string, SecurityRuleRow[]>();
+  const bastions = new Map<string, string>();
+  const vnetPrefixes = new Map<string, string[]>();
+  for (const row of network) {
+    if (row.kind === 'subnet') {
+      subnets.set(key(row.id), row);
+      vnetPrefixes.set(key(row.vnetId), row.addressPrefixes ?? []);
+    } else if (row.kind === 'subnet-nsg') subnetNsgRules.set(key(row.id), row.rules ?? []);
+    else bastions.set(key(row.vnetId), row.name);
+  }
+  const jitPorts = new Map(
+    jit.map((row) => [key(row.id), (row.ports ?? []).map((port) => Number(port.number))]),
+  );
+  const groups = new Map<string, EffectiveNsgGroup>();
+  const group = (
+    nsgId: string,
+    scope: EffectiveNsgGroup['scope'],
+    rules: readonly SecurityRuleRow[],
+    vnetId: string,
+  ) => {
+    const cacheKey = `${key(nsgId)}|${scope}|${key(vnetId)}`;
+    let built = groups.get(cacheKey);
+    if (!built) {
+      built = nsgGroup(nsgId, scope, rules, vnetPrefixes.get(key(vnetId)) ?? []);
+      groups.set(cacheKey, built);
+    }
+    return built;
+  };
+
+  return (row) => {
+    const subnetId = present(row.subnetId);
+    const vnetId = subnetId ? vnetOf(subnetId) : '';
+    const nsgs: EffectiveNsgGroup[] = [];
+    const subnetNsgId = subnetId ? present(subnets.get(key(subnetId))?.nsgId) : null;
+    const subnetRules = subnetNsgId ? subnetNsgRules.get(key(subnetNsgId)) : undefined;
+    if (subnetNsgId && subnetRules) nsgs.push(group(subnetNsgId, 'subnet', subnetRules, vnetId));
+    const nicNsgId = present(row.nicNsgId);
+    if (nicNsgId) nsgs.push(group(nicNsgId, 'nic', row.nicNsgRules ?? [], vnetId));
+    const publicIpId = present(row.publicIpId);
+    return {
+      id: row.id,
+      name: row.name,
+      resourceGroup: row.resourceGroup,
+      subscriptionId: row.subscriptionId,
+      location: row.location,
+      osType: row.osType.toLowerCase() === 'linux' ? 'Linux' : 'Windows',
+      powerState: powerStateOf(row.powerState),
+      agent: agentOf(row),
+      bootDiagnostics: row.bootDiagnostics === true,
+      tags: row.tags ?? {},
+      nic: present(row.nicId)
+        ? { id: row.nicId, name: resourceName(row.nicId), privateIp: present(row.privateIp), subnetId }
+        : null,
+      publicIp: publicIpId
+        ? {
+            id: publicIpId,
+            name: present(row.publicIpName) ?? resourceName(publicIpId),
+            address: present(row.publicIpAddress),
+            allocation: row.publicIpAllocation.toLowerCase() === 'dynamic' ? 'Dynamic' : 'Static',
+            fqdn: present(row.publicIpFqdn),
+          }
+        : null,
+      nsgs,
+      jitPorts: jitPorts.get(key(row.id)) ?? [],
+      bastion: bastions.get(key(vnetId)) ?? null,
+    };
+  };
+}
+
+/** Why a running machine's metrics are worth reading, strongest first. */
+export interface MetricSignals {
+  /** Machines the previous digest found heading for exhaustion: is it resolved? (lower-case ids) */
+  previouslyTrending: ReadonlySet<string>;
+  /** Machines a diagnosis of the period found short of memory, disk or CPU (lower-case ids). */
+  diagnosedStarved: ReadonlySet<string>;
+}
+
+/**
+ * The running machines whose metrics the digest reads: those the previous digest or a diagnosis flagged,
+ * then those whose agent is not ready (a starved guest stops answering its agent first), at most `cap`.
+ */
+export function selectForMetrics(
+  machines: readonly FleetMachine[],
+  signals: MetricSignals,
+  cap: number,
+): { selected: FleetMachine[]; flagged: number } {
+  const strength = (machine: FleetMachine): number => {
+    if (machine.powerState !== 'running') return 0;
+    const id = key(machine.id);
+    if (signals.previouslyTrending.has(id)) return 3;
+    if (signals.diagnosedStarved.has(id)) return 2;
+    return machine.agent.status === 'not-ready' ? 1 : 0;
+  };
+  const flagged = machines
+    .map((machine) => ({ machine, strength: strength(machine) }))
+    .filter((entry) => entry.strength > 0)
+    .sort((a, b) => b.strength - a.strength || a.machine.name.localeCompare(b.machine.name));
+  return { selected: flagged.slice(0, cap).map((entry) => entry.machine), flagged: flagged.length };
+}
