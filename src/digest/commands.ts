@@ -36,7 +36,9 @@ export function findSubscription(
   }
   const wanted = text.toLowerCase();
   const matches =
-    wanted.length < MIN_PREFIX ? [] : subscriptions.filter((subscription) => subscription.id.toLowerCase().startsWith(wanted));
+    wanted.length < MIN_PREFIX
+      ? []
+      : subscriptions.filter((subscription) => subscription.id.toLowerCase().startsWith(wanted));
   if (matches.length === 1) return matches[0];
   throw new DigestInputError(
     'digest-id',

@@ -24,6 +24,13 @@ export interface Exposure {
 }
 
 const WHOLE_INTERNET = '0.0.0.0/0';
+/** Azure's platform address: the load balancer's health probes come from it, clients never do. */
+const PLATFORM_ADDRESS = '168.63.129.16/32';
+
+/** A source a client on the internet can have. */
+function isInternetSource(prefix: string): boolean {
+  return prefix === WHOLE_INTERNET || (prefix !== PLATFORM_ADDRESS && isPublicAddress(prefix));
+}
 
 function admitsPort(rule: EffectiveRule, port: number): boolean {
   return (
@@ -42,7 +49,7 @@ function firstOpenSource(
     for (const rule of group.rules) {
       if (!admitsPort(rule, port)) continue;
       for (const prefix of rule.sourcePrefixes) {
-        if (prefix !== WHOLE_INTERNET && !isPublicAddress(prefix)) continue;
+        if (!isInternetSource(prefix)) continue;
         if (evaluateNsg([...groups], port, prefix).access === 'Allow') return { group, rule, prefix };
       }
     }

@@ -33,8 +33,8 @@ export interface VmFaults {
   runCommand?: 'conflict' | 'hang';
   /** Network Watcher throttles IP flow verify for this VM (429). */
   ipFlowVerify?: 'throttled';
-  /** The network RP fails effective security rules for this VM's NICs (500). */
-  effectiveNsg?: 'error';
+  /** The network RP fails (500) or throttles (429) effective security rules for this VM's NICs. */
+  effectiveNsg?: 'error' | 'throttled';
 }
 
 export interface VmExtension {

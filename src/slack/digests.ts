@@ -23,7 +23,10 @@ import type { SlackContext } from './context';
 // answer to the command is private; the digest itself goes to the channel, long lists in its thread.
 
 export interface DigestCommandsDependencies {
-  store: Pick<Store, 'createSubscription' | 'listSubscriptions' | 'deleteSubscription' | 'updateSubscription'>;
+  store: Pick<
+    Store,
+    'createSubscription' | 'listSubscriptions' | 'deleteSubscription' | 'updateSubscription'
+  >;
   service: DigestService;
   client: Pick<WebClient, 'chat'>;
   logger: Logger;
@@ -50,7 +53,8 @@ export function digestCommands(deps: DigestCommandsDependencies): DigestCommands
     const { main, thread } = digestMessages(run.report);
     const posted = await client.chat.postMessage({ channel: subscription.channel, ...main });
     const ts = posted.ts as string;
-    for (const reply of thread) await client.chat.postMessage({ channel: subscription.channel, thread_ts: ts, ...reply });
+    for (const reply of thread)
+      await client.chat.postMessage({ channel: subscription.channel, thread_ts: ts, ...reply });
     // Remembered only once posted: a digest nobody saw is not the one the next should compare with.
     await store.updateSubscription(subscription.id, { lastReport: run.memory });
     return { ts, report: run.report };
@@ -58,7 +62,12 @@ export function digestCommands(deps: DigestCommandsDependencies): DigestCommands
 
   const actions: Record<
     'add' | 'list' | 'remove' | 'run',
-    (args: { args: string[]; channel: string; user: string; respond: (message: SlackMessage) => Promise<void> }) => Promise<void>
+    (args: {
+      args: string[];
+      channel: string;
+      user: string;
+      respond: (message: SlackMessage) => Promise<void>;
+    }) => Promise<void>
   > = {
     async add({ args, channel, user, respond }) {
       const { schedule, scope } = parseAdd(args);
@@ -99,7 +108,7 @@ export function digestCommands(deps: DigestCommandsDependencies): DigestCommands
           return;
         }
         logger.error({ err: error, action }, 'digest command failed');
-        await respond(errorMessage(`The digest could not ${action}: ${describeFailure(error).message}`));
+        await respond(errorMessage(`\`/rdp digest ${action}\` failed: ${describeFailure(error).message}`));
       }
     },
   };

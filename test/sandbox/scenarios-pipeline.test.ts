@@ -34,9 +34,19 @@ test.each(scenarios.filter((s) => s.cause !== null).map((s) => [s.name, s.cause 
   '%s demonstrates %s and nothing from another layer',
   async (name, cause) => {
     const report = await run(name);
-    expect(report.findings.map((f) => f.cause)).toContain(cause);
+    const finding = report.findings.find((f) => f.cause === cause);
+    expect(finding).toBeDefined();
     const critical = report.findings.filter((f) => f.severity === 'critical');
-    for (const finding of critical) expect(finding.layer).toBe(layerOf.get(cause));
+    for (const other of critical) expect(other.layer).toBe(layerOf.get(cause));
+    if (finding!.severity === 'critical') {
+      // The cause decides: the verdict names its layer and lists it.
+      expect(report.verdict.layer).toBe(layerOf.get(cause));
+      expect(report.verdict.causes).toContain(cause);
+    } else {
+      // A risk, not the outage: shown, never the verdict.
+      expect(report.verdict.layer).toBe('none');
+      expect(report.checks.find((c) => c.id === cause)?.status).toBe('warn');
+    }
   },
 );
 
@@ -53,11 +63,17 @@ test.each([
   if (name === 'vm-healthy') expect(report.findings).toEqual([]);
 });
 
-test('Azure failures surface as error checks, never as causes', async () => {
-  const conflict = await run('vm-runcommand-conflict');
-  expect(conflict.checks.filter((c) => c.layer === 'service').every((c) => c.status === 'error')).toBe(true);
-  const armError = await run('vm-arm-error');
-  expect(armError.checks.find((c) => c.id === 'nsg-denies-rdp')?.status).toBe('error');
+test.each([
+  ['vm-runcommand-conflict', 'termservice-not-running', /409/],
+  ['vm-hung', 'termservice-not-running', /no answer within/],
+  ['vm-throttled', 'nsg-denies-rdp', /429/],
+  ['vm-arm-error', 'nsg-denies-rdp', /500/],
+])('%s: the failing gatherer shows as an error check with its reason, and the rest of the report completes', async (name, check, reason) => {
+  const report = await run(name);
+  expect(report.checks.find((c) => c.id === check)).toMatchObject({ status: 'error', summary: expect.stringMatching(reason) });
+  expect(report.findings.filter((f) => f.severity === 'critical')).toEqual([]);
+  expect(report.checks.filter((c) => c.status === 'pass').length).toBeGreaterThan(5);
+  expect(report.verdict.summary).toMatch(/could not run/);
 });
 
 test('a name in two resource groups is ambiguous', async () => {

@@ -24,6 +24,14 @@ function computedView(ctx: RouteContext, name: string, view: (nic: NetworkInterf
   if (name === 'effectiveNetworkSecurityGroups' && vm?.faults.effectiveNsg === 'error') {
     throw new ArmError(500, 'InternalServerError', 'An error occurred.');
   }
+  if (name === 'effectiveNetworkSecurityGroups' && vm?.faults.effectiveNsg === 'throttled') {
+    throw new ArmError(
+      429,
+      'TooManyRequests',
+      'The request is being throttled as the limit has been reached for the network resource provider. Retry after 1 second.',
+      { 'Retry-After': '1' },
+    );
+  }
   if (vm?.powerState !== 'running') {
     throw new ArmError(
       400,

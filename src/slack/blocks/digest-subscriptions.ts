@@ -19,7 +19,10 @@ function describe(subscription: DigestSubscription): string {
 /** `2026-03-04 09:00 UTC` */
 const when = (date: Date) => `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`;
 
-export function digestAddedMessage(subscription: DigestSubscription, nextRuns: readonly Date[]): SlackMessage {
+export function digestAddedMessage(
+  subscription: DigestSubscription,
+  nextRuns: readonly Date[],
+): SlackMessage {
   const text = `Digest ${shortId(subscription)} added: ${describe(subscription)}.`;
   return message(text, [
     section(`:white_check_mark: ${text}`),
@@ -32,7 +35,8 @@ export function digestAddedMessage(subscription: DigestSubscription, nextRuns: r
 
 export function digestListMessage(subscriptions: readonly DigestSubscription[]): SlackMessage {
   if (subscriptions.length === 0) {
-    const text = 'This channel has no digest. `/rdp digest add daily 09:00 Europe/Paris` subscribes it to one.';
+    const text =
+      'This channel has no digest. `/rdp digest add daily 09:00 Europe/Paris` subscribes it to one.';
     return message(text, [section(text)]);
   }
   const lines = subscriptions.map(

@@ -1,0 +1,117 @@
+import { buildCli } from '../../src/cli/main';
+import type { Report } from '../../src/diagnosis/report';
+import { describeFailure } from '../../src/pipeline/failure';
+
+// `rdp-doctor diagnose` in process: its stdout, stderr and exit code, against the in-process sandbox.
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+  process.exitCode = undefined;
+  try {
+    await buildCli()
+      .parseAsync(['node', 'rdp-doctor', ...args])
+      .catch((error: { code?: string }) => {
+        process.exitCode = error.code === 'commander.helpDisplayed' ? 0 : 2;
+      });
+    return { code: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.exitCode = undefined;
+    process.env = saved;
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('rdp-doctor diagnose --sandbox --json', () => {
+  it('prints the report contract and exits 0 for a network-layer VM', async () => {
+    const run = await cli(['diagnose', 'nsg-denies-rdp', '--sandbox', '--json', '--from', '203.0.113.10', '--symptom', 'timeout']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      vm: { name: 'nsg-denies-rdp', osType: 'Windows', powerState: 'running' },
+      symptom: 'timeout',
+      source: '203.0.113.10',
+      verdict: { layer: 'network', causes: ['nsg-denies-rdp'] },
+    });
+    expect(Date.parse(report.finishedAt)).toBeGreaterThanOrEqual(Date.parse(report.startedAt));
+    const check = report.checks.find((c) => c.id === 'nsg-denies-rdp')!;
+    expect(check).toMatchObject({ layer: 'network', status: 'fail' });
+    expect(check.confirm).toMatch(/^az network watcher test-ip-flow /);
+    expect(report.findings.find((f) => f.cause === 'nsg-denies-rdp')).toMatchObject({
+      severity: 'critical',
+      fixes: ['nsg-allow-rdp-from-source'],
+    });
+  });
+
+  it('exits 0 with verdict none for the healthy VM', async () => {
+    const run = await cli(['diagnose', 'rg-sandbox/vm-healthy', '--sandbox', '--json', '--from', '203.0.113.10']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as Report).verdict).toMatchObject({ layer: 'none', causes: [] });
+  });
+});
+
+describe('rdp-doctor diagnose, human output', () => {
+  it('goes layer by layer and gives the az command that confirms the finding', async () => {
+    const run = await cli(['diagnose', 'termservice-not-running', '--sandbox', '--symptom', 'refused']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/VERDICT: service/);
+    expect(run.stdout).toMatch(/\[termservice-not-running\]/);
+    expect(run.stdout).toMatch(/confirm: {2}az vm run-command invoke/);
+    expect(run.stdout).toMatch(/fixes: {4}start-termservice/);
+    expect(run.stderr).toMatch(/verdict settled after/);
+  });
+});
+
+describe('bad input exits 2 with one line that says what to do', () => {
+  it.each([
+    ['an invalid VM name', ['diagnose', 'bad name!', '--sandbox'], /not a valid|VM name/i],
+    ['an unknown VM', ['diagnose', 'no-such-vm', '--sandbox'], /no-such-vm/],
+    ['an ambiguous name', ['diagnose', 'vm-dup', '--sandbox'], /rg-sandbox\/vm-dup.*rg-sandbox-2\/vm-dup|rg-sandbox-2/],
+    ['a bad --from address', ['diagnose', 'vm-healthy', '--sandbox', '--from', '300.1.2.3'], /not an IP address/],
+    ['an unknown symptom', ['diagnose', 'vm-healthy', '--sandbox', '--symptom', 'slow'], /Unknown symptom/],
+  ])('%s', async (_name, args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('an environment that cannot run exits 1 with one line', () => {
+  it('no subscription configured', async () => {
+    const run = await cli(['diagnose', 'vm-healthy'], { AZURE_SUBSCRIPTION_IDS: undefined });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/set AZURE_SUBSCRIPTION_IDS/);
+  });
+
+  it('an unreachable endpoint', async () => {
+    const run = await cli(['diagnose', 'vm-healthy'], {
+      AZURE_SUBSCRIPTION_IDS: '5a4d0b0c-0000-4000-8000-000000000001',
+      AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://127.0.0.1:9',
+      AZURE_ACCESS_TOKEN: 'not-a-real-token',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/Cannot reach Azure Resource Manager/);
+  }, 60_000);
+
+  it('no credentials', () => {
+    const error = Object.assign(new Error('EnvironmentCredential is unavailable. …'), { name: 'CredentialUnavailableError' });
+    expect(describeFailure(error)).toEqual({ kind: 'environment', message: expect.stringMatching(/^No Azure credentials: run `az login`/) });
+  });
+});
