@@ -12,6 +12,8 @@ export interface GatherContext {
   signal: AbortSignal;
   /** Resolves the host name the user dials; the system resolver when unset (the sandbox serves its own records). */
   resolveHost?: DnsResolver;
+  /** Binary evidence too big for the facts (the boot screenshot), handed to whoever shows it. */
+  attach?: (attachment: Attachment) => void;
 }
 
 /** A host name's A and AAAA addresses; [] (or a rejection with ENOTFOUND, like node:dns) when it does not exist. */
@@ -36,7 +38,15 @@ export class GatherSkipped extends Error {
 export interface Gatherer<K extends FactKey> {
   key: K;
   timeoutMs: number;
+  /** Reads only the machine itself, not its NICs: starts as soon as the VM is read (the Run Command). */
+  startsEarly?: boolean;
   /** A reason not to run at all (deallocated VM for Run Command, no --host for DNS), or null. */
   skip?(ctx: Omit<GatherContext, 'signal'>): string | null;
   gather(ctx: GatherContext): Promise<FactValue<K>>;
+}
+
+export interface Attachment {
+  kind: 'boot-screenshot';
+  /** As Azure stores it: a BMP for the boot screenshot. */
+  bytes: Buffer;
 }

@@ -20,10 +20,13 @@ const USAGE =
   'Say when with `hourly`, `daily 09:00`, `weekdays 08:30` or a cron expression such as `"30 8 * * 1-5"`, ' +
   'optionally followed by a time zone such as `Europe/Paris`.';
 
-/** The canonical IANA name of a zone, or null when the runtime knows no such zone. */
-export function canonicalZone(name: string): string | null {
+/** The zone's IANA name as the runtime spells it, or null when it knows no such zone. */
+export function knownZone(name: string): string | null {
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    // ICU answers some current names with their legacy alias (Asia/Kolkata → Asia/Calcutta): keep the name
+    // as typed, in the runtime's capitals.
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch {
     return null;
   }
@@ -35,7 +38,7 @@ export function isZoneWord(word: string): boolean {
 
 function zoneOf(word: string): string {
   const name = word.toLowerCase().startsWith('tz:') ? word.slice(3) : word;
-  const zone = canonicalZone(name);
+  const zone = knownZone(name);
   if (!zone) {
     throw new DigestInputError(
       'digest-timezone',
@@ -61,8 +64,9 @@ function checkCron(expression: string): string {
   const detail = cron.validateDetailed(expression);
   if (fields.length < 5 || fields.length > 6 || !detail.valid) {
     const reason =
-      detail.errors[0]?.message ??
-      `it has ${fields.length} fields, a cron expression has 5 (or 6 with seconds)`;
+      fields.length < 5 || fields.length > 6
+        ? `it has ${fields.length} fields, a cron expression has 5 (or 6 with seconds)`
+        : (detail.errors[0]?.message ?? 'node-cron cannot read it');
     throw new DigestInputError(
       'digest-schedule',
       `\`${expression.slice(0, 80)}\` is not a schedule: ${reason}. ${USAGE}`,

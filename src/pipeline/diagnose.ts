@@ -1,6 +1,6 @@
 import type { AzureClients } from '../azure/clients';
 import type { DnsResolver } from '../azure/gatherers/dns';
-import type { GatherContext, Gatherer } from '../azure/gatherer';
+import type { Attachment, GatherContext, Gatherer } from '../azure/gatherer';
 import { gatherers as allGatherers } from '../azure/gatherers';
 import { gatherVm } from '../azure/gatherers/vm';
 import { resolveVm } from '../azure/resolve-vm';
@@ -27,6 +27,8 @@ export interface DiagnoseOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** The sandbox's DNS; real runs use the system resolver. */
   resolveHost?: DnsResolver;
+  /** Receives binary evidence (the boot screenshot) as it is downloaded. */
+  onAttachment?: (attachment: Attachment) => void;
   /** Per-gatherer timeout overrides (tests shorten the hung Run Command). */
   timeouts?: Partial<Record<FactKey, number>>;
   rules?: readonly CauseRule[];
@@ -44,16 +46,28 @@ export function locateVm(clients: AzureClients, target: string): Promise<VmIdent
   return resolveVm(clients, target, clients.settings.subscriptionIds);
 }
 
-/** Read the machine, then run the pipeline over it. */
+/** Read the machine, then run the pipeline over it; checks that need no NIC start as soon as the VM is read. */
 export async function diagnoseVm(options: Omit<DiagnoseOptions, 'target'> & { identity: VmIdentity }): Promise<Report> {
   const clock = options.clock ?? (() => new Date());
   const started = clock();
   const sub = options.clients.forSubscription(options.identity.subscriptionId);
-  const vm = await gatherVm(sub, options.identity);
-  return runPipeline(vm, started, {
-    ...options,
-    context: { clients: options.clients, sub, vm, request: options.request, now: started, resolveHost: options.resolveHost },
+  const context = (vm: VmFacts): Omit<GatherContext, 'signal'> => ({
+    clients: options.clients,
+    sub,
+    vm,
+    request: options.request,
+    now: started,
+    resolveHost: options.resolveHost,
+    attach: options.onAttachment,
   });
+  const early = new Map<FactKey, Promise<Gathered<unknown>>>();
+  const vm = await gatherVm(sub, options.identity, undefined, (machine) => {
+    for (const gatherer of options.gatherers ?? allGatherers) {
+      if (!gatherer.startsEarly) continue;
+      early.set(gatherer.key, gatherWithTimeout(gatherer, context(machine), options.timeouts?.[gatherer.key], clock));
+    }
+  });
+  return runPipeline(vm, started, { ...options, context: context(vm), early });
 }
 
 /** Resolve the target, then diagnose it: what the CLI runs. */
@@ -64,6 +78,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
 
 export interface PipelineOptions extends Pick<DiagnoseOptions, 'request' | 'onProgress' | 'timeouts' | 'rules' | 'gatherers' | 'clock'> {
   context: Omit<GatherContext, 'signal'>;
+  /** Gatherers already under way (started before the NICs were read), by fact key. */
+  early?: ReadonlyMap<FactKey, Promise<Gathered<unknown>>>;
 }
 
 /**
@@ -122,7 +138,9 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     gatherers
       .filter((g) => g.key !== 'vm')
       .map(async (gatherer) => {
-        gathered[gatherer.key] = await gatherWithTimeout(gatherer, options.context, options.timeouts?.[gatherer.key], clock);
+        gathered[gatherer.key] =
+          (await options.early?.get(gatherer.key)) ??
+          (await gatherWithTimeout(gatherer, options.context, options.timeouts?.[gatherer.key], clock));
         progress();
       }),
   );

@@ -22,8 +22,15 @@ export interface AppDependencies {
 export function diagnosisService(azure: AzureEnvironment): DiagnosisService {
   return {
     locate: (target) => locateVm(azure.clients, target),
-    diagnose: (identity, request, onProgress) =>
-      diagnoseVm({ clients: azure.clients, identity, request, onProgress, resolveHost: azure.resolveHost }),
+    diagnose: (identity, request, on) =>
+      diagnoseVm({
+        clients: azure.clients,
+        identity,
+        request,
+        onProgress: on.progress,
+        onAttachment: on.attachment,
+        resolveHost: azure.resolveHost,
+      }),
   };
 }
 

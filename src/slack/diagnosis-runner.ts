@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
+import type { Attachment } from '../azure/gatherer';
 import type { DiagnosisRequest, Facts, VmIdentity } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
 import type { Logger } from '../logger';
@@ -9,11 +10,16 @@ import { describeFailure } from '../pipeline/failure';
 import { diagnosisDetails, diagnosisMessage } from './blocks/diagnosis';
 import type { LiveDiagnosis } from './blocks/types';
 import { MessageUpdater } from './message-updater';
+import { screenshotAsPng } from './screenshot';
 
 /** The engine as the Slack app sees it: bound to Azure by the composition root. */
 export interface DiagnosisService {
   locate(target: string): Promise<VmIdentity>;
-  diagnose(identity: VmIdentity, request: DiagnosisRequest, onProgress: (event: ProgressEvent) => void): Promise<Report>;
+  diagnose(
+    identity: VmIdentity,
+    request: DiagnosisRequest,
+    on: { progress: (event: ProgressEvent) => void; attachment?: (attachment: Attachment) => void },
+  ): Promise<Report>;
 }
 
 /** What the runner needs from the store: a lease so replicas do not run the same VM twice, and snapshots. */
@@ -51,8 +57,6 @@ export class DiagnosisRunner {
       store: RunStore;
       logger: Logger;
       replicaId: string;
-      /** Hands the finished run's raw facts to whoever draws extra evidence (screenshot upload). */
-      onFinished?: (run: { channel: string; threadTs: string; report: Report; facts: Facts }) => Promise<void>;
     },
   ) {}
 
@@ -101,12 +105,35 @@ export class DiagnosisRunner {
     while (this.runs.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  /** The boot diagnostics screenshot in the thread: what the console showed when the check ran. */
+  private async uploadScreenshot(channel: string, threadTs: string, vmName: string, bmp: Buffer): Promise<void> {
+    const png = screenshotAsPng(bmp);
+    if (!png) return;
+    try {
+      await this.deps.client.filesUploadV2({
+        channel_id: channel,
+        thread_ts: threadTs,
+        file: png,
+        filename: `${vmName}-boot-screenshot.png`,
+        title: `Boot diagnostics screenshot of ${vmName}`,
+        alt_text: `The console of ${vmName} as boot diagnostics captured it`,
+      });
+    } catch (error) {
+      this.deps.logger.warn({ err: error, channel }, 'uploading the boot screenshot failed');
+    }
+  }
+
   private async follow(run: ActiveRun, req: RunRequest, ts: string): Promise<void> {
     const { state } = run;
     const updater = run.updater!;
     let facts: Facts | undefined;
+    let screenshot: Buffer | undefined;
     try {
-      const report = await this.deps.service.diagnose(req.identity, req.request, (event) => {
+      const report = await this.deps.service.diagnose(req.identity, req.request, {
+        attachment: (attachment) => {
+          if (attachment.kind === 'boot-screenshot') screenshot = attachment.bytes;
+        },
+        progress: (event) => {
         if (event.type === 'started') state.vm = event.vm;
         if (event.type === 'layer') {
           state.layers[event.layer] = event.outcomes.map((o) => o.check);
@@ -115,6 +142,7 @@ export class DiagnosisRunner {
         if (event.type === 'settled') state.settled = event.verdict;
         if (event.type === 'done') facts = event.facts;
         updater.push(diagnosisMessage(state));
+        },
       });
       state.report = report;
       updater.push(diagnosisMessage(state));
@@ -131,7 +159,7 @@ export class DiagnosisRunner {
       for (const message of diagnosisDetails(report, { metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined })) {
         await this.deps.client.chat.postMessage({ channel: req.channel, thread_ts: ts, ...message });
       }
-      if (facts) await this.deps.onFinished?.({ channel: req.channel, threadTs: ts, report, facts });
+      if (screenshot) await this.uploadScreenshot(req.channel, ts, report.vm.name, screenshot);
     } catch (error) {
       this.deps.logger.error({ err: error, runId: state.runId }, 'diagnosis run failed');
       state.failure = `${describeFailure(error).message} Run \`/rdp ${req.target}\` again; if it keeps failing, run \`rdp-doctor diagnose ${req.target}\` from a terminal to see more.`;

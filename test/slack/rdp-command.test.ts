@@ -69,10 +69,13 @@ describe.each([
   });
 });
 
-it('shows a clean verdict for the healthy VM, with no fix buttons', async () => {
+it('shows a clean verdict for the healthy VM, with no fix buttons, and the boot screenshot as a PNG in the thread', async () => {
   await h.command('vm-healthy from 203.0.113.10');
   const { message } = await finishedRunFor('vm-healthy');
   expect(JSON.stringify(message.blocks)).not.toContain('"action_id":"fix:');
+  const screenshot = await h.waitFor(() => h.fake.files.find((f) => f.name === 'vm-healthy-boot-screenshot.png' && f.completed));
+  expect(screenshot.bytes!.subarray(1, 4).toString('ascii')).toBe('PNG');
+  expect(h.fake.messages.some((m) => m.thread_ts === message.ts && (m.files ?? []).includes(screenshot.id))).toBe(true);
 });
 
 it('coalesces five concurrent /rdp for one VM into one run and one message naming everyone who asked', async () => {

@@ -44,7 +44,7 @@ export const bootDiagnosticsGatherer: Gatherer<'bootDiagnostics'> = {
     vm.bootDiagnosticsEnabled
       ? null
       : `Boot diagnostics is disabled on ${vm.name}: no screenshot and no serial log`,
-  async gather({ clients, sub, vm, signal }) {
+  async gather({ clients, sub, vm, signal, attach }) {
     const data = await callAzure('Boot diagnostics', () =>
       sub.compute.virtualMachines.retrieveBootDiagnosticsData(vm.resourceGroup, vm.name, {
         sasUriExpirationTimeInMinutes: 5,
@@ -65,6 +65,7 @@ export const bootDiagnosticsGatherer: Gatherer<'bootDiagnostics'> = {
       download(data.consoleScreenshotBlobUri, SCREENSHOT_MAX_BYTES, 'head'),
       download(data.serialConsoleLogBlobUri, SERIAL_TAIL_BYTES, 'tail'),
     ]);
+    if (screenshot && screenshot.length > 0) attach?.({ kind: 'boot-screenshot', bytes: screenshot });
     return bootDiagnosticsFactsOf(data, screenshot, serialLog);
   },
 };

@@ -75,6 +75,8 @@ export async function gatherVm(
   sub: SubscriptionClients,
   identity: VmIdentity,
   signal?: AbortSignal,
+  /** Called with the machine (no NICs yet) as soon as it is read, so checks that need no NIC can start. */
+  onMachine?: (machine: VmFacts) => void,
 ): Promise<VmFacts> {
   const vm = await callAzure('Compute', () =>
     sub.compute.virtualMachines.get(identity.resourceGroup, identity.name, {
@@ -82,6 +84,7 @@ export async function gatherVm(
       abortSignal: signal,
     }),
   );
+  onMachine?.(vmFactsOf(vm, identity, []));
   const nics = await Promise.all(
     (vm.networkProfile?.networkInterfaces ?? []).map((ref) => {
       // A VM's NICs live in its subscription, though possibly in another resource group.

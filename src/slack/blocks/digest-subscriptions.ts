@@ -2,7 +2,7 @@ import { describeSchedule } from '../../digest/schedule';
 import { describeScope, scopeFromJson } from '../../digest/scope';
 import type { DigestSubscription } from '../../store';
 import { context, message, section } from './build';
-import { inlineCode, listWithin, mention, mrkdwn } from './mrkdwn';
+import { inlineCode, listWithin, mention, mrkdwn, plural } from './mrkdwn';
 import type { SlackMessage } from './types';
 
 // The private answers to `/rdp digest add|list|remove|run`: which digests a channel has, and what changed.
@@ -47,7 +47,7 @@ export function digestListMessage(subscriptions: readonly DigestSubscription[]):
         : ', not posted yet'),
   );
   const text = `*Digests in this channel*\n${listWithin(lines, '\n', LIST_BUDGET, (left) => `• …and ${left} more`)}`;
-  return message(`${subscriptions.length} digests in this channel`, [section(text)]);
+  return message(`${plural(subscriptions.length, 'digest')} in this channel`, [section(text)]);
 }
 
 export function digestRemovedMessage(subscription: DigestSubscription): SlackMessage {

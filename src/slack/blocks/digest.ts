@@ -64,7 +64,11 @@ function remedy(finding: RiskFinding): string {
 
 function groups(findings: readonly RiskFinding[]): [RiskId, RiskFinding[]][] {
   const byRisk = new Map<RiskId, RiskFinding[]>();
-  for (const finding of findings) byRisk.set(finding.risk, [...(byRisk.get(finding.risk) ?? []), finding]);
+  for (const finding of findings) {
+    const group = byRisk.get(finding.risk);
+    if (group) group.push(finding);
+    else byRisk.set(finding.risk, [finding]);
+  }
   return [...byRisk.entries()];
 }
 
@@ -110,7 +114,7 @@ function groupSection(risk: RiskId, findings: readonly RiskFinding[]): { text: s
     budget,
     (left) => {
       cut = true;
-      return `• …and ${left} more in the thread`;
+      return `• …and ${count(left)} more in the thread`;
     },
     findings.length,
   );
@@ -121,7 +125,7 @@ function changeText(changes: readonly RiskChange[], budget: number): string {
   const items = changes.map(
     (change) => `*${mrkdwn(change.machineName, 80)}* ${escapeMrkdwn(titleOf(change.risk).toLowerCase())}`,
   );
-  return listWithin(items, '; ', budget, (left) => `…and ${left} more in the thread`);
+  return listWithin(items, '; ', budget, (left) => `…and ${count(left)} more in the thread`);
 }
 
 function changesSection(report: DigestReport): { text: string; cut: boolean } | null {
@@ -158,7 +162,7 @@ function periodSection(report: DigestReport): string | null {
   const title =
     `*This period* (since ${when(report.periodStart)}): ${counted(report.diagnoses.length, 'diagnosis', 'diagnoses')}, ` +
     `${counted(report.proposals.length, 'fix proposal')}`;
-  return `${title}\n${listWithin(lines, '\n', PERIOD_BUDGET, (left) => `• …and ${left} more`)}`;
+  return `${title}\n${listWithin(lines, '\n', PERIOD_BUDGET, (left) => `• …and ${count(left)} more`)}`;
 }
 
 /** Lines packed into sections under the section limit, the first under a title. */

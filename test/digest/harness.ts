@@ -1,0 +1,36 @@
+import { createAzureClients, type AzureClients } from '../../src/azure/clients';
+import { azureFleetReader } from '../../src/azure/fleet';
+import type { FleetReader } from '../../src/digest/inventory';
+import type { DigestScope } from '../../src/digest/scope';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server';
+
+// A sandbox and the real SDK clients pointed at it, as the app's --sandbox mode makes them.
+
+export interface FleetHarness {
+  sandbox: Sandbox;
+  clients: AzureClients;
+  reader: FleetReader;
+  scope: DigestScope;
+  /** Resource Graph requests the sandbox answered since `since` (epoch ms). */
+  graphCalls(since?: number): number;
+}
+
+export async function startFleetHarness(options: SandboxOptions = {}): Promise<FleetHarness> {
+  const sandbox = await startSandbox(options);
+  const clients = createAzureClients({
+    endpoint: sandbox.endpoint,
+    subscriptionIds: [sandbox.subscriptionId],
+    accessToken: sandbox.accessToken,
+    caCertificate: sandbox.caCertificate,
+  });
+  return {
+    sandbox,
+    clients,
+    reader: azureFleetReader(clients),
+    scope: { subscriptions: [sandbox.subscriptionId], resourceGroups: [], tags: [] },
+    graphCalls: (since = 0) =>
+      sandbox.requests.filter(
+        (r) => r.startedAt >= since && r.path.toLowerCase().endsWith('/microsoft.resourcegraph/resources'),
+      ).length,
+  };
+}

@@ -1,0 +1,156 @@
+import { assessFleet } from '../../src/digest/assess';
+import type { RiskFinding, RiskId } from '../../src/digest/risk';
+import { LOCATION, RESOURCE_GROUP, SECOND_RESOURCE_GROUP, subnetId } from '../../src/sandbox/foundation';
+import { resourceId } from '../../src/sandbox/ids';
+import { CONTEXT } from './support';
+import { startFleetHarness, type FleetHarness } from './harness';
+
+function risksByMachine(findings: readonly RiskFinding[]): Map<string, RiskId[]> {
+  const map = new Map<string, RiskId[]>();
+  for (const finding of findings)
+    map.set(finding.machine.name, [...(map.get(finding.machine.name) ?? []), finding.risk]);
+  return map;
+}
+
+describe('inventory of the scenario sandbox', () => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    h = await startFleetHarness();
+  });
+  afterAll(() => h.sandbox.stop());
+
+  test('reads every machine of the subscription with one query set', async () => {
+    const since = Date.now();
+    const inventory = await h.reader.inventory(h.scope);
+    const expected = h.sandbox.state.vms.inSubscription(h.sandbox.subscriptionId).length;
+    expect(inventory.machines).toHaveLength(expected);
+    expect(inventory.calls).toBe(3);
+    expect(h.graphCalls(since)).toBe(3);
+    const jit = inventory.machines.find((m) => m.name === 'jit-access-not-requested');
+    expect(jit?.jitPorts).toEqual([3389]);
+    const healthy = inventory.machines.find(
+      (m) => m.name === 'vm-healthy' && m.resourceGroup === RESOURCE_GROUP,
+    );
+    expect(healthy).toMatchObject({
+      osType: 'Windows',
+      powerState: 'running',
+      agent: { status: 'ready' },
+      bootDiagnostics: true,
+      publicIp: {
+        name: 'vm-healthy-pip',
+        allocation: 'Static',
+        fqdn: 'vm-healthy-sandbox.westeurope.cloudapp.azure.com',
+      },
+      bastion: null,
+    });
+    // The subnet's NSG and the NIC's, each closed by Azure's default rules.
+    expect(healthy?.nsgs.map((g) => [g.scope, g.nsgId.split('/').pop()])).toEqual([
+      ['subnet', 'snet-app-nsg'],
+      ['nic', 'vm-healthy-nsg'],
+    ]);
+    expect(healthy?.nsgs[1].rules.map((r) => r.name)).toEqual([
+      'securityRules/Allow-RDP-FromOffice',
+      'defaultSecurityRules/AllowVnetInBound',
+      'defaultSecurityRules/AllowAzureLoadBalancerInBound',
+      'defaultSecurityRules/DenyAllInBound',
+    ]);
+  });
+
+  test('the scenario machines carry the risks their causes warn of', async () => {
+    const { machines } = await h.reader.inventory(h.scope);
+    const risks = risksByMachine(assessFleet(machines, CONTEXT));
+    expect(risks.get('rdp-exposed-to-internet')).toContain('rdp-open-to-internet');
+    expect(risks.get('nsg-denies-rdp')).toContain('nsg-rule-shadows-rdp-allow');
+    expect(risks.get('boot-diagnostics-disabled')).toContain('boot-diagnostics-off');
+    expect(risks.get('vm-agent-unhealthy')).toContain('agent-not-ready');
+    expect(risks.get('public-ip-dynamic')).toContain('dynamic-public-ip');
+    // Reached over the office rule with neither JIT nor Bastion: the one risk of the healthy machine.
+    expect(risks.get('vm-healthy')).toEqual(['no-jit-no-bastion']);
+    expect(risks.get('jit-access-not-requested') ?? []).not.toContain('no-jit-no-bastion');
+    expect(risks.get('public-ip-missing') ?? []).not.toContain('no-jit-no-bastion');
+  });
+
+  test('resource group and tag terms narrow the query', async () => {
+    const [tagged] = h.sandbox.state.vms.inResourceGroup(h.sandbox.subscriptionId, RESOURCE_GROUP);
+    tagged.tags = { env: 'prod' };
+    const byTag = await h.reader.inventory({ ...h.scope, tags: [{ key: 'env', value: 'prod' }] });
+    expect(byTag.machines.map((m) => m.name)).toEqual([tagged.name]);
+    const byGroup = await h.reader.inventory({ ...h.scope, resourceGroups: [SECOND_RESOURCE_GROUP] });
+    const second = h.sandbox.state.vms.inResourceGroup(h.sandbox.subscriptionId, SECOND_RESOURCE_GROUP);
+    expect(byGroup.machines.map((m) => m.name).sort()).toEqual(second.map((vm) => vm.name).sort());
+    expect(second.length).toBeGreaterThan(0);
+    const both = await h.reader.inventory({
+      ...h.scope,
+      resourceGroups: [SECOND_RESOURCE_GROUP],
+      tags: [{ key: 'env', value: 'prod' }],
+    });
+    expect(both.machines).toEqual([]);
+  });
+
+  test("a tag value with a quote stays inside the query's string literal", async () => {
+    const inventory = await h.reader.inventory({
+      ...h.scope,
+      tags: [{ key: 'env', value: "prod' or name != '" }],
+    });
+    expect(inventory.machines).toEqual([]);
+  });
+
+  test('a Bastion host in the virtual network covers its machines', async () => {
+    const sub = h.sandbox.subscriptionId;
+    h.sandbox.state.bastionHosts.set({
+      id: resourceId(sub, RESOURCE_GROUP, 'Microsoft.Network/bastionHosts', 'bas-sandbox'),
+      name: 'bas-sandbox',
+      resourceGroup: RESOURCE_GROUP,
+      subscriptionId: sub,
+      location: LOCATION,
+      subnetId: subnetId(sub, 'AzureBastionSubnet'),
+    });
+    const { machines } = await h.reader.inventory(h.scope);
+    expect(machines.find((m) => m.name === 'vm-healthy')?.bastion).toBe('bas-sandbox');
+    expect(assessFleet(machines, CONTEXT).filter((f) => f.risk === 'no-jit-no-bastion')).toEqual([]);
+  });
+});
+
+describe('inventory of a generated fleet', () => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    h = await startFleetHarness({ scenarios: [], fleet: { size: 2500, seed: 7 } });
+  });
+  afterAll(() => h.sandbox.stop());
+
+  test('pages through Resource Graph 1,000 rows at a time', async () => {
+    const since = Date.now();
+    const inventory = await h.reader.inventory(h.scope);
+    expect(inventory.machines).toHaveLength(2500);
+    expect(new Set(inventory.machines.map((m) => m.id)).size).toBe(2500);
+    // Three pages of machines, one of network, one of JIT.
+    expect(h.graphCalls(since)).toBe(5);
+  });
+
+  test('each sprinkled risk is found on its machines, and healthy machines carry none', async () => {
+    const manifest = h.sandbox.fleet!;
+    const { machines } = await h.reader.inventory(h.scope);
+    const risks = risksByMachine(assessFleet(machines, CONTEXT));
+    // Metrics are read by the digest, not the inventory: the starved machines show their silent agent here.
+    const expected = new Map<string, RiskId[]>();
+    for (const [risk, names] of Object.entries(manifest) as [RiskId, string[]][]) {
+      for (const name of names) {
+        expected.set(name, risk === 'memory-or-disk-trending-to-exhaustion' ? ['agent-not-ready'] : [risk]);
+      }
+      expect(names.length).toBeGreaterThan(0);
+    }
+    // An RDP rule open to everyone also means the machine relies on a public rule without JIT or Bastion.
+    const allowed = (name: string): RiskId[] => {
+      const intended = expected.get(name) ?? [];
+      return intended[0] === 'rdp-open-to-internet' ? [...intended, 'no-jit-no-bastion'] : intended;
+    };
+    const unexpected = [...risks].flatMap(([name, found]) =>
+      found.filter((risk) => !allowed(name).includes(risk)).map((risk) => `${name}: ${risk}`),
+    );
+    expect(unexpected).toEqual([]);
+    const missed = [...expected].flatMap(([name, intended]) =>
+      intended.filter((risk) => !(risks.get(name) ?? []).includes(risk)).map((risk) => `${name}: ${risk}`),
+    );
+    expect(missed).toEqual([]);
+  });
+});
