@@ -7,7 +7,14 @@ import type { AzureEnvironment } from './environment';
 import type { Logger } from './logger';
 import { openStore, type Store } from './store';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
-import { slackContext, type AppDependencies } from './slack/compose';
+import { slackContext } from './slack/compose';
+import { digestCommands, type DigestCommands } from './slack/digests';
+import { DigestService } from './digest/service';
+import { DigestScheduler } from './digest/scheduler';
+import { azureFleetReader } from './azure/fleet';
+import type { App } from '@slack/bolt';
+import type { SlackContext } from './slack/context';
+import type { FixProposals } from './slack/proposals';
 
 export interface SlackEndpoint {
   botToken: string;
@@ -23,8 +30,8 @@ export interface StartOptions {
   slack: SlackEndpoint;
   /** Defaults to the store the config names (DATA_DIR or DATABASE_URL). */
   store?: Store;
-  /** The `/rdp digest …` handlers; built from the other dependencies. */
-  digests: (deps: Omit<AppDependencies, 'digests'> & { workflow: ApprovalWorkflow }) => AppDependencies['digests'];
+  /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
+  executionLeaseMs?: number;
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
@@ -32,7 +39,10 @@ export interface RunningApp {
   slack: RunningSlackApp;
   store: Store;
   workflow: ApprovalWorkflow;
+  proposals: FixProposals;
   replicaId: string;
+  /** Expires proposals past their time and closes executions whose process died, redrawing their messages. */
+  sweep(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,10 +58,28 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     clock: () => new Date(),
     approvalsRequired: config.APPROVALS_REQUIRED,
     approvalTtlMs: config.APPROVAL_TTL,
+    executionLeaseMs: options.executionLeaseMs,
   });
-  await workflow.recoverInterrupted();
-  const base = { config, logger, store, azure, replicaId };
-  const deps: AppDependencies = { ...base, digests: options.digests({ ...base, workflow }) };
+  const digestService = new DigestService({
+    reader: azureFleetReader(azure.clients),
+    store,
+    configuredSubscriptions: azure.clients.settings.subscriptionIds,
+  });
+  let scheduler: DigestScheduler | undefined;
+  let digests: DigestCommands | undefined;
+  let context: SlackContext | undefined;
+  // Digests post with the Bolt app's own Web API client, which exists once the app does.
+  const createContext = (app: App) => {
+    digests = digestCommands({
+      store,
+      service: digestService,
+      client: app.client,
+      logger,
+      onChange: () => void scheduler?.reload(),
+    });
+    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests })(app);
+    return context;
+  };
   const slack = await startSlackApp(
     {
       signingSecret: options.slack.signingSecret,
@@ -67,21 +95,33 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       storeReady: async () => (await store.getLease('readiness-probe'), true),
       extraRoutes: options.extraRoutes,
     },
-    slackContext(deps),
+    createContext,
   );
+  scheduler = new DigestScheduler({ store, holder: replicaId, deliver: (subscription) => digests!.deliver(subscription), logger });
+  await scheduler.start();
+  const proposals = (context as SlackContext).proposals;
+  // Executions a process left behind when it died are closed as interrupted, and their messages say so.
+  await proposals.redraw(await workflow.recoverInterrupted());
+  const sweep = async () => {
+    await proposals.redraw(await workflow.expire());
+    await proposals.redraw(await workflow.recoverInterrupted());
+  };
   const housekeeping = setInterval(() => {
-    void workflow.expire().catch((err: unknown) => logger.warn({ err }, 'expiring proposals failed'));
-    void workflow.recoverInterrupted().catch((err: unknown) => logger.warn({ err }, 'recovering executions failed'));
+    void sweep().catch((err: unknown) => logger.warn({ err }, 'expiring proposals or recovering executions failed'));
   }, 60_000);
   housekeeping.unref();
   return {
     slack,
     store,
     workflow,
+    proposals,
     replicaId,
+    sweep,
     stop: async () => {
       clearInterval(housekeeping);
+      await scheduler?.stop();
       await slack.stop();
+      await proposals.idle();
       if (!options.store) await store.close();
     },
   };

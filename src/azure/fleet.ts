@@ -6,6 +6,7 @@ import {
   type JitRow,
   type MachineRow,
   type NetworkRow,
+  QUERY_MARKERS,
 } from '../digest/inventory';
 import type { FleetMachine } from '../digest/machine';
 import type { DigestScope } from '../digest/scope';
@@ -16,15 +17,8 @@ import { metricsFactsOf } from './gatherers/metrics';
 // The fleet inventory against Azure: three Resource Graph queries for the whole scope, whatever its size
 // (machines with their NIC, NSG and public IP joined in; the network around them; JIT policies), paged
 // with skip tokens, then Monitor metrics for the few machines that need them. Never one call per VM.
-//
-// Each query opens with a marker comment (`// rdp-doctor:fleet-…`): Resource Graph ignores comments, and
-// the sandbox recognises its queries by it instead of interpreting KQL.
-
-export const QUERY_MARKERS = {
-  machines: 'rdp-doctor:fleet-machines',
-  network: 'rdp-doctor:fleet-network',
-  jit: 'rdp-doctor:fleet-jit',
-} as const;
+// Each query opens with its marker comment (QUERY_MARKERS): Resource Graph ignores comments, and the
+// sandbox recognises the queries by it instead of interpreting KQL.
 
 /** Resource Graph's largest page. */
 const PAGE_SIZE = 1000;
@@ -42,7 +36,7 @@ const METRIC_NAMES = [
 const METRIC_WINDOW_MS = 24 * 3_600_000;
 
 /** A KQL string literal: backslashes and quotes escaped, so a typed value cannot end the literal. */
-export function kqlString(value: string): string {
+function kqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
@@ -59,7 +53,7 @@ function scopeFilters(scope: DigestScope): string[] {
   return filters;
 }
 
-export function machinesQuery(scope: DigestScope): string {
+function machinesQuery(scope: DigestScope): string {
   return [
     `// ${QUERY_MARKERS.machines}`,
     'Resources',
@@ -102,7 +96,7 @@ export function machinesQuery(scope: DigestScope): string {
   ].join('\n');
 }
 
-export function networkQuery(): string {
+function networkQuery(): string {
   return [
     `// ${QUERY_MARKERS.network}`,
     'Resources',
@@ -125,7 +119,7 @@ export function networkQuery(): string {
   ].join('\n');
 }
 
-export function jitQuery(): string {
+function jitQuery(): string {
   return [
     `// ${QUERY_MARKERS.jit}`,
     'SecurityResources',
@@ -200,7 +194,7 @@ async function queryPages<T>(
   budget: CallBudget,
   subscriptions: readonly string[],
   query: string,
-  onPage: (rows: T[]) => void,
+  onPage: (rows: T[]) => void | Promise<void>,
 ): Promise<void> {
   for (const batch of chunks(subscriptions, SUBSCRIPTIONS_PER_REQUEST)) {
     let skipToken: string | undefined;
@@ -220,7 +214,7 @@ async function queryPages<T>(
         );
       }
       // The SDK's mapper turns the `data` array into an object keyed by index.
-      onPage(Object.values(page.data ?? {}) as T[]);
+      await onPage(Object.values(page.data ?? {}) as T[]);
       skipToken = page.skipToken;
     } while (skipToken);
   }
@@ -233,7 +227,9 @@ async function allRows<T>(
   query: string,
 ) {
   const rows: T[] = [];
-  await queryPages<T>(clients, budget, subscriptions, query, (page) => rows.push(...page));
+  await queryPages<T>(clients, budget, subscriptions, query, (page) => {
+    rows.push(...page);
+  });
   return rows;
 }
 
@@ -243,16 +239,20 @@ export function azureFleetReader(clients: AzureClients): FleetReader {
     async inventory(scope): Promise<FleetInventory> {
       const budget = new CallBudget();
       const subscriptions = scope.subscriptions;
-      // The network and JIT rows come first, so each page of machines becomes facts as it arrives.
-      const [network, jit] = await Promise.all([
+      // All three queries start at once; each page of machines becomes facts as soon as the network and
+      // JIT rows are in, so the rows of the whole fleet are never held at the same time.
+      const joiner = Promise.all([
         allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),
         allRows<JitRow>(clients, budget, subscriptions, jitQuery()),
-      ]);
-      const join = fleetJoiner(network, jit);
+      ]).then(([network, jit]) => fleetJoiner(network, jit));
       const machines: FleetMachine[] = [];
-      await queryPages<MachineRow>(clients, budget, subscriptions, machinesQuery(scope), (page) => {
-        for (const row of page) machines.push(join(row));
-      });
+      await Promise.all([
+        joiner,
+        queryPages<MachineRow>(clients, budget, subscriptions, machinesQuery(scope), async (page) => {
+          const join = await joiner;
+          for (const row of page) machines.push(join(row));
+        }),
+      ]);
       return { machines, calls: budget.calls, throttledMs: budget.throttledMs };
     },
 

@@ -7,6 +7,13 @@ import type { DigestScope } from './scope';
 // them) and the in-memory join that turns them into FleetMachine facts. Resource Graph writes a missing
 // value as '' (tostring of null), so '' reads as absent throughout.
 
+/** The comment each fleet query opens with, by which the sandbox knows which columns to answer with. */
+export const QUERY_MARKERS = {
+  machines: 'rdp-doctor:fleet-machines',
+  network: 'rdp-doctor:fleet-network',
+  jit: 'rdp-doctor:fleet-jit',
+} as const;
+
 /** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */
 export interface SecurityRuleRow {
   name: string;
@@ -64,7 +71,7 @@ export interface JitRow {
 
 export interface FleetInventory {
   machines: FleetMachine[];
-  /** Resource Graph and Monitor calls made, retries included. */
+  /** Resource Graph and Monitor requests sent (the SDK's own retries of a 429 not counted). */
   calls: number;
   /** How long throttling (429 with Retry-After) held the inventory back. */
   throttledMs: number;

@@ -115,9 +115,12 @@ export function readMemory(json: JsonObject | null): Memory | null {
 }
 
 export function previousDigest(memory: Memory | null): PreviousDigest | null {
-  return memory
-    ? { at: memory.at, wasRunning: (machineId) => memory.running.has(machineKey(machineId)) }
-    : null;
+  if (!memory) return null;
+  return {
+    at: memory.at,
+    wasRunning: (machineId) => memory.running.has(machineKey(machineId)),
+    found: (risk, machineId) => memory.risks.has(riskKey(risk, machineId)),
+  };
 }
 
 /** The previous digest's risks. */

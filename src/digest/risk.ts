@@ -21,6 +21,8 @@ export interface PreviousDigest {
   at: string;
   /** Whether the machine was running when the previous digest was taken. */
   wasRunning(machineId: string): boolean;
+  /** Whether the previous digest found this risk on the machine. */
+  found(risk: RiskId, machineId: string): boolean;
 }
 
 export interface RiskContext {

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
 import type { AzureEnvironment } from '../environment';
 import type { Logger } from '../logger';
@@ -7,6 +8,7 @@ import type { Store } from '../store';
 import { auditTrail } from './audit';
 import type { SlackContext } from './context';
 import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
+import { FixProposals } from './proposals';
 
 export interface AppDependencies {
   config: Config;
@@ -15,6 +17,7 @@ export interface AppDependencies {
   azure: AzureEnvironment;
   /** Unique per process: lease holder and execution claims. */
   replicaId: string;
+  workflow: ApprovalWorkflow;
   digests: SlackContext['digests'];
 }
 
@@ -38,12 +41,25 @@ export function diagnosisService(azure: AzureEnvironment): DiagnosisService {
 export function slackContext(deps: AppDependencies) {
   return (app: App): SlackContext => {
     const service = diagnosisService(deps.azure);
+    const fixPolicy = { nsgMaxPrefix: deps.config.NSG_MAX_PREFIX };
     return {
       config: deps.config,
       logger: deps.logger,
       service,
       runner: new DiagnosisRunner({ client: app.client, service, store: deps.store, logger: deps.logger, replicaId: deps.replicaId }),
       snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
+      workflow: deps.workflow,
+      fixPolicy,
+      proposals: new FixProposals({
+        client: app.client,
+        store: deps.store,
+        workflow: deps.workflow,
+        azure: deps.azure,
+        logger: deps.logger,
+        replicaId: deps.replicaId,
+        policy: fixPolicy,
+        approverSetting: deps.config.APPROVERS,
+      }),
       audit: auditTrail(deps.store, service),
       digests: deps.digests,
     };

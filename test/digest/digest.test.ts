@@ -162,6 +162,14 @@ test('a digest of the sandbox fleet names every risk and the machines that carry
   expect(second.text).toContain('1 diagnosis, 1 fix proposal');
   expect(second.text).toContain(`fix \`make-public-ip-static\` on *${fixed}*`);
 
+  // A day later nothing moved: the machine stopped last time is still a risk, not a resolved one.
+  await command('run', [id]);
+  const third = lastDigest();
+  expect(third.text).toContain('nothing changed since the last digest');
+  expect(third.text).toContain(
+    `*${stopped.name}* (${stopped.resourceGroup}): power state: deallocated; still stopped`,
+  );
+
   const [list] = await command('list', []);
   expect(list.text).toBe('1 digest in this channel');
   expect(JSON.stringify(list.blocks)).toContain('last posted');

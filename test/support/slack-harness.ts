@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { startApp, type RunningApp } from '../../src/app';
+import { createAzureClients } from '../../src/azure/clients';
 import { loadConfig } from '../../src/config';
 import { openSandboxAzure, type AzureEnvironment } from '../../src/environment';
-import type { SlackContext } from '../../src/slack/context';
-import { startFakeSlack, type FakeMessage, type FakeSlack } from '../../src/slack/fake';
+import { startSandbox, type SandboxOptions } from '../../src/sandbox/server';
+import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeView } from '../../src/slack/fake';
 import { interactionBody, signRequest, slashCommandBody } from '../../src/slack/fake/inbound';
 import type { Store } from '../../src/store';
 
@@ -15,71 +16,155 @@ import type { Store } from '../../src/store';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
-export interface Harness {
-  app: RunningApp;
+type RequestOptions = { timestamp?: number; headers?: Record<string, string> };
+
+/** Slack's side of one app: the requests Slack sends it, signed, and what the fake Slack then holds. */
+export interface SlackSide {
   fake: FakeSlack;
-  azure: AzureEnvironment;
+  /** The app's `/slack/events`. */
   url: string;
-  logLines: string[];
-  command(text: string, who?: { user?: string; channel?: string }, options?: { timestamp?: number; headers?: Record<string, string> }): Promise<Response>;
-  post(body: string, options?: { timestamp?: number; headers?: Record<string, string> }): Promise<Response>;
+  command(text: string, who?: { user?: string; channel?: string }, options?: RequestOptions): Promise<Response>;
+  post(body: string, options?: RequestOptions): Promise<Response>;
   interact(payload: object): Promise<Response>;
+  /** `user` clicks the button `actionId` on a channel message: Slack's block_actions payload. */
+  click(message: FakeMessage, actionId: string, user: string): Promise<Response>;
+  /** `user` submits a modal with `values` typed into its inputs (by block id): Slack's view_submission payload. */
+  submit(view: FakeView, user: string, values: Record<string, string>): Promise<Response>;
   /** Channel messages (not ephemeral) in `channel`, top level. */
   channelMessages(channel?: string): FakeMessage[];
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+}
+
+export interface Harness extends SlackSide {
+  app: RunningApp;
+  azure: AzureEnvironment;
+  logLines: string[];
   stop(): Promise<void>;
 }
 
 export const CHANNEL = 'C0INCIDENT';
 
-const noDigests: SlackContext['digests'] = {
-  command: async ({ respond }) => respond({ text: 'digests are covered by their own tests', blocks: [] }),
-};
+/** The button with this action id anywhere in a message's blocks. */
+export function findButton(message: FakeMessage, actionId: string): { action_id: string; value?: string; block_id: string } | undefined {
+  const walk = (node: unknown, blockId: string): { action_id: string; value?: string; block_id: string } | undefined => {
+    if (Array.isArray(node)) return node.map((item) => walk(item, blockId)).find(Boolean);
+    if (!node || typeof node !== 'object') return undefined;
+    const record = node as Record<string, unknown>;
+    const id = typeof record.block_id === 'string' ? record.block_id : blockId;
+    if (record.type === 'button' && record.action_id === actionId) {
+      return { action_id: actionId, value: record.value as string | undefined, block_id: id };
+    }
+    return Object.values(record).map((value) => walk(value, id)).find(Boolean);
+  };
+  return walk(message.blocks, '');
+}
 
-export async function startHarness(options: { env?: Record<string, string>; store?: Store; azure?: AzureEnvironment } = {}): Promise<Harness> {
-  const fake = await startFakeSlack();
-  const azure = options.azure ?? (await openSandboxAzure());
-  const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env });
-  const logLines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
-  const app = await startApp({
-    config,
-    logger,
-    azure,
-    store: options.store,
-    slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.url },
-    digests: () => noDigests,
+/** A sandbox of only these scenarios' machines, and the clients the app would build for it. */
+export async function scenarioAzure(options: SandboxOptions): Promise<AzureEnvironment> {
+  const sandbox = await startSandbox(options);
+  const clients = createAzureClients({
+    endpoint: sandbox.endpoint,
+    subscriptionIds: [sandbox.subscriptionId],
+    accessToken: sandbox.accessToken,
+    caCertificate: sandbox.caCertificate,
   });
-  const url = `http://127.0.0.1:${app.slack.port}/slack/events`;
-  const post: Harness['post'] = async (body, opts = {}) => {
+  return { clients, sandbox, resolveHost: (host) => sandbox.resolveHost(host), close: () => sandbox.stop() };
+}
+
+/** Slack's side of the app listening at `url` (`/slack/events`), with `fake` as its Web API. */
+export function slackSide(url: string, fake: FakeSlack): SlackSide {
+  const post: SlackSide['post'] = async (body, opts = {}) => {
     const signed = signRequest(SIGNING_SECRET, body, opts.timestamp);
     return fetch(url, { method: 'POST', body: signed.body, headers: { ...signed.headers, ...opts.headers } });
   };
+  const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: fake.teamId });
   return {
-    app,
     fake,
-    azure,
     url,
-    logLines,
     post,
     command: (text, who = {}, opts) => {
-      const user = who.user ?? 'U0ALICE';
+      const userId = who.user ?? 'U0ALICE';
       const channel = who.channel ?? CHANNEL;
       return post(
         slashCommandBody({
           command: '/rdp',
           text,
-          userId: user,
+          userId,
           channelId: channel,
           teamId: fake.teamId,
-          responseUrl: fake.responseUrl({ channel, user }),
+          responseUrl: fake.responseUrl({ channel, user: userId }),
           triggerId: fake.triggerId(),
         }),
         opts,
       );
     },
     interact: (payload) => post(interactionBody(payload)),
+    click: (message, actionId, userId) => {
+      const button = findButton(message, actionId);
+      if (!button) throw new Error(`no button ${actionId} on message ${message.ts}`);
+      const thread = message.thread_ts ? { thread_ts: message.thread_ts } : {};
+      return post(
+        interactionBody({
+          type: 'block_actions',
+          user: user(userId),
+          api_app_id: 'A0RDPDOCTOR',
+          token: 'deprecated-verification-token',
+          container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false, ...thread },
+          trigger_id: fake.triggerId(),
+          team: { id: fake.teamId, domain: 'rdp-doctor' },
+          channel: { id: message.channel, name: 'incidents' },
+          message: { type: 'message', ts: message.ts, ...thread, text: message.text, blocks: message.blocks },
+          response_url: fake.responseUrl({ channel: message.channel, user: userId, message_ts: message.ts }),
+          actions: [
+            {
+              type: 'button',
+              action_id: actionId,
+              block_id: button.block_id,
+              value: button.value,
+              action_ts: `${Date.now() / 1000}`,
+              text: { type: 'plain_text', text: actionId },
+            },
+          ],
+        }),
+      );
+    },
+    submit: (view, userId, values) => {
+      const blocks = (view.view.blocks ?? []) as { type: string; block_id?: string; element?: { type: string; action_id: string } }[];
+      const state = Object.fromEntries(
+        blocks
+          .filter((block) => block.type === 'input' && block.block_id && block.element)
+          .map((block) => [
+            block.block_id,
+            { [block.element!.action_id]: { type: block.element!.type, value: values[block.block_id!] ?? null } },
+          ]),
+      );
+      return post(
+        interactionBody({
+          type: 'view_submission',
+          team: { id: fake.teamId, domain: 'rdp-doctor' },
+          user: user(userId),
+          api_app_id: 'A0RDPDOCTOR',
+          token: 'deprecated-verification-token',
+          trigger_id: fake.triggerId(view.id),
+          view: {
+            ...view.view,
+            id: view.id,
+            team_id: fake.teamId,
+            state: { values: state },
+            hash: view.hash,
+            private_metadata: view.view.private_metadata ?? '',
+            root_view_id: view.root_view_id,
+            previous_view_id: view.previous_view_id,
+            clear_on_close: false,
+            notify_on_close: false,
+            app_id: 'A0FAKEAPP1',
+            bot_id: 'B0FAKEBOT1',
+          },
+          response_urls: [],
+          is_enterprise_install: false,
+        }),
+      );
+    },
     channelMessages: (channel = CHANNEL) => fake.messages.filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && !m.deleted),
     waitFor: async (probe, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -90,9 +175,43 @@ export async function startHarness(options: { env?: Record<string, string>; stor
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
+  };
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  store?: Store;
+  /** Shared with other harnesses (several replicas of one app); the owner stops it. */
+  azure?: AzureEnvironment;
+  /** Shared with other harnesses, like `azure`. */
+  fake?: FakeSlack;
+  /** How long an execution may run before a restart treats it as interrupted. */
+  executionLeaseMs?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = options.fake ?? (await startFakeSlack());
+  const azure = options.azure ?? (await openSandboxAzure());
+  const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env });
+  const logLines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+  const app = await startApp({
+    config,
+    logger,
+    azure,
+    store: options.store,
+    executionLeaseMs: options.executionLeaseMs,
+    slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.url },
+  });
+  return {
+    ...slackSide(`http://127.0.0.1:${app.slack.port}/slack/events`, fake),
+    app,
+    azure,
+    logLines,
     stop: async () => {
       await app.stop();
-      await fake.stop();
+      if (!options.fake) await fake.stop();
       if (!options.azure) await azure.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

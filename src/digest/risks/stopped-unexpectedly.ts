@@ -15,11 +15,16 @@ export const stoppedUnexpectedly: RiskRule = {
   detect(machine, context) {
     if (!isStopped(machine)) return null;
     const tag = alwaysOnTag(machine.tags);
-    const stoppedSince = context.previous?.wasRunning(machine.id) ? context.previous.at : null;
-    if (!tag && !stoppedSince) return null;
+    const previous = context.previous;
+    const stoppedSince = previous?.wasRunning(machine.id) ? previous.at : null;
+    // Found stopped unexpectedly before and still stopped: the risk stands until someone starts it.
+    const stillStopped = previous?.found('stopped-unexpectedly', machine.id) ?? false;
+    if (!tag && !stoppedSince && !stillStopped) return null;
     const evidence = [`power state: ${machine.powerState}`];
     if (tag) evidence.push(`tagged ${tag}`);
     if (stoppedSince) evidence.push(`it was running at the previous digest (${stoppedSince})`);
+    else if (stillStopped)
+      evidence.push(`still stopped since an earlier digest found it stopped unexpectedly`);
     return { evidence, fix: 'start-vm' };
   },
 };

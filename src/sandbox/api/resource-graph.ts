@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QUERY_MARKERS } from '../../azure/fleet';
+import { QUERY_MARKERS } from '../../digest/inventory';
 import { API_VERSIONS } from '../arm/api-versions';
 import { ArmError, badRequest, objectBody, ok } from '../arm/respond';
 import type { Route, RouteContext } from '../arm/router';
@@ -52,7 +52,10 @@ function scopeFilter(query: string): ScopeFilter {
 
 function inScope(vm: VirtualMachine, filter: ScopeFilter): boolean {
   if (filter.resourceGroups && !filter.resourceGroups.includes(vm.resourceGroup.toLowerCase())) return false;
-  return !filter.tags || filter.tags.some((tag) => (vm.tags ?? {})[tag.key]?.toLowerCase() === tag.value.toLowerCase());
+  return (
+    !filter.tags ||
+    filter.tags.some((tag) => (vm.tags ?? {})[tag.key]?.toLowerCase() === tag.value.toLowerCase())
+  );
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1);
@@ -232,7 +235,10 @@ function digest(query: string): string {
 function offsetOf(token: unknown, query: string, skip: unknown): number {
   if (typeof token !== 'string') return Number(skip ?? 0) || 0;
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown; query?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as {
+      offset?: unknown;
+      query?: unknown;
+    };
     if (typeof parsed.offset === 'number' && parsed.query === digest(query)) return parsed.offset;
   } catch {
     // Falls through to the refusal below.

@@ -86,9 +86,10 @@ function headline(report: DigestReport): string {
 }
 
 function footnotes(report: DigestReport): string[] {
-  const { metrics, throttledMs } = report.inventory;
+  const { metrics, throttledMs, calls } = report.inventory;
   const notes = [
-    `Scope: ${mrkdwn(report.scope, 300)} · digest ${inlineCode(report.digestId.slice(0, 8))} · ${when(report.generatedAt)}`,
+    `Scope: ${mrkdwn(report.scope, 300)} · digest ${inlineCode(report.digestId.slice(0, 8))} · ` +
+      `${when(report.generatedAt)} · ${counted(calls, 'Azure call')}`,
     metrics.flagged === 0
       ? 'No running machine needed its metrics read.'
       : `Metrics read for ${metrics.read} of ${counted(metrics.flagged, 'flagged machine')}` +

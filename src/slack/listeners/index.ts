@@ -1,9 +1,15 @@
 import type { App } from '@slack/bolt';
+import { approveFix } from '../actions/approve-fix';
+import { denyFix } from '../actions/deny-fix';
+import { FIX_ACTION_PATTERN, fixButton } from '../actions/fix-button';
 import { pickVm } from '../actions/pick-vm';
 import { selectSymptom } from '../actions/select-symptom';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../blocks/proposal';
 import { rdpCommand } from '../commands/rdp';
 import type { SlackContext } from '../context';
 import { ignoreSlackRetries } from '../middleware/ignore-retries';
+import { DENY_REASON_CALLBACK_ID, submitDenyReason } from '../views/deny-reason';
+import { FIX_PARAMS_CALLBACK_ID, submitFixParams } from '../views/fix-params';
 
 /** Every Slack surface the app answers, in one place (Bolt's listener folders). */
 export function registerListeners(app: App, ctx: SlackContext): void {
@@ -11,4 +17,9 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   app.command('/rdp', rdpCommand(ctx));
   app.action('pick-vm', pickVm(ctx));
   app.action('symptom:select', selectSymptom(ctx));
+  app.action(FIX_ACTION_PATTERN, fixButton(ctx));
+  app.action(APPROVE_ACTION_ID, approveFix(ctx));
+  app.action(DENY_ACTION_ID, denyFix(ctx));
+  app.view(FIX_PARAMS_CALLBACK_ID, submitFixParams(ctx));
+  app.view(DENY_REASON_CALLBACK_ID, submitDenyReason(ctx));
 }

@@ -7,9 +7,13 @@ const deallocated = {
   agentStatus: '',
   agentMessage: '',
 };
-const previous = (running: boolean) => ({
+const previous = (running: boolean, flagged = false) => ({
   ...CONTEXT,
-  previous: { at: '2026-03-03T09:00:00.000Z', wasRunning: (id: string) => running && id === VM_ID },
+  previous: {
+    at: '2026-03-03T09:00:00.000Z',
+    wasRunning: (id: string) => running && id === VM_ID,
+    found: (risk: string, id: string) => flagged && risk === 'stopped-unexpectedly' && id === VM_ID,
+  },
 });
 
 testRiskRule(stoppedUnexpectedly, {
@@ -25,6 +29,13 @@ testRiskRule(stoppedUnexpectedly, {
       machine: machineFrom({ ...deallocated, powerState: 'PowerState/stopped' }),
       context: previous(true),
       evidence: ['power state: stopped', 'it was running at the previous digest (2026-03-03T09:00:00.000Z)'],
+      fix: 'start-vm',
+    },
+    {
+      name: 'still stopped, as the previous digest found it',
+      machine: machineFrom(deallocated),
+      context: previous(false, true),
+      evidence: ['still stopped since an earlier digest found it stopped unexpectedly'],
       fix: 'start-vm',
     },
     {

@@ -86,7 +86,7 @@ describe('digest message', () => {
             vmName: 'vm-web-01',
             fixId: 'nsg-allow-rdp-from-source',
             cause: 'nsg-denies-rdp',
-            state: 'executed',
+            state: 'succeeded',
             proposer: 'U0ALICE',
             at: '2026-03-03T14:05:00.000Z',
           },
@@ -106,7 +106,7 @@ describe('digest message', () => {
     expect(text).toContain('1 diagnosis, 1 fix proposal');
     expect(text).toContain('2026-03-03 14:02 UTC *vm-web-01*: network layer, `nsg-denies-rdp`');
     expect(text).toContain(
-      'fix `nsg-allow-rdp-from-source` on *vm-web-01* for `nsg-denies-rdp`: executed, proposed by <@U0ALICE>',
+      'fix `nsg-allow-rdp-from-source` on *vm-web-01* for `nsg-denies-rdp`: succeeded, proposed by <@U0ALICE>',
     );
     expect(text).toContain('Metrics read for 5 of 9 flagged machines (at most 5 a digest).');
     expect(text).toContain('Metrics failed for vm-x: Azure Monitor metrics answered 500');

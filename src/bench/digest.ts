@@ -1,0 +1,128 @@
+import { fork } from 'node:child_process';
+import { Command } from 'commander';
+import { createAzureClients } from '../azure/clients';
+import { azureFleetReader } from '../azure/fleet';
+import { DigestService } from '../digest/service';
+import { startSandbox } from '../sandbox/server';
+import { digestMessages } from '../slack/blocks/digest';
+
+// `npm run bench:digest`: one channel digest over a sandbox fleet of 10,000 VMs, then of 1,000 to show how
+// it grows. The sandbox runs in this process under the realistic latency profile and counts every call
+// it answers; the digest (inventory, metrics, rules, rendering) runs in a child process of its own, so
+// its peak resident memory is the digest's and not the emulated Azure's.
+
+interface Target {
+  endpoint: string;
+  accessToken: string;
+  caCertificate: string;
+  subscriptionId: string;
+}
+
+interface Measured {
+  wallMs: number;
+  peakRssMb: number;
+  machines: number;
+  atRisk: number;
+  messages: number;
+}
+
+/** The child: builds and renders one digest against the sandbox it is given, and reports. */
+async function digestOnce(target: Target): Promise<Measured> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const clients = createAzureClients({
+    endpoint: target.endpoint,
+    subscriptionIds: [target.subscriptionId],
+    accessToken: target.accessToken,
+    caCertificate: target.caCertificate,
+  });
+  const service = new DigestService({
+    reader: azureFleetReader(clients),
+    store: { listSnapshotsSince: async () => [], listProposalsSince: async () => [] },
+    configuredSubscriptions: [target.subscriptionId],
+  });
+  const started = Date.now();
+  const { report } = await service.build({
+    id: '00000000-0000-4000-8000-00000000b001',
+    channel: 'C0BENCH01',
+    schedule: '0 9 * * *',
+    timezone: 'UTC',
+    scope: {},
+    createdBy: 'U0BENCH',
+    createdAt: new Date().toISOString(),
+    lastReport: null,
+  });
+  const { thread } = digestMessages(report);
+  return {
+    wallMs: Date.now() - started,
+    // maxRSS is in kilobytes: the most this process ever held, start-up included.
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    machines: report.machines,
+    atRisk: report.atRisk,
+    messages: 1 + thread.length,
+  };
+}
+
+function inChild(target: Target): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--child'], { execArgv: ['--expose-gc'] });
+    child.once('message', (measured) => resolve(measured as Measured));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the digest process exited with ${code}`));
+    });
+    child.send(target);
+  });
+}
+
+async function measure(size: number, scale: number): Promise<void> {
+  const sandbox = await startSandbox({ scenarios: [], fleet: { size }, latency: 'realistic', scale });
+  try {
+    const before = sandbox.requests.length;
+    const measured = await inChild({
+      endpoint: sandbox.endpoint,
+      accessToken: sandbox.accessToken,
+      caCertificate: sandbox.caCertificate,
+      subscriptionId: sandbox.subscriptionId,
+    });
+    const calls = sandbox.requests
+      .slice(before)
+      .filter((r) => /resourcegraph|insights\/metrics/i.test(r.path));
+    console.log(`fleet-vms: ${size}`);
+    console.log(`inventory-calls: ${calls.length}`);
+    console.log(`digest-wall-ms: ${measured.wallMs}`);
+    console.log(`digest-peak-rss-mb: ${measured.peakRssMb}`);
+    console.log(`at-risk: ${measured.atRisk}`);
+    console.log(`slack-messages: ${measured.messages}`);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = new Command('bench:digest')
+    .option('--scale <n>', 'latency scale (1 = Azure-like, 0.1 = ten times faster)', '1')
+    .option('--child', 'internal: run one digest for the parent and report')
+    .parse(process.argv)
+    .opts<{ scale: string; child?: boolean }>();
+  if (options.child) {
+    process.once('message', (target) => {
+      digestOnce(target as Target).then(
+        (measured) => process.send?.(measured, () => process.exit(0)),
+        (error: unknown) => {
+          console.error(`bench digest: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+    return;
+  }
+  const scale = Number(options.scale);
+  if (!(scale > 0)) throw new Error(`--scale must be a positive number, not ${options.scale}`);
+  await measure(10_000, scale);
+  await measure(1_000, scale);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:digest: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

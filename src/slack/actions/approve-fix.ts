@@ -1,0 +1,36 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { resolveApprovers } from '../approvers';
+import type { SlackContext } from '../context';
+import { tellPrivately } from '../proposals';
+
+type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * Approve on a proposal: the approver is whoever clicked (signed payload), checked against APPROVERS as
+ * Slack says it is right now. Once enough people approved, the fix runs in the background; refusals are
+ * said privately to the clicker and change nothing.
+ */
+export function approveFix(ctx: SlackContext) {
+  return async ({ ack, action, body, client }: Args): Promise<void> => {
+    await ack();
+    const user = body.user.id;
+    const channel = body.channel?.id ?? (body.container.channel_id as string);
+    const tell = (text: string) => tellPrivately(client, channel, user, text);
+    const proposalId = action.value ?? '';
+
+    const approvers = await resolveApprovers(client, ctx.config.APPROVERS);
+    if (!approvers.ok) {
+      await ctx.proposals.recordRefusedApproval(proposalId, user, 'approvers-unavailable');
+      return tell(approvers.message);
+    }
+    const approval = await ctx.workflow.approve(proposalId, user, approvers.policy);
+    if (!approval.ok) {
+      // The click may have been what expired it.
+      if (approval.code === 'expired') await ctx.proposals.refresh(proposalId);
+      return tell(approval.message);
+    }
+    await ctx.proposals.refresh(proposalId);
+    if (approval.approvalsNeeded > 0) return tell(approval.message);
+    ctx.proposals.execute(proposalId);
+  };
+}

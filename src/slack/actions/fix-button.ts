@@ -1,0 +1,52 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { FixButtonValue } from '../blocks/fix-buttons';
+import type { SlackContext } from '../context';
+import { loadFixRequest, planFix, tellPrivately } from '../proposals';
+import { fixParamsModal } from '../views/fix-params';
+
+type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/** Matches every fix button: `fix:<fix id>` (fix-buttons.ts). */
+export const FIX_ACTION_PATTERN = /^fix:/;
+
+function readValue(text: string | undefined): FixButtonValue | null {
+  try {
+    const value = JSON.parse(text ?? '') as Partial<FixButtonValue>;
+    return typeof value.run === 'string' && typeof value.cause === 'string' && typeof value.fix === 'string'
+      ? (value as FixButtonValue)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A fix button under a diagnosis: ask for the fix's inputs in a modal, or plan it at once and propose it
+ * in the diagnosis thread. The proposer is whoever clicked, from the signed payload.
+ */
+export function fixButton(ctx: SlackContext) {
+  return async ({ ack, action, body, client }: Args): Promise<void> => {
+    await ack();
+    const user = body.user.id;
+    const channel = body.channel?.id ?? (body.container.channel_id as string);
+    const thread = (body.message?.thread_ts as string | undefined) ?? body.message?.ts ?? (body.container.message_ts as string);
+    const tell = (text: string) => tellPrivately(client, channel, user, text);
+    const value = readValue(action.value);
+    if (!value) return tell('That button could not be read; run `/rdp <vm>` again.');
+    const request = await loadFixRequest(ctx.snapshots, value);
+    if (!request.ok) return tell(request.message);
+
+    const inputs = request.fix.inputs({ facts: request.facts, finding: request.finding, policy: ctx.fixPolicy });
+    if (inputs.length > 0) {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: fixParamsModal({ request, inputs, metadata: { ...value, channel, thread } }),
+      });
+      return;
+    }
+    const planned = planFix(request, {}, ctx.fixPolicy);
+    if (!planned.ok) return tell(planned.message);
+    const proposed = await ctx.proposals.propose({ request, plan: planned.plan, proposer: user, channel, threadTs: thread });
+    if (!proposed.ok) await tell(proposed.message);
+  };
+}

@@ -1,0 +1,111 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, types } from '@slack/bolt';
+import type { FixInput } from '../../fixes/fix';
+import { plainText, section } from '../blocks/build';
+import type { FixButtonValue } from '../blocks/fix-buttons';
+import { escapeMrkdwn } from '../blocks/mrkdwn';
+import type { SlackContext } from '../context';
+import { loadFixRequest, planFix, tellPrivately, type FixRequest } from '../proposals';
+
+// The modal a fix with inputs opens (an address, an account): pre-filled from the diagnosis, checked by the
+// fix's own plan when submitted. A refusal comes back on the field, in words, and the modal stays open.
+
+export const FIX_PARAMS_CALLBACK_ID = 'fix-params';
+const VALUE_ACTION_ID = 'value';
+
+/** What the modal carries from the button to the submission. */
+export interface FixParamsMetadata extends FixButtonValue {
+  channel: string;
+  thread: string;
+}
+
+function inputBlockId(input: Pick<FixInput, 'name'>): string {
+  return `input:${input.name}`;
+}
+
+export function fixParamsModal(args: {
+  request: Extract<FixRequest, { ok: true }>;
+  inputs: FixInput[];
+  metadata: FixParamsMetadata;
+}): types.ModalView {
+  const { request } = args;
+  return {
+    type: 'modal',
+    callback_id: FIX_PARAMS_CALLBACK_ID,
+    private_metadata: JSON.stringify(args.metadata),
+    title: plainText('Propose a fix', 24),
+    submit: plainText('Propose', 24),
+    close: plainText('Cancel', 24),
+    blocks: [
+      section(
+        `*${escapeMrkdwn(request.fix.title)}* on *${escapeMrkdwn(request.vmName)}*, for \`${request.finding.cause}\`.\n` +
+          'Once proposed, it runs only after someone else approves it.',
+      ),
+      ...args.inputs.map(
+        (input): types.InputBlock => ({
+          type: 'input',
+          block_id: inputBlockId(input),
+          label: plainText(input.label, 2000),
+          hint: plainText(input.hint, 2000),
+          element: {
+            type: 'plain_text_input',
+            action_id: VALUE_ACTION_ID,
+            max_length: 200,
+            ...(input.initial ? { initial_value: input.initial } : {}),
+          },
+        }),
+      ),
+    ],
+  };
+}
+
+function readMetadata(text: string): FixParamsMetadata | null {
+  try {
+    const value = JSON.parse(text) as Partial<FixParamsMetadata>;
+    const fields = [value.run, value.cause, value.fix, value.channel, value.thread];
+    return fields.every((field) => typeof field === 'string' && field !== '') ? (value as FixParamsMetadata) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The field a refusal belongs on: the one whose value it quotes, else the first. */
+function fieldFor(inputs: FixInput[], values: Record<string, string>, message: string): string {
+  const quoted = inputs.find((input) => values[input.name]?.trim() && message.includes(values[input.name].trim()));
+  return inputBlockId(quoted ?? inputs[0]);
+}
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** The modal submitted: plan the fix with what was typed, then propose it as the person who submitted. */
+export function submitFixParams(ctx: SlackContext) {
+  return async ({ ack, view, body, client }: Args): Promise<void> => {
+    const user = body.user.id;
+    const metadata = readMetadata(view.private_metadata);
+    const values = Object.fromEntries(
+      Object.entries(view.state.values).map(([blockId, actions]) => [
+        blockId.replace(/^input:/, ''),
+        actions[VALUE_ACTION_ID]?.value ?? '',
+      ]),
+    );
+    const firstField = Object.keys(view.state.values)[0];
+    const refuse = (message: string) => ack({ response_action: 'errors', errors: { [firstField]: message } });
+    if (!metadata) return refuse('This form could not be read; close it and click the fix button again.');
+    const request = await loadFixRequest(ctx.snapshots, metadata);
+    if (!request.ok) return refuse(request.message);
+    const inputs = request.fix.inputs({ facts: request.facts, finding: request.finding, policy: ctx.fixPolicy });
+    const planned = planFix(request, values, ctx.fixPolicy);
+    if (!planned.ok) {
+      await ack({ response_action: 'errors', errors: { [fieldFor(inputs, values, planned.message)]: planned.message } });
+      return;
+    }
+    await ack();
+    const proposed = await ctx.proposals.propose({
+      request,
+      plan: planned.plan,
+      proposer: user,
+      channel: metadata.channel,
+      threadTs: metadata.thread,
+    });
+    if (!proposed.ok) await tellPrivately(client, metadata.channel, user, proposed.message);
+  };
+}
