@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 // Layering (DESIGN.md): only src/slack may talk to Slack, only src/azure and src/fixes (and the sandbox
 // that stands in for Azure) may use the Azure SDK, and src/diagnosis stays pure.
@@ -29,10 +30,33 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [noSlack, noAzure, { group: ['node:*', '/fs', '/http', '/https', '/net', '/dns', '**/azure/*', '**/slack/*', '**/store/*'], message: 'src/diagnosis is pure: no I/O.' }],
+          patterns: [
+            noSlack,
+            noAzure,
+            {
+              group: [
+                'node:*',
+                '/fs',
+                '/http',
+                '/https',
+                '/net',
+                '/dns',
+                '**/azure/*',
+                '**/slack/*',
+                '**/store/*',
+              ],
+              message: 'src/diagnosis is pure: no I/O.',
+            },
+          ],
         },
       ],
     },
+  },
+  {
+    // Plain CommonJS helpers that child processes load before any TypeScript.
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     rules: {

@@ -12,7 +12,6 @@ import { digestCommands, type DigestCommands } from './slack/digests';
 import { DigestService } from './digest/service';
 import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
-import type { App } from '@slack/bolt';
 import type { SlackContext } from './slack/context';
 import type { FixProposals } from './slack/proposals';
 
@@ -65,17 +64,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     store,
     configuredSubscriptions: azure.clients.settings.subscriptionIds,
   });
-  let scheduler: DigestScheduler | undefined;
   let digests: DigestCommands | undefined;
   let context: SlackContext | undefined;
   // Digests post with the Bolt app's own Web API client, which exists once the app does.
-  const createContext = (app: App) => {
+  const createContext: Parameters<typeof startSlackApp>[1] = (app) => {
     digests = digestCommands({
       store,
       service: digestService,
       client: app.client,
       logger,
-      onChange: () => void scheduler?.reload(),
+      // Runs only on `/rdp digest add|remove`, after the scheduler below exists.
+      onChange: () => void scheduler.reload(),
     });
     context = slackContext({ config, logger, store, azure, replicaId, workflow, digests })(app);
     return context;
@@ -97,7 +96,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     },
     createContext,
   );
-  scheduler = new DigestScheduler({ store, holder: replicaId, deliver: (subscription) => digests!.deliver(subscription), logger });
+  const scheduler = new DigestScheduler({ store, holder: replicaId, deliver: (subscription) => digests!.deliver(subscription), logger });
   await scheduler.start();
   const proposals = (context as SlackContext).proposals;
   // Executions a process left behind when it died are closed as interrupted, and their messages say so.
@@ -119,7 +118,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     sweep,
     stop: async () => {
       clearInterval(housekeeping);
-      await scheduler?.stop();
+      await scheduler.stop();
       await slack.stop();
       await proposals.idle();
       if (!options.store) await store.close();

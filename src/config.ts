@@ -9,7 +9,12 @@ const commaList = (item: z.ZodString, what: string) =>
   z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item, { error: `a comma-separated list of ${what}` }));
 
 /** `15m`, `900s`, `1h` or a plain number of seconds, as milliseconds. */
@@ -32,8 +37,18 @@ export const configSchema = z.object({
   PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_SIGNING_SECRET: optionalText,
-  SLACK_BOT_TOKEN: optionalText.pipe(z.string().regex(/^xoxb-/, { error: 'a bot token starting with xoxb-' }).optional()),
-  SLACK_APP_TOKEN: optionalText.pipe(z.string().regex(/^xapp-/, { error: 'an app-level token starting with xapp-' }).optional()),
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xoxb-/, { error: 'a bot token starting with xoxb-' })
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, { error: 'an app-level token starting with xapp-' })
+      .optional(),
+  ),
   SLACK_API_URL: optionalText.pipe(z.url({ error: 'a URL like https://slack.com/api/' }).optional()),
   AZURE_SUBSCRIPTION_IDS: commaList(z.string().regex(GUID), 'subscription GUIDs'),
   AZURE_RESOURCE_MANAGER_ENDPOINT: z
@@ -42,12 +57,23 @@ export const configSchema = z.object({
   AZURE_ACCESS_TOKEN: optionalText,
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalText.pipe(
-    z.string().regex(/^postgres(ql)?:\/\//, { error: 'a PostgreSQL URL like postgres://user@host:5432/db' }).optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'a PostgreSQL URL like postgres://user@host:5432/db' })
+      .optional(),
   ),
-  APPROVERS: commaList(z.string().regex(/^[USW][A-Z0-9]{2,}$/, { error: 'Slack user ids (U…) or a user group id (S…)' }), 'Slack user or group ids'),
+  APPROVERS: commaList(
+    z.string().regex(/^[USW][A-Z0-9]{2,}$/, { error: 'Slack user ids (U…) or a user group id (S…)' }),
+    'Slack user or group ids',
+  ),
   APPROVALS_REQUIRED: z.coerce.number({ error: 'a whole number ≥ 1' }).int().min(1).max(5).default(1),
   APPROVAL_TTL: duration.default(15 * 60_000),
-  NSG_MAX_PREFIX: z.coerce.number({ error: 'a prefix length 0-32, e.g. 24' }).int().min(0).max(32).default(24),
+  NSG_MAX_PREFIX: z.coerce
+    .number({ error: 'a prefix length 0-32, e.g. 24' })
+    .int()
+    .min(0)
+    .max(32)
+    .default(24),
   ALLOWED_CHANNELS: commaList(z.string().regex(/^[CGD][A-Z0-9]{2,}$/), 'Slack channel ids (C…)'),
 });
 

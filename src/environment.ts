@@ -15,7 +15,9 @@ export class EnvironmentError extends Error {
   readonly code = 'environment';
 }
 
-export async function openSandboxAzure(options: { latency?: 'off' | 'realistic'; scale?: number } = {}): Promise<AzureEnvironment> {
+export async function openSandboxAzure(
+  options: { latency?: 'off' | 'realistic'; scale?: number } = {},
+): Promise<AzureEnvironment> {
   const sandbox = await startSandbox(options);
   const clients = createAzureClients({
     endpoint: sandbox.endpoint,

@@ -15,7 +15,7 @@ function slackSettingsError(config: Config): string | null {
     return 'SLACK_BOT_TOKEN: expected a bot token starting with xoxb- (Slack settings are present, so local mode is off)';
   }
   if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
-    return 'SLACK_SIGNING_SECRET: expected the app\'s signing secret (HTTP mode), or set SLACK_APP_TOKEN for Socket Mode';
+    return "SLACK_SIGNING_SECRET: expected the app's signing secret (HTTP mode), or set SLACK_APP_TOKEN for Socket Mode";
   }
   return null;
 }
@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   let running: { stop(): Promise<void> };
   try {
-    running = isLocalMode(config) ? await startLocalWorkspace(config, logger) : await startProduction(config, logger);
+    running = isLocalMode(config)
+      ? await startLocalWorkspace(config, logger)
+      : await startProduction(config, logger);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof EnvironmentError) {
       process.stderr.write(`${error.message}\n`);

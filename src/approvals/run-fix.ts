@@ -85,7 +85,11 @@ function confirmByHand(check: Recheck['check']): string {
   return check.confirm ? ` Confirm by hand: \`${check.confirm}\`.` : '';
 }
 
-async function precheckAndExecute(proposal: Proposal, fix: FixDefinition, options: RunFixOptions): Promise<Ending> {
+async function precheckAndExecute(
+  proposal: Proposal,
+  fix: FixDefinition,
+  options: RunFixOptions,
+): Promise<Ending> {
   const clock = options.clock ?? (() => new Date());
   const plan = planOf(proposal);
   const request = requestFor(plan);
@@ -93,7 +97,9 @@ async function precheckAndExecute(proposal: Proposal, fix: FixDefinition, option
   try {
     identity = await locateVm(options.clients, proposal.vmId);
   } catch (error) {
-    return failed(`Nothing was changed: ${proposal.vmName} could not be found again before the fix ran (${describeFailure(error).message}).`);
+    return failed(
+      `Nothing was changed: ${proposal.vmName} could not be found again before the fix ran (${describeFailure(error).message}).`,
+    );
   }
   const recheck = (since?: Date) =>
     recheckCause({
@@ -122,7 +128,9 @@ async function precheckAndExecute(proposal: Proposal, fix: FixDefinition, option
   }
   const moved = fix.stillApplies?.(precheck.facts, plan.params) ?? null;
   if (moved) {
-    return failed(`Nothing was changed: ${moved} Run \`/rdp ${proposal.vmName}\` again to propose the fix for what is there now.`);
+    return failed(
+      `Nothing was changed: ${moved} Run \`/rdp ${proposal.vmName}\` again to propose the fix for what is there now.`,
+    );
   }
 
   const started = clock();

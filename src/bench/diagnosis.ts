@@ -74,7 +74,9 @@ async function main(): Promise<void> {
     console.log(`  wall time:           ${m.wallMs} ms`);
     console.log(`  critical path:       ${m.criticalPathMs} ms (${m.slowestCall})`);
     console.log(`  sum of ${m.calls} calls:     ${m.sumMs} ms (the guide's checks one after another)`);
-    console.log(`  verdict settled at:  ${m.settledMs} ms (${((m.settledMs / m.wallMs) * 100).toFixed(1)} % of wall time)`);
+    console.log(
+      `  verdict settled at:  ${m.settledMs} ms (${((m.settledMs / m.wallMs) * 100).toFixed(1)} % of wall time)`,
+    );
   }
   console.log(`scale: ${scale}`);
   console.log(`critical-path-ratio: ${(healthy.wallMs / healthy.criticalPathMs).toFixed(2)}`);

@@ -30,9 +30,19 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
       resolveHost: azure.resolveHost,
       onProgress: (event) => {
         if (flags.json) return;
-        if (event.type === 'started') process.stderr.write(`Diagnosing ${event.vm.name} (${event.vm.resourceGroup})…\n`);
-        if (event.type === 'layer') process.stderr.write(`  ${layerLine(event.layer, event.outcomes.map((o) => o.check))}\n`);
-        if (event.type === 'settled') process.stderr.write(`  verdict settled after ${(event.elapsedMs / 1000).toFixed(1)} s: ${event.verdict.layer}\n`);
+        if (event.type === 'started')
+          process.stderr.write(`Diagnosing ${event.vm.name} (${event.vm.resourceGroup})…\n`);
+        if (event.type === 'layer')
+          process.stderr.write(
+            `  ${layerLine(
+              event.layer,
+              event.outcomes.map((o) => o.check),
+            )}\n`,
+          );
+        if (event.type === 'settled')
+          process.stderr.write(
+            `  verdict settled after ${(event.elapsedMs / 1000).toFixed(1)} s: ${event.verdict.layer}\n`,
+          );
       },
     });
     process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderText(report)}\n`);
@@ -53,9 +63,14 @@ export function buildCli(): Command {
     .configureOutput({ outputError: (text, write) => write(`rdp-doctor: ${text.replace(/^error: /, '')}`) });
   program
     .command('diagnose')
-    .description('Diagnose one VM: checks the platform, network path, RDP service, authentication and guest state.')
+    .description(
+      'Diagnose one VM: checks the platform, network path, RDP service, authentication and guest state.',
+    )
     .argument('<vm>', 'VM name, resource-group/name, or full resource id')
-    .option('--symptom <symptom>', 'what the client showed: timeout, refused, credentials, credssp, black-screen, disconnects')
+    .option(
+      '--symptom <symptom>',
+      'what the client showed: timeout, refused, credentials, credssp, black-screen, disconnects',
+    )
     .option('--from <ip>', 'the address (or range) you connect from, e.g. 203.0.113.10')
     .option('--host <name>', 'the DNS name you dial, if any')
     .option('--json', 'print the report as JSON (schemaVersion 1)')
@@ -73,7 +88,10 @@ async function main(): Promise<void> {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') {
       process.exitCode = EXIT.ran;
-    } else if (typeof code === 'string' && code.startsWith('commander.') || error instanceof InvalidArgumentError) {
+    } else if (
+      (typeof code === 'string' && code.startsWith('commander.')) ||
+      error instanceof InvalidArgumentError
+    ) {
       process.exitCode = EXIT.badInput;
     } else {
       process.stderr.write(`rdp-doctor: ${describeFailure(error).message}\n`);

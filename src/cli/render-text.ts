@@ -5,7 +5,13 @@ import type { Check, Report } from '../diagnosis/report';
 // The report as a terminal reads it: layer by layer along the path, then the verdict, the evidence and
 // the `az` command that confirms each finding by hand.
 
-const MARK: Record<Check['status'], string> = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', error: 'ERR ', skipped: 'skip' };
+const MARK: Record<Check['status'], string> = {
+  pass: 'ok  ',
+  fail: 'FAIL',
+  warn: 'warn',
+  error: 'ERR ',
+  skipped: 'skip',
+};
 
 export function layerLine(layer: Layer, checks: Check[]): string {
   const failed = checks.filter((c) => c.status === 'fail');
@@ -28,8 +34,17 @@ export function renderText(report: Report): string {
     `symptom: ${report.symptom}${report.source ? ` · from ${report.source}` : ''}`,
     '',
   ];
-  for (const layer of LAYERS) lines.push(layerLine(layer, report.checks.filter((c) => c.layer === layer)));
-  lines.push('', `VERDICT: ${report.verdict.layer === 'none' ? 'no failing layer' : report.verdict.layer} — ${report.verdict.summary}`);
+  for (const layer of LAYERS)
+    lines.push(
+      layerLine(
+        layer,
+        report.checks.filter((c) => c.layer === layer),
+      ),
+    );
+  lines.push(
+    '',
+    `VERDICT: ${report.verdict.layer === 'none' ? 'no failing layer' : report.verdict.layer} — ${report.verdict.summary}`,
+  );
 
   const deciding = report.findings.filter((f) => report.verdict.causes.includes(f.cause));
   const warnings = report.findings.filter((f) => f.severity !== 'critical');
@@ -48,7 +63,8 @@ export function renderText(report: Report): string {
   const errored = report.checks.filter((c) => c.status === 'error');
   if (errored.length) {
     lines.push('', 'Could not check:');
-    for (const c of errored) lines.push(`  ${MARK.error} ${c.id}: ${c.summary.replace(/^Could not check: /, '')}`);
+    for (const c of errored)
+      lines.push(`  ${MARK.error} ${c.id}: ${c.summary.replace(/^Could not check: /, '')}`);
   }
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   lines.push('', `${report.checks.length} checks in ${seconds.toFixed(1)} s`);

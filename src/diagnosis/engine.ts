@@ -30,7 +30,10 @@ function durationOf(facts: Facts, keys: FactKey[]): number {
 }
 
 /** Why the rule cannot run: the first needed fact that was not gathered, or every optional one failing. */
-function missingEvidence(facts: Facts, rule: CauseRule): { status: 'error' | 'skipped'; reason: string } | null {
+function missingEvidence(
+  facts: Facts,
+  rule: CauseRule,
+): { status: 'error' | 'skipped'; reason: string } | null {
   for (const key of rule.needs) {
     const fact = facts[key];
     if (fact.status !== 'ok') return { status: fact.status, reason: fact.reason };
@@ -39,7 +42,10 @@ function missingEvidence(facts: Facts, rule: CauseRule): { status: 'error' | 'sk
   if (rule.needs.length === 0 && uses.length > 0 && uses.every((key) => facts[key].status !== 'ok')) {
     const errored = uses.map((key) => facts[key]).find((fact) => fact.status === 'error');
     const first = errored ?? facts[uses[0]];
-    return { status: first.status === 'error' ? 'error' : 'skipped', reason: 'reason' in first ? first.reason : '' };
+    return {
+      status: first.status === 'error' ? 'error' : 'skipped',
+      reason: 'reason' in first ? first.reason : '',
+    };
   }
   return null;
 }
@@ -53,7 +59,10 @@ export function evaluateRule(facts: Facts, rule: CauseRule): RuleOutcome {
   };
   const missing = missingEvidence(facts, rule);
   if (missing) {
-    return { check: { ...base, status: missing.status, summary: `Could not check: ${missing.reason}`, evidence: '' }, finding: null };
+    return {
+      check: { ...base, status: missing.status, summary: `Could not check: ${missing.reason}`, evidence: '' },
+      finding: null,
+    };
   }
   const notApplicable = rule.notApplicable?.(facts) ?? null;
   if (notApplicable) {
@@ -99,10 +108,16 @@ export function decideVerdict(outcomes: readonly RuleOutcome[], facts: Pick<Fact
     const deciding = critical
       .filter((f) => f.layer === layer)
       .map((finding, order) => ({ finding, order }))
-      .sort((a, b) => symptomRank(symptom, a.finding.cause) - symptomRank(symptom, b.finding.cause) || a.order - b.order)
+      .sort(
+        (a, b) =>
+          symptomRank(symptom, a.finding.cause) - symptomRank(symptom, b.finding.cause) || a.order - b.order,
+      )
       .map(({ finding }) => finding);
     if (deciding.length === 0) continue;
-    const more = deciding.length > 1 ? ` (and ${deciding.length - 1} more cause${deciding.length > 2 ? 's' : ''} in this layer)` : '';
+    const more =
+      deciding.length > 1
+        ? ` (and ${deciding.length - 1} more cause${deciding.length > 2 ? 's' : ''} in this layer)`
+        : '';
     const sentences = [`${deciding[0].summary.replace(/\.$/, '')}${more}.`];
     if (!symptomFitsLayer(symptom, layer)) {
       sentences.push(

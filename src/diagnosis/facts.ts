@@ -148,7 +148,12 @@ export interface JitFacts {
   policy: {
     id: string;
     name: string;
-    ports: { number: number; protocol: string; allowedSourceAddressPrefixes: string[]; maxRequestAccessDuration: string }[];
+    ports: {
+      number: number;
+      protocol: string;
+      allowedSourceAddressPrefixes: string[];
+      maxRequestAccessDuration: string;
+    }[];
   } | null;
   /** Requests for this VM (any state); rules decide which are active. */
   requests: {
@@ -223,7 +228,8 @@ export const FACT_KEYS: readonly FactKey[] = [
 /** The value of a fact the rule declared it needs; the engine only runs a rule when all its needs are ok. */
 export function factValue<K extends FactKey>(facts: Facts, key: K): FactValue<K> {
   const fact = facts[key];
-  if (fact.status !== 'ok') throw new Error(`fact ${key} is ${fact.status}; a rule read a fact it did not declare`);
+  if (fact.status !== 'ok')
+    throw new Error(`fact ${key} is ${fact.status}; a rule read a fact it did not declare`);
   return fact.value as FactValue<K>;
 }
 

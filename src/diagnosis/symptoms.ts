@@ -18,8 +18,19 @@ const consistentLayers: Record<Symptom, readonly Layer[]> = {
 
 const likelyCauses: Record<Symptom, readonly CauseId[]> = {
   timeout: ['nsg-denies-rdp', 'jit-access-not-requested', 'public-ip-missing', 'guest-firewall-blocks-rdp'],
-  refused: ['termservice-not-running', 'rdp-connections-disabled', 'rdp-not-listening', 'rdp-port-nonstandard'],
-  credentials: ['account-locked-out', 'password-expired', 'password-rejected', 'account-disabled', 'logon-right-missing'],
+  refused: [
+    'termservice-not-running',
+    'rdp-connections-disabled',
+    'rdp-not-listening',
+    'rdp-port-nonstandard',
+  ],
+  credentials: [
+    'account-locked-out',
+    'password-expired',
+    'password-rejected',
+    'account-disabled',
+    'logon-right-missing',
+  ],
   credssp: ['credssp-mismatch'],
   'black-screen': ['memory-exhausted', 'cpu-saturated', 'disk-full', 'update-in-progress', 'shell-crash'],
   disconnects: ['session-collision', 'session-ends-immediately', 'temporary-profile', 'profile-load-failed'],

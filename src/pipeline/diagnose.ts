@@ -7,7 +7,17 @@ import { resolveVm } from '../azure/resolve-vm';
 import type { CauseRule } from '../diagnosis/cause';
 import { causes } from '../diagnosis/causes';
 import { decideVerdict, evaluateRule, ruleFacts, type RuleOutcome } from '../diagnosis/engine';
-import { FACT_KEYS, LAYERS, type DiagnosisRequest, type Facts, type FactKey, type Gathered, type Layer, type VmFacts, type VmIdentity } from '../diagnosis/facts';
+import {
+  FACT_KEYS,
+  LAYERS,
+  type DiagnosisRequest,
+  type Facts,
+  type FactKey,
+  type Gathered,
+  type Layer,
+  type VmFacts,
+  type VmIdentity,
+} from '../diagnosis/facts';
 import type { Report, ReportVm, Verdict } from '../diagnosis/report';
 import { gatherWithTimeout } from './gather-with-timeout';
 
@@ -47,7 +57,9 @@ export function locateVm(clients: AzureClients, target: string): Promise<VmIdent
 }
 
 /** Read the machine, then run the pipeline over it; checks that need no NIC start as soon as the VM is read. */
-export async function diagnoseVm(options: Omit<DiagnoseOptions, 'target'> & { identity: VmIdentity }): Promise<Report> {
+export async function diagnoseVm(
+  options: Omit<DiagnoseOptions, 'target'> & { identity: VmIdentity },
+): Promise<Report> {
   const clock = options.clock ?? (() => new Date());
   const started = clock();
   const sub = options.clients.forSubscription(options.identity.subscriptionId);
@@ -64,7 +76,10 @@ export async function diagnoseVm(options: Omit<DiagnoseOptions, 'target'> & { id
   const vm = await gatherVm(sub, options.identity, undefined, (machine) => {
     for (const gatherer of options.gatherers ?? allGatherers) {
       if (!gatherer.startsEarly) continue;
-      early.set(gatherer.key, gatherWithTimeout(gatherer, context(machine), options.timeouts?.[gatherer.key], clock));
+      early.set(
+        gatherer.key,
+        gatherWithTimeout(gatherer, context(machine), options.timeouts?.[gatherer.key], clock),
+      );
     }
   });
   return runPipeline(vm, started, { ...options, context: context(vm), early });
@@ -76,7 +91,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   return diagnoseVm({ ...options, identity });
 }
 
-export interface PipelineOptions extends Pick<DiagnoseOptions, 'request' | 'onProgress' | 'timeouts' | 'rules' | 'gatherers' | 'clock'> {
+export interface PipelineOptions extends Pick<
+  DiagnoseOptions,
+  'request' | 'onProgress' | 'timeouts' | 'rules' | 'gatherers' | 'clock'
+> {
   context: Omit<GatherContext, 'signal'>;
   /** Gatherers already under way (started before the NICs were read), by fact key. */
   early?: ReadonlyMap<FactKey, Promise<Gathered<unknown>>>;
@@ -99,7 +117,10 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
   // A fact no gatherer provides reads as skipped, so a rule never meets undefined.
   const facts = (): Facts => {
     const all = Object.fromEntries(
-      FACT_KEYS.map((key) => [key, gathered[key] ?? { status: 'skipped', reason: 'not gathered', durationMs: 0 }]),
+      FACT_KEYS.map((key) => [
+        key,
+        gathered[key] ?? { status: 'skipped', reason: 'not gathered', durationMs: 0 },
+      ]),
     );
     return { request: options.request, now: clock().toISOString(), ...all } as Facts;
   };

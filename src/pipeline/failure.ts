@@ -6,7 +6,13 @@ export interface Failure {
   message: string;
 }
 
-const INPUT_CODES = new Set(['invalid-input', 'invalid-target', 'vm-not-found', 'ambiguous-vm', 'subscription-not-allowed']);
+const INPUT_CODES = new Set([
+  'invalid-input',
+  'invalid-target',
+  'vm-not-found',
+  'ambiguous-vm',
+  'subscription-not-allowed',
+]);
 
 export function describeFailure(error: unknown): Failure {
   const err = error as { code?: unknown; name?: unknown; message?: unknown; statusCode?: unknown };
@@ -20,12 +26,22 @@ export function describeFailure(error: unknown): Failure {
     };
   }
   if (err?.name === 'AuthenticationError' || err?.statusCode === 401) {
-    return { kind: 'environment', message: 'Azure refused the credentials (401): sign in again (`az login`) or refresh AZURE_ACCESS_TOKEN.' };
+    return {
+      kind: 'environment',
+      message:
+        'Azure refused the credentials (401): sign in again (`az login`) or refresh AZURE_ACCESS_TOKEN.',
+    };
   }
   if (err?.statusCode === 403) {
-    return { kind: 'environment', message: `Azure denied access (403): give the identity Reader on the subscription. ${message}` };
+    return {
+      kind: 'environment',
+      message: `Azure denied access (403): give the identity Reader on the subscription. ${message}`,
+    };
   }
-  if (typeof err?.code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|CERT_|DEPTH_ZERO|SELF_SIGNED)/.test(err.code)) {
+  if (
+    typeof err?.code === 'string' &&
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|CERT_|DEPTH_ZERO|SELF_SIGNED)/.test(err.code)
+  ) {
     return {
       kind: 'environment',
       message: `Cannot reach Azure Resource Manager (${err.code}): check AZURE_RESOURCE_MANAGER_ENDPOINT and the network.`,

@@ -20,7 +20,9 @@ export async function gatherWithTimeout<K extends FactKey>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s; Azure may still be working on it`));
+      reject(
+        new Error(`no answer within ${Math.round(timeoutMs / 1000)} s; Azure may still be working on it`),
+      );
     }, timeoutMs);
   });
   try {
@@ -28,8 +30,13 @@ export async function gatherWithTimeout<K extends FactKey>(
     return { status: 'ok', value, durationMs: elapsed() };
   } catch (error) {
     // Azure said the check does not apply here (no Network Watcher in the region): not a failure.
-    if (error instanceof GatherSkipped) return { status: 'skipped', reason: error.message, durationMs: elapsed() };
-    return { status: 'error', reason: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
+    if (error instanceof GatherSkipped)
+      return { status: 'skipped', reason: error.message, durationMs: elapsed() };
+    return {
+      status: 'error',
+      reason: error instanceof Error ? error.message : String(error),
+      durationMs: elapsed(),
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -49,7 +49,12 @@ export async function recheckCause(options: {
     facts = withoutEventsBefore(facts, options.since);
     check = evaluateRule(facts, rule).check;
   }
-  const verdict = check.status === 'fail' || check.status === 'warn' ? 'holds' : check.status === 'pass' ? 'gone' : 'unknown';
+  const verdict =
+    check.status === 'fail' || check.status === 'warn'
+      ? 'holds'
+      : check.status === 'pass'
+        ? 'gone'
+        : 'unknown';
   return { verdict, check, facts: facts! };
 }
 

@@ -6,7 +6,8 @@ export class InputError extends Error {
   readonly code = 'invalid-input';
 }
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 export function parseSymptom(value: string | undefined): Symptom {
   if (value === undefined || value === '') return 'unknown';
@@ -36,11 +37,17 @@ export function parseHost(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   const host = value.trim();
   if (!HOST_NAME.test(host)) {
-    throw new InputError(`"${host.slice(0, 60)}" is not a DNS name: give the name you dial, e.g. vm-web-01.contoso.com.`);
+    throw new InputError(
+      `"${host.slice(0, 60)}" is not a DNS name: give the name you dial, e.g. vm-web-01.contoso.com.`,
+    );
   }
   return host.replace(/\.$/, '').toLowerCase();
 }
 
 export function parseRequest(input: { symptom?: string; from?: string; host?: string }): DiagnosisRequest {
-  return { symptom: parseSymptom(input.symptom), source: parseSource(input.from), host: parseHost(input.host) };
+  return {
+    symptom: parseSymptom(input.symptom),
+    source: parseSource(input.from),
+    host: parseHost(input.host),
+  };
 }

@@ -40,7 +40,10 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
  * timestamp checked by Bolt, replays refused here), `/healthz`, `/readyz`. In Socket Mode the server
  * keeps only the health routes.
  */
-export async function startSlackApp(options: SlackAppOptions, createContext: (app: App) => SlackContext): Promise<RunningSlackApp> {
+export async function startSlackApp(
+  options: SlackAppOptions,
+  createContext: (app: App) => SlackContext,
+): Promise<RunningSlackApp> {
   const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : undefined;
   const logger = boltLogger(options.logger);
   const socketMode = Boolean(options.appToken);
@@ -48,7 +51,13 @@ export async function startSlackApp(options: SlackAppOptions, createContext: (ap
     ? undefined
     : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: EVENTS_PATH, logger });
   const app = socketMode
-    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, logger, clientOptions })
+    ? new App({
+        token: options.botToken,
+        appToken: options.appToken,
+        socketMode: true,
+        logger,
+        clientOptions,
+      })
     : new App({ token: options.botToken, receiver, logger, clientOptions });
   registerListeners(app, createContext(app));
 
@@ -56,8 +65,14 @@ export async function startSlackApp(options: SlackAppOptions, createContext: (ap
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
     if (req.method === 'GET' && path === '/readyz') {
-      void Promise.all([options.storeReady().catch(() => false), app.client.auth.test().then((r) => r.ok === true, () => false)]).then(
-        ([store, slack]) => json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack }),
+      void Promise.all([
+        options.storeReady().catch(() => false),
+        app.client.auth.test().then(
+          (r) => r.ok === true,
+          () => false,
+        ),
+      ]).then(([store, slack]) =>
+        json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack }),
       );
       return;
     }
@@ -66,7 +81,10 @@ export async function startSlackApp(options: SlackAppOptions, createContext: (ap
       const signature = req.headers['x-slack-signature'];
       if (typeof signature !== 'string') return json(res, 401, { ok: false, error: 'missing signature' });
       void options.firstSighting(signature).then(
-        (first) => (first ? receiver.requestListener(req, res) : json(res, 401, { ok: false, error: 'replayed request' })),
+        (first) =>
+          first
+            ? receiver.requestListener(req, res)
+            : json(res, 401, { ok: false, error: 'replayed request' }),
         (error) => {
           options.logger.error({ err: error }, 'replay check failed; refusing the request');
           json(res, 503, { ok: false, error: 'store unavailable' });

@@ -11,7 +11,10 @@ export function isUserGroup(id: string): boolean {
   return id.startsWith('S');
 }
 
-async function groupMembers(client: WebClient, group: string): Promise<{ users: string[] } | { error: string }> {
+async function groupMembers(
+  client: WebClient,
+  group: string,
+): Promise<{ users: string[] } | { error: string }> {
   try {
     const answer = await client.usergroups.users.list({ usergroup: group });
     if (!answer.ok || !answer.users) return { error: answer.error ?? 'no member list' };
@@ -23,7 +26,10 @@ async function groupMembers(client: WebClient, group: string): Promise<{ users: 
 }
 
 /** Who may approve right now: null when APPROVERS is unset (anyone but the proposer), else the user ids. */
-export async function resolveApprovers(client: WebClient, configured: readonly string[]): Promise<ApproverLookup> {
+export async function resolveApprovers(
+  client: WebClient,
+  configured: readonly string[],
+): Promise<ApproverLookup> {
   if (configured.length === 0) return { ok: true, policy: null };
   const users = new Set(configured.filter((id) => !isUserGroup(id)));
   for (const group of configured.filter(isUserGroup)) {

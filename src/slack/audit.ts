@@ -6,7 +6,10 @@ import type { SlackContext } from './context';
 import { describeFailure } from '../pipeline/failure';
 
 /** `/rdp audit <vm>`: the audit trail of the machine's fixes, privately. */
-export function auditTrail(store: Pick<Store, 'listAudit'>, service: DiagnosisService): SlackContext['audit'] {
+export function auditTrail(
+  store: Pick<Store, 'listAudit'>,
+  service: DiagnosisService,
+): SlackContext['audit'] {
   return {
     async show({ target, respond }) {
       try {

@@ -86,7 +86,10 @@ export class DiagnosisRunner {
         this.runs.delete(key);
         return { outcome: 'busy-elsewhere' };
       }
-      const posted = await this.deps.client.chat.postMessage({ channel: req.channel, ...diagnosisMessage(run.state) });
+      const posted = await this.deps.client.chat.postMessage({
+        channel: req.channel,
+        ...diagnosisMessage(run.state),
+      });
       run.updater = new MessageUpdater(this.deps.client, req.channel, posted.ts as string, this.deps.logger);
       void this.follow(run, req, posted.ts as string).finally(async () => {
         this.runs.delete(key);
@@ -106,7 +109,12 @@ export class DiagnosisRunner {
   }
 
   /** The boot diagnostics screenshot in the thread: what the console showed when the check ran. */
-  private async uploadScreenshot(channel: string, threadTs: string, vmName: string, bmp: Buffer): Promise<void> {
+  private async uploadScreenshot(
+    channel: string,
+    threadTs: string,
+    vmName: string,
+    bmp: Buffer,
+  ): Promise<void> {
     const png = screenshotAsPng(bmp);
     if (!png) return;
     try {
@@ -134,14 +142,17 @@ export class DiagnosisRunner {
           if (attachment.kind === 'boot-screenshot') screenshot = attachment.bytes;
         },
         progress: (event) => {
-        if (event.type === 'started') state.vm = event.vm;
-        if (event.type === 'layer') {
-          state.layers[event.layer] = event.outcomes.map((o) => o.check);
-          state.findings = { ...state.findings, [event.layer]: event.outcomes.flatMap((o) => (o.finding ? [o.finding] : [])) };
-        }
-        if (event.type === 'settled') state.settled = event.verdict;
-        if (event.type === 'done') facts = event.facts;
-        updater.push(diagnosisMessage(state));
+          if (event.type === 'started') state.vm = event.vm;
+          if (event.type === 'layer') {
+            state.layers[event.layer] = event.outcomes.map((o) => o.check);
+            state.findings = {
+              ...state.findings,
+              [event.layer]: event.outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
+            };
+          }
+          if (event.type === 'settled') state.settled = event.verdict;
+          if (event.type === 'done') facts = event.facts;
+          updater.push(diagnosisMessage(state));
         },
       });
       state.report = report;
@@ -156,7 +167,9 @@ export class DiagnosisRunner {
         report,
         facts: facts ?? null,
       });
-      for (const message of diagnosisDetails(report, { metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined })) {
+      for (const message of diagnosisDetails(report, {
+        metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined,
+      })) {
         await this.deps.client.chat.postMessage({ channel: req.channel, thread_ts: ts, ...message });
       }
       if (screenshot) await this.uploadScreenshot(req.channel, ts, report.vm.name, screenshot);

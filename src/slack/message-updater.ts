@@ -40,7 +40,12 @@ export class MessageUpdater {
       const message = this.latest;
       this.latest = null;
       try {
-        await this.client.chat.update({ channel: this.channel, ts: this.ts, text: message.text, blocks: message.blocks });
+        await this.client.chat.update({
+          channel: this.channel,
+          ts: this.ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
       } catch (error) {
         this.logger.warn({ err: error, channel: this.channel, ts: this.ts }, 'chat.update failed');
       }

@@ -12,15 +12,25 @@ import type { Proposal, Store } from '../store';
 import { errorMessage } from './blocks/diagnosis';
 import type { FixButtonValue } from './blocks/fix-buttons';
 import { fixResultMessage, proposalMessage, secretMessage, type ProposalView } from './blocks/proposal';
+import type { SlackMessage } from './blocks/types';
 import type { SlackContext } from './context';
 
 // The Slack side of a fix proposal: from the diagnosis it came from to the plan, the proposal message in
 // the diagnosis thread (redrawn from the store whenever the proposal moves, whichever replica moved it),
 // and the approved execution with its result in the thread.
 
-/** Tells one person something in the channel, privately. */
-export async function tellPrivately(client: WebClient, channel: string, user: string, text: string): Promise<void> {
-  await client.chat.postEphemeral({ channel, user, ...errorMessage(text) });
+/** Tells one person something in the channel, privately: a refusal, in words, or a message drawn for it. */
+export async function tellPrivately(
+  client: WebClient,
+  channel: string,
+  user: string,
+  said: string | SlackMessage,
+): Promise<void> {
+  await client.chat.postEphemeral({
+    channel,
+    user,
+    ...(typeof said === 'string' ? errorMessage(said) : said),
+  });
 }
 
 export type FixRequest =
@@ -28,9 +38,16 @@ export type FixRequest =
   | { ok: false; message: string };
 
 /** What a fix button (or its modal) acts on: the fix, and the facts and finding of the run it came from. */
-export async function loadFixRequest(snapshots: SlackContext['snapshots'], value: FixButtonValue): Promise<FixRequest> {
+export async function loadFixRequest(
+  snapshots: SlackContext['snapshots'],
+  value: FixButtonValue,
+): Promise<FixRequest> {
   const fix = fixById(value.fix);
-  if (!fix) return { ok: false, message: `This version of rdp-doctor has no fix ${value.fix}; run \`/rdp <vm>\` again.` };
+  if (!fix)
+    return {
+      ok: false,
+      message: `This version of rdp-doctor has no fix ${value.fix}; run \`/rdp <vm>\` again.`,
+    };
   const snapshot = await snapshots.get(value.run);
   if (!snapshot) {
     return {
@@ -43,7 +60,10 @@ export async function loadFixRequest(snapshots: SlackContext['snapshots'], value
   const vmName = snapshot.report.vm.name;
   const finding = snapshot.report.findings.find((f) => f.cause === value.cause);
   if (!snapshot.facts || !finding) {
-    return { ok: false, message: `That diagnosis of ${vmName} no longer holds what the fix needs: run \`/rdp ${vmName}\` again.` };
+    return {
+      ok: false,
+      message: `That diagnosis of ${vmName} no longer holds what the fix needs: run \`/rdp ${vmName}\` again.`,
+    };
   }
   return { ok: true, fix, facts: snapshot.facts, finding, vmId: snapshot.report.vm.id, vmName };
 }
@@ -51,11 +71,19 @@ export async function loadFixRequest(snapshots: SlackContext['snapshots'], value
 export type Planned = { ok: true; plan: FixPlan } | { ok: false; message: string };
 
 /** The fix's plan for what the person gave; a refusal is said in plain words, never as a raw error. */
-export function planFix(request: Extract<FixRequest, { ok: true }>, input: Record<string, string>, policy: FixPolicy): Planned {
+export function planFix(
+  request: Extract<FixRequest, { ok: true }>,
+  input: Record<string, string>,
+  policy: FixPolicy,
+): Planned {
   try {
-    return { ok: true, plan: request.fix.plan({ facts: request.facts, finding: request.finding, input, policy }) };
+    return {
+      ok: true,
+      plan: request.fix.plan({ facts: request.facts, finding: request.finding, input, policy }),
+    };
   } catch (error) {
-    if (error instanceof FixRefusal || error instanceof FixFailure) return { ok: false, message: error.message };
+    if (error instanceof FixRefusal || error instanceof FixFailure)
+      return { ok: false, message: error.message };
     throw error;
   }
 }
@@ -120,7 +148,12 @@ export class FixProposals {
       threadTs,
     });
     this.deps.logger.info(
-      { proposalId: proposed.proposal.id, fixId: request.fix.id, vm: request.vmName, proposer: args.proposer },
+      {
+        proposalId: proposed.proposal.id,
+        fixId: request.fix.id,
+        vm: request.vmName,
+        proposer: args.proposer,
+      },
       'fix proposed',
     );
     return { ok: true, proposal: proposal ?? proposed.proposal };
@@ -137,7 +170,11 @@ export class FixProposals {
         const proposal = await this.deps.store.getProposal(proposalId);
         if (!proposal?.channel || !proposal.messageTs) return;
         const view = await this.view(proposal);
-        await this.deps.client.chat.update({ channel: proposal.channel, ts: proposal.messageTs, ...proposalMessage(view) });
+        await this.deps.client.chat.update({
+          channel: proposal.channel,
+          ts: proposal.messageTs,
+          ...proposalMessage(view),
+        });
         const [after, approvers] = await Promise.all([
           this.deps.store.getProposal(proposalId),
           this.deps.store.listApprovers(proposalId),
@@ -171,7 +208,9 @@ export class FixProposals {
   /** Runs the approved proposal in the background, if this replica wins its claim. */
   execute(proposalId: string): void {
     const run: Promise<void> = this.run(proposalId)
-      .catch((error: unknown) => this.deps.logger.error({ err: error, proposalId }, 'running an approved fix failed'))
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error, proposalId }, 'running an approved fix failed'),
+      )
       .finally(() => this.running.delete(run));
     this.running.add(run);
   }
@@ -195,7 +234,14 @@ export class FixProposals {
     if (!run.claimed) return;
     const { proposal, outcome, detail, correlationId } = run;
     this.deps.logger.info(
-      { proposalId, fixId: proposal.fixId, vm: proposal.vmName, outcome, state: proposal.state, correlationId },
+      {
+        proposalId,
+        fixId: proposal.fixId,
+        vm: proposal.vmName,
+        outcome,
+        state: proposal.state,
+        correlationId,
+      },
       'fix finished',
     );
     if (!proposal.channel) return;
@@ -220,11 +266,21 @@ export class FixProposals {
         channel,
         user: proposal.proposer,
         ...(proposal.threadTs ? { thread_ts: proposal.threadTs } : {}),
-        ...secretMessage({ vmName: proposal.vmName, userName: typeof userName === 'string' ? userName : null, secret }),
+        ...secretMessage({
+          vmName: proposal.vmName,
+          userName: typeof userName === 'string' ? userName : null,
+          secret,
+        }),
       });
     } catch (error) {
-      const slackError = (error as { data?: { error?: string } }).data?.error ?? (error as { code?: string }).code ?? 'unknown error';
-      this.deps.logger.error({ proposalId: proposal.id, slackError }, 'the new password could not be shown to the proposer');
+      const slackError =
+        (error as { data?: { error?: string } }).data?.error ??
+        (error as { code?: string }).code ??
+        'unknown error';
+      this.deps.logger.error(
+        { proposalId: proposal.id, slackError },
+        'the new password could not be shown to the proposer',
+      );
       await this.deps.client.chat.postMessage({
         channel,
         ...(proposal.threadTs ? { thread_ts: proposal.threadTs } : {}),
@@ -243,7 +299,9 @@ export class FixProposals {
   private async view(proposal: Proposal): Promise<ProposalView> {
     const [approvedBy, audit] = await Promise.all([
       this.deps.store.listApprovers(proposal.id),
-      proposal.state === 'denied' ? this.deps.store.listAudit({ proposalId: proposal.id }) : Promise.resolve([]),
+      proposal.state === 'denied'
+        ? this.deps.store.listAudit({ proposalId: proposal.id })
+        : Promise.resolve([]),
     ]);
     const denial = [...audit].reverse().find((entry) => entry.action === 'denied');
     return {

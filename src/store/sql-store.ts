@@ -422,7 +422,9 @@ export class SqlStore implements Store {
   }
 
   async getSnapshot(runId: string): Promise<Snapshot | null> {
-    const rows = await this.db.query<SnapshotRow>('SELECT * FROM diagnosis_snapshots WHERE run_id = $1', [runId]);
+    const rows = await this.db.query<SnapshotRow>('SELECT * FROM diagnosis_snapshots WHERE run_id = $1', [
+      runId,
+    ]);
     return rows.length ? toSnapshot(rows[0]) : null;
   }
 

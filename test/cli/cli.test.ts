@@ -13,8 +13,12 @@ interface Run {
 async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const out = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
   const saved = { ...process.env };
   Object.assign(process.env, env);
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
@@ -36,7 +40,16 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
 
 describe('rdp-doctor diagnose --sandbox --json', () => {
   it('prints the report contract and exits 0 for a network-layer VM', async () => {
-    const run = await cli(['diagnose', 'nsg-denies-rdp', '--sandbox', '--json', '--from', '203.0.113.10', '--symptom', 'timeout']);
+    const run = await cli([
+      'diagnose',
+      'nsg-denies-rdp',
+      '--sandbox',
+      '--json',
+      '--from',
+      '203.0.113.10',
+      '--symptom',
+      'timeout',
+    ]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as Report;
     expect(report).toMatchObject({
@@ -57,7 +70,14 @@ describe('rdp-doctor diagnose --sandbox --json', () => {
   });
 
   it('exits 0 with verdict none for the healthy VM', async () => {
-    const run = await cli(['diagnose', 'rg-sandbox/vm-healthy', '--sandbox', '--json', '--from', '203.0.113.10']);
+    const run = await cli([
+      'diagnose',
+      'rg-sandbox/vm-healthy',
+      '--sandbox',
+      '--json',
+      '--from',
+      '203.0.113.10',
+    ]);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as Report).verdict).toMatchObject({ layer: 'none', causes: [] });
   });
@@ -79,8 +99,16 @@ describe('bad input exits 2 with one line that says what to do', () => {
   it.each([
     ['an invalid VM name', ['diagnose', 'bad name!', '--sandbox'], /not a valid|VM name/i],
     ['an unknown VM', ['diagnose', 'no-such-vm', '--sandbox'], /no-such-vm/],
-    ['an ambiguous name', ['diagnose', 'vm-dup', '--sandbox'], /rg-sandbox\/vm-dup.*rg-sandbox-2\/vm-dup|rg-sandbox-2/],
-    ['a bad --from address', ['diagnose', 'vm-healthy', '--sandbox', '--from', '300.1.2.3'], /not an IP address/],
+    [
+      'an ambiguous name',
+      ['diagnose', 'vm-dup', '--sandbox'],
+      /rg-sandbox\/vm-dup.*rg-sandbox-2\/vm-dup|rg-sandbox-2/,
+    ],
+    [
+      'a bad --from address',
+      ['diagnose', 'vm-healthy', '--sandbox', '--from', '300.1.2.3'],
+      /not an IP address/,
+    ],
     ['an unknown symptom', ['diagnose', 'vm-healthy', '--sandbox', '--symptom', 'slow'], /Unknown symptom/],
   ])('%s', async (_name, args, message) => {
     const run = await cli(args);
@@ -111,7 +139,12 @@ describe('an environment that cannot run exits 1 with one line', () => {
   }, 60_000);
 
   it('no credentials', () => {
-    const error = Object.assign(new Error('EnvironmentCredential is unavailable. …'), { name: 'CredentialUnavailableError' });
-    expect(describeFailure(error)).toEqual({ kind: 'environment', message: expect.stringMatching(/^No Azure credentials: run `az login`/) });
+    const error = Object.assign(new Error('EnvironmentCredential is unavailable. …'), {
+      name: 'CredentialUnavailableError',
+    });
+    expect(describeFailure(error)).toEqual({
+      kind: 'environment',
+      message: expect.stringMatching(/^No Azure credentials: run `az login`/),
+    });
   });
 });

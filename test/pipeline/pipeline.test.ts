@@ -10,7 +10,11 @@ import { healthyFacts } from '../fixtures/facts';
 const healthy = healthyFacts();
 const vm = factValue(healthy, 'vm') as VmFacts;
 
-function fakeGatherer<K extends FactKey>(key: K, delayMs: number, outcome: 'ok' | 'throw' | 'hang' = 'ok'): Gatherer<K> {
+function fakeGatherer<K extends FactKey>(
+  key: K,
+  delayMs: number,
+  outcome: 'ok' | 'throw' | 'hang' = 'ok',
+): Gatherer<K> {
   return {
     key,
     timeoutMs: 1000,
@@ -35,7 +39,11 @@ const networkRule: CauseRule = {
   needs: ['effectiveNsg'],
   confirm: () => 'az network nic list-effective-nsg',
   clean: 'allowed',
-  detect: () => ({ summary: 'Deny rule DenyRdpAll blocks 3389.', evidence: ['DenyRdpAll priority 100'], fixes: ['nsg-allow-rdp-from-source'] }),
+  detect: () => ({
+    summary: 'Deny rule DenyRdpAll blocks 3389.',
+    evidence: ['DenyRdpAll priority 100'],
+    fixes: ['nsg-allow-rdp-from-source'],
+  }),
 };
 const guestRule: CauseRule = {
   id: 'disk-full',
@@ -50,7 +58,13 @@ const guestRule: CauseRule = {
 };
 
 function context(): Omit<GatherContext, 'signal'> {
-  return { request: healthy.request, vm, now: new Date(), clients: {} as GatherContext['clients'], sub: {} as GatherContext['sub'] };
+  return {
+    request: healthy.request,
+    vm,
+    now: new Date(),
+    clients: {} as GatherContext['clients'],
+    sub: {} as GatherContext['sub'],
+  };
 }
 
 async function run(gatherers: Gatherer<FactKey>[], rules: CauseRule[], timeouts = {}) {
@@ -85,7 +99,10 @@ describe('runPipeline', () => {
   });
 
   it('emits one layer event per layer as its checks finish, then one settled and one done event', async () => {
-    const { events } = await run([fakeGatherer('effectiveNsg', 5), fakeGatherer('guest', 30)], [networkRule, guestRule]);
+    const { events } = await run(
+      [fakeGatherer('effectiveNsg', 5), fakeGatherer('guest', 30)],
+      [networkRule, guestRule],
+    );
     expect(events.map((e) => (e.event.type === 'layer' ? `layer:${e.event.layer}` : e.event.type))).toEqual([
       'started',
       'layer:platform',
@@ -99,8 +116,15 @@ describe('runPipeline', () => {
   });
 
   it('shows a gatherer that throws as an error check with the reason and completes the report', async () => {
-    const { report } = await run([fakeGatherer('effectiveNsg', 5, 'throw'), fakeGatherer('guest', 5)], [networkRule, guestRule]);
-    expect(report.checks[0]).toMatchObject({ id: 'nsg-denies-rdp', status: 'error', summary: expect.stringContaining('500 InternalServerError') });
+    const { report } = await run(
+      [fakeGatherer('effectiveNsg', 5, 'throw'), fakeGatherer('guest', 5)],
+      [networkRule, guestRule],
+    );
+    expect(report.checks[0]).toMatchObject({
+      id: 'nsg-denies-rdp',
+      status: 'error',
+      summary: expect.stringContaining('500 InternalServerError'),
+    });
     expect(report.findings).toEqual([]);
     expect(report.verdict.layer).toBe('none');
   });
@@ -111,12 +135,21 @@ describe('runPipeline', () => {
       [networkRule, guestRule],
       { guest: 150 },
     );
-    expect(report.checks[1]).toMatchObject({ id: 'disk-full', status: 'error', summary: expect.stringContaining('no answer within') });
+    expect(report.checks[1]).toMatchObject({
+      id: 'disk-full',
+      status: 'error',
+      summary: expect.stringContaining('no answer within'),
+    });
     expect(events.at(-1)!.at).toBeLessThan(1000);
   });
 
   it('settles only when the layers before the failing one are complete', async () => {
-    const platformRule: CauseRule = { ...guestRule, id: 'vm-not-running', layer: 'platform', needs: ['bootDiagnostics'] };
+    const platformRule: CauseRule = {
+      ...guestRule,
+      id: 'vm-not-running',
+      layer: 'platform',
+      needs: ['bootDiagnostics'],
+    };
     const { events } = await run(
       [fakeGatherer('effectiveNsg', 5), fakeGatherer('bootDiagnostics', 120), fakeGatherer('guest', 10)],
       [platformRule, networkRule, guestRule],

@@ -68,13 +68,19 @@ test.each([
   ['vm-hung', 'termservice-not-running', /no answer within/],
   ['vm-throttled', 'nsg-denies-rdp', /429/],
   ['vm-arm-error', 'nsg-denies-rdp', /500/],
-])('%s: the failing gatherer shows as an error check with its reason, and the rest of the report completes', async (name, check, reason) => {
-  const report = await run(name);
-  expect(report.checks.find((c) => c.id === check)).toMatchObject({ status: 'error', summary: expect.stringMatching(reason) });
-  expect(report.findings.filter((f) => f.severity === 'critical')).toEqual([]);
-  expect(report.checks.filter((c) => c.status === 'pass').length).toBeGreaterThan(5);
-  expect(report.verdict.summary).toMatch(/could not run/);
-});
+])(
+  '%s: the failing gatherer shows as an error check with its reason, and the rest of the report completes',
+  async (name, check, reason) => {
+    const report = await run(name);
+    expect(report.checks.find((c) => c.id === check)).toMatchObject({
+      status: 'error',
+      summary: expect.stringMatching(reason),
+    });
+    expect(report.findings.filter((f) => f.severity === 'critical')).toEqual([]);
+    expect(report.checks.filter((c) => c.status === 'pass').length).toBeGreaterThan(5);
+    expect(report.verdict.summary).toMatch(/could not run/);
+  },
+);
 
 test('a name in two resource groups is ambiguous', async () => {
   await expect(run('vm-dup')).rejects.toMatchObject({ code: 'ambiguous-vm' });

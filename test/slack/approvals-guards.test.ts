@@ -24,7 +24,11 @@ async function start(change?: (h: Harness) => void): Promise<Harness> {
 }
 
 /** Clicks the fix, types `source` into the modal and submits: Slack's answer to the submission. */
-async function submitSource(h: Harness, diagnosis: FakeMessage, source: string): Promise<{ status: number; body: string }> {
+async function submitSource(
+  h: Harness,
+  diagnosis: FakeMessage,
+  source: string,
+): Promise<{ status: number; body: string }> {
   const modal = await openedModal(h, 'fix-params', () => h.click(diagnosis, `fix:${FIX}`, ALICE));
   const response = await h.submit(modal, ALICE, { 'input:source': source });
   return { status: response.status, body: await response.text() };
@@ -75,14 +79,21 @@ describe('with NSG_MAX_PREFIX=28', () => {
 test('a deny at priority 100 cannot be overtaken: the modal says so plainly and what to do instead', async () => {
   const h = await start((harness) => {
     const sandbox = harness.azure.sandbox!;
-    const nsg = sandbox.state.nsgs.find(sandbox.subscriptionId, RESOURCE_GROUP, 'Microsoft.Network/networkSecurityGroups', `${VM}-nsg`);
+    const nsg = sandbox.state.nsgs.find(
+      sandbox.subscriptionId,
+      RESOURCE_GROUP,
+      'Microsoft.Network/networkSecurityGroups',
+      `${VM}-nsg`,
+    );
     const deny = nsg?.rules.find((r) => r.name === 'DenyRdpAll');
     if (!deny) throw new Error('the scenario has no DenyRdpAll');
     deny.priority = 100;
   });
   try {
     const diagnosis = await diagnosed(h, VM, 'from 203.0.113.10', ALICE);
-    const answer = JSON.parse((await submitSource(h, diagnosis, '203.0.113.10')).body) as { errors: Record<string, string> };
+    const answer = JSON.parse((await submitSource(h, diagnosis, '203.0.113.10')).body) as {
+      errors: Record<string, string>;
+    };
     expect(answer.errors['input:source']).toMatch(
       /Rule DenyRdpAll in NSG nsg-denies-rdp-nsg denies TCP 3389 from 203\.0\.113\.10 at priority 100, the highest an NSG rule can have, so no allow rule can go ahead of it: narrow rule DenyRdpAll/,
     );

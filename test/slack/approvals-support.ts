@@ -7,13 +7,22 @@ import type { Proposal } from '../../src/store';
 // or deny, each as the signed request Slack would send, and what the fake Slack then holds.
 
 /** Runs `/rdp <vm> <options>` as `user` and resolves with the run's message once its details reached the thread. */
-export async function diagnosed(h: SlackSide, vm: string, options: string, user: string): Promise<FakeMessage> {
+export async function diagnosed(
+  h: SlackSide,
+  vm: string,
+  options: string,
+  user: string,
+): Promise<FakeMessage> {
   const seen = new Set(h.fake.messages.map((m) => m.ts));
   const response = await h.command(`${vm} ${options}`.trim(), { user });
   expect(response.status).toBe(200);
   return h.waitFor(() => {
     const message = h.channelMessages().find((m) => !seen.has(m.ts) && m.text.startsWith(`${vm}:`));
-    const detailed = message && h.fake.messages.some((m) => m.thread_ts === message.ts && !m.ephemeral && !findButton(m, 'approve-fix'));
+    const detailed =
+      message &&
+      h.fake.messages.some(
+        (m) => m.thread_ts === message.ts && !m.ephemeral && !findButton(m, 'approve-fix'),
+      );
     return detailed ? message : undefined;
   }, 30_000);
 }
@@ -27,7 +36,11 @@ export function textOf(message: FakeMessage): string {
 }
 
 /** The private answer `user` gets after `act`: the first ephemeral message that arrives. */
-export async function privateAnswer(h: SlackSide, user: string, act: () => Promise<unknown>): Promise<string> {
+export async function privateAnswer(
+  h: SlackSide,
+  user: string,
+  act: () => Promise<unknown>,
+): Promise<string> {
   const before = ephemeralsFor(h, user).length;
   await act();
   const answer = await h.waitFor(() => ephemeralsFor(h, user)[before]);
@@ -35,7 +48,11 @@ export async function privateAnswer(h: SlackSide, user: string, act: () => Promi
 }
 
 /** The modal `act` opens, once Slack has it. */
-export async function openedModal(h: SlackSide, callbackId: string, act: () => Promise<unknown>): Promise<FakeView> {
+export async function openedModal(
+  h: SlackSide,
+  callbackId: string,
+  act: () => Promise<unknown>,
+): Promise<FakeView> {
   const before = h.fake.views.length;
   await act();
   return h.waitFor(() => h.fake.views.slice(before).find((v) => v.view.callback_id === callbackId));
@@ -73,9 +90,15 @@ export async function propose(
 
 /** What the modal's inputs hold before anyone types, by block id. */
 export function prefilled(modal: FakeView): Record<string, string> {
-  const blocks = (modal.view.blocks ?? []) as { type: string; block_id?: string; element?: { initial_value?: string } }[];
+  const blocks = (modal.view.blocks ?? []) as {
+    type: string;
+    block_id?: string;
+    element?: { initial_value?: string };
+  }[];
   return Object.fromEntries(
-    blocks.filter((b) => b.type === 'input' && b.block_id).map((b) => [b.block_id!, b.element?.initial_value ?? '']),
+    blocks
+      .filter((b) => b.type === 'input' && b.block_id)
+      .map((b) => [b.block_id!, b.element?.initial_value ?? '']),
   );
 }
 

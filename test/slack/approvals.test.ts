@@ -38,7 +38,12 @@ async function start(env: Record<string, string> = {}): Promise<Harness> {
 
 function nsgRules(h: Harness) {
   const sandbox = h.azure.sandbox!;
-  const nsg = sandbox.state.nsgs.find(sandbox.subscriptionId, RESOURCE_GROUP, 'Microsoft.Network/networkSecurityGroups', `${VM}-nsg`);
+  const nsg = sandbox.state.nsgs.find(
+    sandbox.subscriptionId,
+    RESOURCE_GROUP,
+    'Microsoft.Network/networkSecurityGroups',
+    `${VM}-nsg`,
+  );
   if (!nsg) throw new Error(`no NSG ${VM}-nsg in the sandbox`);
   return nsg.rules;
 }
@@ -57,7 +62,9 @@ test('proposed by A, approved by A: refused; by B outside APPROVERS: refused; by
   const asFirstShown = structuredClone(proposal);
 
   // In the diagnosis thread, broadcast to the channel: who proposes what, on which VM, and why.
-  const post = h.fake.calls.find((c) => c.method === 'chat.postMessage' && JSON.stringify(c.body.blocks ?? []).includes(id));
+  const post = h.fake.calls.find(
+    (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body.blocks ?? []).includes(id),
+  );
   expect(post?.body).toMatchObject({ channel: CHANNEL, thread_ts: diagnosis.ts, reply_broadcast: 'true' });
   expect(textOf(proposal)).toContain(`<@${ALICE}>`);
   expect(textOf(proposal)).toContain(VM);
@@ -66,8 +73,12 @@ test('proposed by A, approved by A: refused; by B outside APPROVERS: refused; by
   expect(findButton(proposal, 'deny-fix')).toBeDefined();
   expect(validateMessageBlocks(proposal.blocks ?? [])).toEqual([]);
 
-  expect(await privateAnswer(h, ALICE, () => h.click(proposal, 'approve-fix', ALICE))).toMatch(/You proposed this fix; a second person must approve it/);
-  expect(await privateAnswer(h, MALLORY, () => h.click(proposal, 'approve-fix', MALLORY))).toMatch(/not one of the approvers/);
+  expect(await privateAnswer(h, ALICE, () => h.click(proposal, 'approve-fix', ALICE))).toMatch(
+    /You proposed this fix; a second person must approve it/,
+  );
+  expect(await privateAnswer(h, MALLORY, () => h.click(proposal, 'approve-fix', MALLORY))).toMatch(
+    /not one of the approvers/,
+  );
   await settle();
   expect(armWrites(h)).toBe(0);
   expect((await h.app.store.getProposal(id))?.state).toBe('proposed');
@@ -92,12 +103,18 @@ test('proposed by A, approved by A: refused; by B outside APPROVERS: refused; by
   expect(states).toEqual(expect.arrayContaining(['waiting for approval', 'running', 'done and verified']));
   expect(findButton(proposal, 'approve-fix')).toBeUndefined();
   expect(validateMessageBlocks(proposal.blocks ?? [])).toEqual([]);
-  const result = await h.waitFor(() => h.fake.messages.find((m) => m.thread_ts === diagnosis.ts && m.text.startsWith(`${FIX} on ${VM}: done and verified`)));
+  const result = await h.waitFor(() =>
+    h.fake.messages.find(
+      (m) => m.thread_ts === diagnosis.ts && m.text.startsWith(`${FIX} on ${VM}: done and verified`),
+    ),
+  );
   expect(textOf(result)).toMatch(/Verified/);
   expect(textOf(result)).toMatch(/ARM correlation id/);
 
   // A late click changes nothing and says why.
-  expect(await privateAnswer(h, CAROL, () => h.click(asFirstShown, 'approve-fix', CAROL))).toMatch(/already ran and succeeded/);
+  expect(await privateAnswer(h, CAROL, () => h.click(asFirstShown, 'approve-fix', CAROL))).toMatch(
+    /already ran and succeeded/,
+  );
   await settle();
   expect(h.azure.sandbox!.writes()).toHaveLength(1);
 
@@ -108,7 +125,14 @@ test('proposed by A, approved by A: refused; by B outside APPROVERS: refused; by
 
   // `/rdp audit` shows every step, refused ones included, with the ARM correlation id.
   const audit = await privateAnswer(h, CAROL, () => h.command(`audit ${VM}`, { user: CAROL }));
-  for (const step of ['proposed', 'approve-refused', 'approval-added', 'approved', 'executing', 'succeeded']) {
+  for (const step of [
+    'proposed',
+    'approve-refused',
+    'approval-added',
+    'approved',
+    'executing',
+    'succeeded',
+  ]) {
     expect(audit).toContain(`*${step} ${FIX}`);
   }
   expect(audit).toMatch(/correlation [0-9a-f-]{36}/);
@@ -121,7 +145,9 @@ test('Deny asks for a reason behind a confirm dialog; a denied fix never runs an
   const asFirstShown = structuredClone(proposal);
   const id = proposalIdOf(proposal);
   expect(findButton(proposal, 'deny-fix')).toBeDefined();
-  expect(JSON.stringify(proposal.blocks)).toMatch(/"confirm":\{"title":\{"type":"plain_text","text":"Deny this fix\?"/);
+  expect(JSON.stringify(proposal.blocks)).toMatch(
+    /"confirm":\{"title":\{"type":"plain_text","text":"Deny this fix\?"/,
+  );
 
   const modal = await openedModal(h, 'deny-reason', () => h.click(proposal, 'deny-fix', BOB));
   const response = await h.submit(modal, BOB, { reason: 'change freeze until 18:00' });
@@ -131,7 +157,9 @@ test('Deny asks for a reason behind a confirm dialog; a denied fix never runs an
   await h.waitFor(() => /Denied\* by <@U0BOB>: change freeze until 18:00/.test(textOf(proposal)));
   expect(findButton(proposal, 'approve-fix')).toBeUndefined();
 
-  expect(await privateAnswer(h, CAROL, () => h.click(asFirstShown, 'approve-fix', CAROL))).toMatch(/denied \(change freeze until 18:00\); it will not run/);
+  expect(await privateAnswer(h, CAROL, () => h.click(asFirstShown, 'approve-fix', CAROL))).toMatch(
+    /denied \(change freeze until 18:00\); it will not run/,
+  );
   expect(await privateAnswer(h, CAROL, () => h.click(asFirstShown, 'deny-fix', CAROL))).toMatch(/denied/);
   await settle();
   expect(armWrites(h)).toBe(0);
@@ -150,11 +178,15 @@ test('APPROVERS as a user group: a member approves; when Slack cannot list the g
     /not recorded: Slack did not say who is in the approver group S0ONCALL \(missing_scope\)/,
   );
   h.fake.failMethod('usergroups.users.list', undefined);
-  expect(await privateAnswer(h, MALLORY, () => h.click(proposal, 'approve-fix', MALLORY))).toMatch(/not one of the approvers/);
+  expect(await privateAnswer(h, MALLORY, () => h.click(proposal, 'approve-fix', MALLORY))).toMatch(
+    /not one of the approvers/,
+  );
   await settle();
   expect(armWrites(h)).toBe(0);
   expect(await h.app.store.listApprovers(id)).toEqual([]);
-  const refused = (await h.app.store.listAudit({ proposalId: id })).filter((e) => e.action === 'approve-refused');
+  const refused = (await h.app.store.listAudit({ proposalId: id })).filter(
+    (e) => e.action === 'approve-refused',
+  );
   expect(refused.map((e) => [e.actor, e.detail])).toEqual([
     [BOB, 'approvers-unavailable'],
     [MALLORY, 'not-an-approver'],
@@ -172,8 +204,14 @@ test('APPROVALS_REQUIRED=2: one approval leaves it waiting and says who else may
   const id = proposalIdOf(proposal);
   expect(textOf(proposal)).toContain('Waiting for 2 more approvals from <@U0BOB>, <@U0CAROL> or <@U0DAVE>');
 
-  expect(await privateAnswer(h, BOB, () => h.click(proposal, 'approve-fix', BOB))).toMatch(/Approval recorded \(1 of 2\); 1 more approval needed/);
-  await h.waitFor(() => textOf(proposal).includes('Approved by <@U0BOB> (1 of 2). Waiting for 1 more approval from <@U0CAROL> or <@U0DAVE>'));
+  expect(await privateAnswer(h, BOB, () => h.click(proposal, 'approve-fix', BOB))).toMatch(
+    /Approval recorded \(1 of 2\); 1 more approval needed/,
+  );
+  await h.waitFor(() =>
+    textOf(proposal).includes(
+      'Approved by <@U0BOB> (1 of 2). Waiting for 1 more approval from <@U0CAROL> or <@U0DAVE>',
+    ),
+  );
   expect(await privateAnswer(h, BOB, () => h.click(proposal, 'approve-fix', BOB))).toMatch(/\(1 of 2\)/);
   await settle();
   expect(await h.app.store.listApprovers(id)).toEqual([BOB]);
@@ -194,7 +232,9 @@ test('an expired proposal cannot be approved, and its message says it expired', 
   const swept = await propose(h, diagnosis, FIX, ALICE, {});
   await settle(1100);
 
-  expect(await privateAnswer(h, BOB, () => h.click(clicked, 'approve-fix', BOB))).toMatch(/expired at \d\d:\d\d UTC before it was approved/);
+  expect(await privateAnswer(h, BOB, () => h.click(clicked, 'approve-fix', BOB))).toMatch(
+    /expired at \d\d:\d\d UTC before it was approved/,
+  );
   expect((await h.app.store.getProposal(proposalIdOf(swept)))?.state).toBe('proposed');
   await h.app.sweep();
   for (const message of [clicked, swept]) {
@@ -211,7 +251,10 @@ test('a fix whose cause went away before approval does not run: no-longer-needed
   const id = proposalIdOf(proposal);
   // Someone removed the deny by hand meanwhile.
   const rules = nsgRules(h);
-  rules.splice(rules.findIndex((r) => r.name === 'DenyRdpAll'), 1);
+  rules.splice(
+    rules.findIndex((r) => r.name === 'DenyRdpAll'),
+    1,
+  );
 
   await h.click(proposal, 'approve-fix', BOB);
   const ended = await finalProposal(h, id);

@@ -98,7 +98,10 @@ function startAppProcess(dataDir: string, extraEnv: Record<string, string> = {})
   });
 }
 
-async function proposalIn(dataDir: string, id: string): Promise<{ proposal: Proposal | null; audit: string[] }> {
+async function proposalIn(
+  dataDir: string,
+  id: string,
+): Promise<{ proposal: Proposal | null; audit: string[] }> {
   const store = await openStore({ dataDir });
   try {
     return {
@@ -132,7 +135,9 @@ test('kill -9 between proposal and approval: after a restart the old Approve but
     try {
       await second.side.click(asShown, 'approve-fix', BOB);
       await second.side.waitFor(() => textOf(proposal).includes('Done and verified'), 30_000);
-      expect(writesTo('nsg-denies-rdp-nsg')).toEqual(['PUT securityRules/Allow-RDP-203.0.113.10-32-rdpdoctor']);
+      expect(writesTo('nsg-denies-rdp-nsg')).toEqual([
+        'PUT securityRules/Allow-RDP-203.0.113.10-32-rdpdoctor',
+      ]);
       const { proposal: done, audit } = await proposalIn(dataDir, id);
       expect(done?.state).toBe('succeeded');
       expect(audit.filter((a) => a === 'executing')).toHaveLength(1);
@@ -173,9 +178,9 @@ test('kill -9 during the execution: after a restart the proposal is interrupted 
       expect(proposal.text).toMatch(/: interrupted$/);
       expect(textOf(proposal)).toContain('never re-runs on its own');
 
-      expect(await privateAnswer(second.side, BOB, () => second.side.click(asShown, 'approve-fix', BOB))).toMatch(
-        /interrupted when rdp-doctor stopped mid-run/,
-      );
+      expect(
+        await privateAnswer(second.side, BOB, () => second.side.click(asShown, 'approve-fix', BOB)),
+      ).toMatch(/interrupted when rdp-doctor stopped mid-run/);
       // Long enough for the killed process's Run Command to end in the sandbox and for any re-run to show.
       await settle(4000);
       expect(writesTo('termservice-not-running')).toHaveLength(1);

@@ -40,7 +40,9 @@ function ephemeralsFor(user: string): FakeMessage[] {
 /** The run's message once its details reached the thread: the run is over. */
 async function finishedRunFor(vm: string): Promise<{ message: FakeMessage; thread: FakeMessage[] }> {
   return h.waitFor(() => {
-    const message = h.channelMessages().find((m) => m.text.startsWith(`${vm}:`) && !m.text.includes('checking'));
+    const message = h
+      .channelMessages()
+      .find((m) => m.text.startsWith(`${vm}:`) && !m.text.includes('checking'));
     const thread = message ? h.fake.messages.filter((m) => m.thread_ts === message.ts) : [];
     return message && thread.length > 0 ? { message, thread } : undefined;
   }, 30_000);
@@ -61,7 +63,11 @@ describe.each([
     const blocks = JSON.stringify(message.blocks);
     expect(blocks).toContain(vm);
     expect(actionIds(message)).toContain(fixAction);
-    const value = JSON.parse(button(message, fixAction)!.value!) as { run: string; cause: string; fix: string };
+    const value = JSON.parse(button(message, fixAction)!.value!) as {
+      run: string;
+      cause: string;
+      fix: string;
+    };
     expect(value).toMatchObject({ cause: vm, fix: fixAction.slice('fix:'.length) });
     expect(message.text.toLowerCase()).toContain('fails');
     expect(thread.length).toBeGreaterThan(0);
@@ -73,9 +79,13 @@ it('shows a clean verdict for the healthy VM, with no fix buttons, and the boot 
   await h.command('vm-healthy from 203.0.113.10');
   const { message } = await finishedRunFor('vm-healthy');
   expect(JSON.stringify(message.blocks)).not.toContain('"action_id":"fix:');
-  const screenshot = await h.waitFor(() => h.fake.files.find((f) => f.name === 'vm-healthy-boot-screenshot.png' && f.completed));
+  const screenshot = await h.waitFor(() =>
+    h.fake.files.find((f) => f.name === 'vm-healthy-boot-screenshot.png' && f.completed),
+  );
   expect(screenshot.bytes!.subarray(1, 4).toString('ascii')).toBe('PNG');
-  expect(h.fake.messages.some((m) => m.thread_ts === message.ts && (m.files ?? []).includes(screenshot.id))).toBe(true);
+  expect(
+    h.fake.messages.some((m) => m.thread_ts === message.ts && (m.files ?? []).includes(screenshot.id)),
+  ).toBe(true);
 });
 
 it('coalesces five concurrent /rdp for one VM into one run and one message naming everyone who asked', async () => {
@@ -84,14 +94,20 @@ it('coalesces five concurrent /rdp for one VM into one run and one message namin
   expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
   const { message } = await finishedRunFor('disk-full');
   expect(h.channelMessages().filter((m) => m.text.startsWith('disk-full:'))).toHaveLength(1);
-  const runCommands = h.azure.sandbox!.requests.filter((r) => /disk-full\/runCommand$/i.test(r.path) && r.method === 'POST');
+  const runCommands = h.azure.sandbox!.requests.filter(
+    (r) => /disk-full\/runCommand$/i.test(r.path) && r.method === 'POST',
+  );
   expect(runCommands).toHaveLength(1);
   const everyone = JSON.stringify(message.blocks);
   for (const user of users) expect(everyone).toContain(`<@${user}>`);
 });
 
 it('never starts a second run for a Slack retry', async () => {
-  await h.command('rdp-port-nonstandard', { user: 'U0RETRY' }, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+  await h.command(
+    'rdp-port-nonstandard',
+    { user: 'U0RETRY' },
+    { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } },
+  );
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(h.channelMessages().filter((m) => m.text.startsWith('rdp-port-nonstandard'))).toHaveLength(0);
 });
@@ -101,7 +117,11 @@ describe('request authenticity', () => {
 
   it('rejects a forged signature and runs nothing', async () => {
     const calls = before();
-    const response = await h.command('vm-healthy', {}, { headers: { 'x-slack-signature': 'v0=' + '0'.repeat(64) } });
+    const response = await h.command(
+      'vm-healthy',
+      {},
+      { headers: { 'x-slack-signature': 'v0=' + '0'.repeat(64) } },
+    );
     expect(response.status).toBe(401);
     expect(h.fake.calls.length).toBe(calls);
   });
@@ -114,7 +134,15 @@ describe('request authenticity', () => {
   });
 
   it('rejects a replayed request and runs nothing the second time', async () => {
-    const body = new URLSearchParams({ command: '/rdp', text: 'help', user_id: 'U0REPLAY', channel_id: CHANNEL, team_id: h.fake.teamId, response_url: h.fake.responseUrl({ channel: CHANNEL, user: 'U0REPLAY' }), trigger_id: h.fake.triggerId() }).toString();
+    const body = new URLSearchParams({
+      command: '/rdp',
+      text: 'help',
+      user_id: 'U0REPLAY',
+      channel_id: CHANNEL,
+      team_id: h.fake.teamId,
+      response_url: h.fake.responseUrl({ channel: CHANNEL, user: 'U0REPLAY' }),
+      trigger_id: h.fake.triggerId(),
+    }).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     const first = await h.post(body, { timestamp });
     expect(first.status).toBe(200);
@@ -145,15 +173,21 @@ describe('bad input gets a private, helpful answer', () => {
     const answers = await h.waitFor(() => (ephemeralsFor(user).length > 0 ? ephemeralsFor(user) : undefined));
     expect(answers).toHaveLength(1);
     expect(JSON.stringify(answers[0].blocks) + answers[0].text).toMatch(expected);
-    expect(h.channelMessages().filter((m) => m.text.includes(text.slice(0, 20)) && text !== '')).toHaveLength(0);
+    expect(h.channelMessages().filter((m) => m.text.includes(text.slice(0, 20)) && text !== '')).toHaveLength(
+      0,
+    );
   });
 
   it('answers an ambiguous name with a picker, and the pick starts the run', async () => {
     await h.command('vm-dup', { user: 'U0PICKER' });
-    const [picker] = await h.waitFor(() => (ephemeralsFor('U0PICKER').length > 0 ? ephemeralsFor('U0PICKER') : undefined));
+    const [picker] = await h.waitFor(() =>
+      ephemeralsFor('U0PICKER').length > 0 ? ephemeralsFor('U0PICKER') : undefined,
+    );
     expect(actionIds(picker)).toEqual(['pick-vm', 'pick-vm']);
     expect(JSON.stringify(picker.blocks)).toContain('rg-sandbox-2');
-    const choice = JSON.stringify(picker.blocks).includes('rg-sandbox-2') ? button(picker, 'pick-vm')! : undefined;
+    const choice = JSON.stringify(picker.blocks).includes('rg-sandbox-2')
+      ? button(picker, 'pick-vm')!
+      : undefined;
     const response = await h.interact({
       type: 'block_actions',
       user: { id: 'U0PICKER', username: 'picker', name: 'picker', team_id: h.fake.teamId },
@@ -164,7 +198,16 @@ describe('bad input gets a private, helpful answer', () => {
       team: { id: h.fake.teamId, domain: 'rdp-doctor' },
       channel: { id: CHANNEL, name: 'incidents' },
       response_url: h.fake.responseUrl({ channel: CHANNEL, user: 'U0PICKER', message_ts: picker.ts }),
-      actions: [{ type: 'button', action_id: 'pick-vm', block_id: 'pick-0', value: choice!.value, action_ts: '1700000000.000100', text: { type: 'plain_text', text: 'This one' } }],
+      actions: [
+        {
+          type: 'button',
+          action_id: 'pick-vm',
+          block_id: 'pick-0',
+          value: choice!.value,
+          action_ts: '1700000000.000100',
+          text: { type: 'plain_text', text: 'This one' },
+        },
+      ],
     });
     expect(response.status).toBe(200);
     const { message } = await finishedRunFor('vm-dup');
@@ -176,7 +219,9 @@ it('says when rdp-doctor is not enabled in the channel', async () => {
   const restricted = await startHarness({ env: { ALLOWED_CHANNELS: 'C0ONLYHERE' } });
   try {
     await restricted.command('vm-healthy', { user: 'U0ELSEWHERE', channel: 'C0OTHER' });
-    const answer = await restricted.waitFor(() => restricted.fake.messages.find((m) => m.user === 'U0ELSEWHERE'));
+    const answer = await restricted.waitFor(() =>
+      restricted.fake.messages.find((m) => m.user === 'U0ELSEWHERE'),
+    );
     expect(answer.text + JSON.stringify(answer.blocks)).toMatch(/not enabled in this channel/);
     expect(restricted.fake.messages.filter((m) => !m.ephemeral)).toHaveLength(0);
   } finally {

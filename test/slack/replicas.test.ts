@@ -54,15 +54,17 @@ describe.each<[string, Driver, number]>([
     for (const replica of replicas) await replica.app.proposals.idle();
     await settle();
     expect(done.state).toBe('succeeded');
-    expect(azure.sandbox!.writes().map((w) => `${w.method} ${w.path.split('/').slice(-2).join('/')}`)).toEqual([
-      'PUT securityRules/Allow-RDP-203.0.113.10-32-rdpdoctor',
-    ]);
+    expect(
+      azure.sandbox!.writes().map((w) => `${w.method} ${w.path.split('/').slice(-2).join('/')}`),
+    ).toEqual(['PUT securityRules/Allow-RDP-203.0.113.10-32-rdpdoctor']);
 
     const audit = (await first.app.store.listAudit({ proposalId: id })).map((e) => e.action);
     expect(audit.filter((a) => a === 'approved')).toHaveLength(1);
     expect(audit.filter((a) => a === 'executing')).toHaveLength(1);
     expect(audit.filter((a) => a === 'succeeded')).toHaveLength(1);
-    const results = fake.messages.filter((m) => m.thread_ts === diagnosis.ts && m.text.startsWith(`${FIX} on ${VM}:`));
+    const results = fake.messages.filter(
+      (m) => m.thread_ts === diagnosis.ts && m.text.startsWith(`${FIX} on ${VM}:`),
+    );
     expect(results).toHaveLength(1);
     expect(proposal.text).toMatch(/: done and verified$/);
   });

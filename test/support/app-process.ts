@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     logger,
     azure: openConfiguredAzure(config),
     executionLeaseMs: lease ? Number(lease) : undefined,
-    slack: { botToken: config.SLACK_BOT_TOKEN ?? '', signingSecret: config.SLACK_SIGNING_SECRET, apiUrl: config.SLACK_API_URL },
+    slack: {
+      botToken: config.SLACK_BOT_TOKEN ?? '',
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      apiUrl: config.SLACK_API_URL,
+    },
   });
   logger.info({ port: app.slack.port, replicaId: app.replicaId }, 'app-process ready');
 }

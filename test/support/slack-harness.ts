@@ -23,7 +23,11 @@ export interface SlackSide {
   fake: FakeSlack;
   /** The app's `/slack/events`. */
   url: string;
-  command(text: string, who?: { user?: string; channel?: string }, options?: RequestOptions): Promise<Response>;
+  command(
+    text: string,
+    who?: { user?: string; channel?: string },
+    options?: RequestOptions,
+  ): Promise<Response>;
   post(body: string, options?: RequestOptions): Promise<Response>;
   interact(payload: object): Promise<Response>;
   /** `user` clicks the button `actionId` on a channel message: Slack's block_actions payload. */
@@ -45,8 +49,14 @@ export interface Harness extends SlackSide {
 export const CHANNEL = 'C0INCIDENT';
 
 /** The button with this action id anywhere in a message's blocks. */
-export function findButton(message: FakeMessage, actionId: string): { action_id: string; value?: string; block_id: string } | undefined {
-  const walk = (node: unknown, blockId: string): { action_id: string; value?: string; block_id: string } | undefined => {
+export function findButton(
+  message: FakeMessage,
+  actionId: string,
+): { action_id: string; value?: string; block_id: string } | undefined {
+  const walk = (
+    node: unknown,
+    blockId: string,
+  ): { action_id: string; value?: string; block_id: string } | undefined => {
     if (Array.isArray(node)) return node.map((item) => walk(item, blockId)).find(Boolean);
     if (!node || typeof node !== 'object') return undefined;
     const record = node as Record<string, unknown>;
@@ -54,7 +64,9 @@ export function findButton(message: FakeMessage, actionId: string): { action_id:
     if (record.type === 'button' && record.action_id === actionId) {
       return { action_id: actionId, value: record.value as string | undefined, block_id: id };
     }
-    return Object.values(record).map((value) => walk(value, id)).find(Boolean);
+    return Object.values(record)
+      .map((value) => walk(value, id))
+      .find(Boolean);
   };
   return walk(message.blocks, '');
 }
@@ -77,7 +89,12 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
     const signed = signRequest(SIGNING_SECRET, body, opts.timestamp);
     return fetch(url, { method: 'POST', body: signed.body, headers: { ...signed.headers, ...opts.headers } });
   };
-  const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: fake.teamId });
+  const user = (id: string) => ({
+    id,
+    username: id.toLowerCase(),
+    name: id.toLowerCase(),
+    team_id: fake.teamId,
+  });
   return {
     fake,
     url,
@@ -109,7 +126,13 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
           user: user(userId),
           api_app_id: 'A0RDPDOCTOR',
           token: 'deprecated-verification-token',
-          container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false, ...thread },
+          container: {
+            type: 'message',
+            message_ts: message.ts,
+            channel_id: message.channel,
+            is_ephemeral: false,
+            ...thread,
+          },
           trigger_id: fake.triggerId(),
           team: { id: fake.teamId, domain: 'rdp-doctor' },
           channel: { id: message.channel, name: 'incidents' },
@@ -129,13 +152,22 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
       );
     },
     submit: (view, userId, values) => {
-      const blocks = (view.view.blocks ?? []) as { type: string; block_id?: string; element?: { type: string; action_id: string } }[];
+      const blocks = (view.view.blocks ?? []) as {
+        type: string;
+        block_id?: string;
+        element?: { type: string; action_id: string };
+      }[];
       const state = Object.fromEntries(
         blocks
           .filter((block) => block.type === 'input' && block.block_id && block.element)
           .map((block) => [
             block.block_id,
-            { [block.element!.action_id]: { type: block.element!.type, value: values[block.block_id!] ?? null } },
+            {
+              [block.element!.action_id]: {
+                type: block.element!.type,
+                value: values[block.block_id!] ?? null,
+              },
+            },
           ]),
       );
       return post(
@@ -165,7 +197,8 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
         }),
       );
     },
-    channelMessages: (channel = CHANNEL) => fake.messages.filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && !m.deleted),
+    channelMessages: (channel = CHANNEL) =>
+      fake.messages.filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && !m.deleted),
     waitFor: async (probe, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

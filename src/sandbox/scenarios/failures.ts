@@ -16,7 +16,8 @@ export const failureScenarios = [
   scenario({
     name: 'vm-throttled',
     cause: null,
-    summary: 'A 429 storm: IP flow verify and effective security rules always answer 429 with Retry-After: 1.',
+    summary:
+      'A 429 storm: IP flow verify and effective security rules always answer 429 with Retry-After: 1.',
     change(vm) {
       vm.faults.ipFlowVerify = 'throttled';
       vm.faults.effectiveNsg = 'throttled';

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { resolveApprovers } from '../approvers';
+import { approvalRecorded } from '../blocks/proposal';
 import type { SlackContext } from '../context';
 import { tellPrivately } from '../proposals';
 
@@ -15,7 +16,7 @@ export function approveFix(ctx: SlackContext) {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id ?? (body.container.channel_id as string);
-    const tell = (text: string) => tellPrivately(client, channel, user, text);
+    const tell = (said: Parameters<typeof tellPrivately>[3]) => tellPrivately(client, channel, user, said);
     const proposalId = action.value ?? '';
 
     const approvers = await resolveApprovers(client, ctx.config.APPROVERS);
@@ -30,7 +31,7 @@ export function approveFix(ctx: SlackContext) {
       return tell(approval.message);
     }
     await ctx.proposals.refresh(proposalId);
-    if (approval.approvalsNeeded > 0) return tell(approval.message);
+    if (approval.approvalsNeeded > 0) return tell(approvalRecorded(approval.message));
     ctx.proposals.execute(proposalId);
   };
 }

@@ -29,14 +29,21 @@ export function fixButton(ctx: SlackContext) {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id ?? (body.container.channel_id as string);
-    const thread = (body.message?.thread_ts as string | undefined) ?? body.message?.ts ?? (body.container.message_ts as string);
+    const thread =
+      (body.message?.thread_ts as string | undefined) ??
+      body.message?.ts ??
+      (body.container.message_ts as string);
     const tell = (text: string) => tellPrivately(client, channel, user, text);
     const value = readValue(action.value);
     if (!value) return tell('That button could not be read; run `/rdp <vm>` again.');
     const request = await loadFixRequest(ctx.snapshots, value);
     if (!request.ok) return tell(request.message);
 
-    const inputs = request.fix.inputs({ facts: request.facts, finding: request.finding, policy: ctx.fixPolicy });
+    const inputs = request.fix.inputs({
+      facts: request.facts,
+      finding: request.finding,
+      policy: ctx.fixPolicy,
+    });
     if (inputs.length > 0) {
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -46,7 +53,13 @@ export function fixButton(ctx: SlackContext) {
     }
     const planned = planFix(request, {}, ctx.fixPolicy);
     if (!planned.ok) return tell(planned.message);
-    const proposed = await ctx.proposals.propose({ request, plan: planned.plan, proposer: user, channel, threadTs: thread });
+    const proposed = await ctx.proposals.propose({
+      request,
+      plan: planned.plan,
+      proposer: user,
+      channel,
+      threadTs: thread,
+    });
     if (!proposed.ok) await tell(proposed.message);
   };
 }

@@ -17,10 +17,17 @@ export function selectSymptom(ctx: SlackContext) {
     const channel = body.channel?.id;
     const ts = body.message?.ts;
     if (!snapshot || !channel || !ts) {
-      await answerPrivately(respond, errorMessage('That diagnosis is no longer on record; run `/rdp <vm>` again.'));
+      await answerPrivately(
+        respond,
+        errorMessage('That diagnosis is no longer on record; run `/rdp <vm>` again.'),
+      );
       return;
     }
     const report = rerankReport(snapshot.report, parseSymptom(action.selected_option.value));
-    await client.chat.update({ channel, ts, ...diagnosisMessage(finishedDiagnosis(runId, report, snapshot.requestedBy)) });
+    await client.chat.update({
+      channel,
+      ts,
+      ...diagnosisMessage(finishedDiagnosis(runId, report, snapshot.requestedBy)),
+    });
   };
 }

@@ -11,8 +11,12 @@ export function finishedDiagnosis(runId: string, report: Report, requestedBy: st
     request: { symptom: report.symptom, source: report.source, host: null },
     startedAt: report.startedAt,
     vm: report.vm,
-    layers: Object.fromEntries(LAYERS.map((layer) => [layer, report.checks.filter((c) => c.layer === layer)])),
-    findings: Object.fromEntries(LAYERS.map((layer) => [layer, report.findings.filter((f) => f.layer === layer)])),
+    layers: Object.fromEntries(
+      LAYERS.map((layer) => [layer, report.checks.filter((c) => c.layer === layer)]),
+    ),
+    findings: Object.fromEntries(
+      LAYERS.map((layer) => [layer, report.findings.filter((f) => f.layer === layer)]),
+    ),
     settled: report.verdict,
     report,
   };

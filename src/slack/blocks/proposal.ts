@@ -55,7 +55,9 @@ function whoMayApprove(view: ProposalView): string {
     return `anyone here other than ${mentions([...excluded])}`;
   }
   const users = approverSetting.filter((id) => !id.startsWith('S') && !excluded.has(id)).map(mention);
-  const groups = approverSetting.filter((id) => id.startsWith('S')).map((id) => `members of <!subteam^${id}>`);
+  const groups = approverSetting
+    .filter((id) => id.startsWith('S'))
+    .map((id) => `members of <!subteam^${id}>`);
   const parts = [...users, ...groups];
   return parts.length === 0
     ? 'nobody: every approver listed in APPROVERS has approved or proposed it. Widen APPROVERS, then propose it again'
@@ -65,7 +67,10 @@ function whoMayApprove(view: ProposalView): string {
 function waiting(view: ProposalView): string {
   const { proposal, approvedBy } = view;
   const needed = Math.max(0, proposal.approvalsRequired - approvedBy.length);
-  const so = approvedBy.length > 0 ? `Approved by ${mentions(approvedBy)} (${approvedBy.length} of ${proposal.approvalsRequired}). ` : '';
+  const so =
+    approvedBy.length > 0
+      ? `Approved by ${mentions(approvedBy)} (${approvedBy.length} of ${proposal.approvalsRequired}). `
+      : '';
   return (
     `:hourglass_flowing_sand: ${so}Waiting for ${plural(needed, 'more approval', 'more approvals')} from ` +
     `${whoMayApprove(view)}, before ${utcTime(proposal.expiresAt)}.`
@@ -160,7 +165,9 @@ export function proposalMessage(view: ProposalView): SlackMessage {
     section(`:hammer_and_wrench: ${what}\n${why}`),
     section(mrkdwn(view.description, LIMITS.sectionText)),
     section(statusLine(view)),
-    context([`Proposal ${inlineCode(proposal.id)} · \`/rdp audit ${escapeMrkdwn(proposal.vmName)}\` shows every step`]),
+    context([
+      `Proposal ${inlineCode(proposal.id)} · \`/rdp audit ${escapeMrkdwn(proposal.vmName)}\` shows every step`,
+    ]),
   ];
   if (proposal.state === 'proposed') blocks.push(buttons(proposal));
   return message(
@@ -177,20 +184,39 @@ export function fixResultMessage(args: {
   correlationId: string | null;
 }): SlackMessage {
   const { proposal } = args;
-  const icon = proposal.state === 'succeeded' ? ':white_check_mark:' : proposal.state === 'failed' ? ':x:' : ':information_source:';
+  const icon =
+    proposal.state === 'succeeded'
+      ? ':white_check_mark:'
+      : proposal.state === 'failed'
+        ? ':x:'
+        : ':information_source:';
   const head = `${icon} *${escapeMrkdwn(args.fixTitle)}* on *${escapeMrkdwn(proposal.vmName)}*: ${STATE_WORDS[proposal.state]}.`;
   const blocks: KnownBlock[] = [section(`${head}\n${mrkdwn(args.detail, REASON_MAX)}`)];
   if (args.correlationId) blocks.push(context([`ARM correlation id ${inlineCode(args.correlationId, 400)}`]));
-  return message(`${proposal.fixId} on ${proposal.vmName}: ${STATE_WORDS[proposal.state]}. ${args.detail}`, blocks);
+  return message(
+    `${proposal.fixId} on ${proposal.vmName}: ${STATE_WORDS[proposal.state]}. ${args.detail}`,
+    blocks,
+  );
+}
+
+/** The private answer to an approval that counted but is not the last one needed. */
+export function approvalRecorded(text: string): SlackMessage {
+  const body = mrkdwn(text, LIMITS.sectionText - 30);
+  return message(body, [section(`:ballot_box_with_check: ${body}`)]);
 }
 
 /** The generated password, for the proposer's eyes only (an ephemeral message). */
-export function secretMessage(args: { vmName: string; userName: string | null; secret: string }): SlackMessage {
+export function secretMessage(args: {
+  vmName: string;
+  userName: string | null;
+  secret: string;
+}): SlackMessage {
   const account = args.userName ? ` for *${escapeMrkdwn(args.userName)}*` : '';
   const text =
     `:key: New password${account} on *${escapeMrkdwn(args.vmName)}*: \`${args.secret}\`\n` +
     'Shown once, only to you; rdp-doctor keeps no copy. Sign in and change it now.';
-  return message(`New password${args.userName ? ` for ${args.userName}` : ''} on ${args.vmName} (shown once, only to you)`, [
-    section(text),
-  ]);
+  return message(
+    `New password${args.userName ? ` for ${args.userName}` : ''} on ${args.vmName} (shown once, only to you)`,
+    [section(text)],
+  );
 }

@@ -16,18 +16,26 @@ const DIGEST_ACTIONS = ['add', 'list', 'remove', 'run'] as const;
 
 export function parseRdpCommand(text: string): RdpCommand {
   if (text.length > MAX_COMMAND_LENGTH) {
-    return { kind: 'invalid', message: `That command is ${text.length} characters long; /rdp takes a VM name and a few options.` };
+    return {
+      kind: 'invalid',
+      message: `That command is ${text.length} characters long; /rdp takes a VM name and a few options.`,
+    };
   }
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [first, ...rest] = words;
   if (!first || first.toLowerCase() === 'help') return { kind: 'help' };
   switch (first.toLowerCase()) {
     case 'audit':
-      return rest.length === 1 ? { kind: 'audit', target: rest[0] } : { kind: 'invalid', message: 'Usage: `/rdp audit <vm>`.' };
+      return rest.length === 1
+        ? { kind: 'audit', target: rest[0] }
+        : { kind: 'invalid', message: 'Usage: `/rdp audit <vm>`.' };
     case 'digest': {
       const action = rest[0]?.toLowerCase();
       if (!(DIGEST_ACTIONS as readonly string[]).includes(action ?? '')) {
-        return { kind: 'invalid', message: 'Usage: `/rdp digest add [schedule] [scope]`, `list`, `remove <id>` or `run <id>`.' };
+        return {
+          kind: 'invalid',
+          message: 'Usage: `/rdp digest add [schedule] [scope]`, `list`, `remove <id>` or `run <id>`.',
+        };
       }
       return { kind: 'digest', action: action as (typeof DIGEST_ACTIONS)[number], args: rest.slice(1) };
     }

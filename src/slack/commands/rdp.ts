@@ -18,7 +18,12 @@ export function rdpCommand(ctx: SlackContext) {
     await ack();
     const { channel_id: channel, user_id: user } = command;
     if (ctx.config.ALLOWED_CHANNELS.length > 0 && !ctx.config.ALLOWED_CHANNELS.includes(channel)) {
-      await answerPrivately(respond, errorMessage('rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.'));
+      await answerPrivately(
+        respond,
+        errorMessage(
+          'rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.',
+        ),
+      );
       return;
     }
     const parsed = parseRdpCommand(command.text ?? '');
@@ -33,10 +38,23 @@ export function rdpCommand(ctx: SlackContext) {
         await ctx.audit.show({ target: parsed.target, respond: (m) => answerPrivately(respond, m) });
         return;
       case 'digest':
-        await ctx.digests.command({ action: parsed.action, args: parsed.args, channel, user, respond: (m) => answerPrivately(respond, m) });
+        await ctx.digests.command({
+          action: parsed.action,
+          args: parsed.args,
+          channel,
+          user,
+          respond: (m) => answerPrivately(respond, m),
+        });
         return;
       case 'diagnose':
-        await startDiagnosis(ctx, { channel, user, target: parsed.target, requestText: command.text, respond, input: parsed });
+        await startDiagnosis(ctx, {
+          channel,
+          user,
+          target: parsed.target,
+          requestText: command.text,
+          respond,
+          input: parsed,
+        });
     }
   };
 }
@@ -56,14 +74,30 @@ export async function startDiagnosis(
   try {
     const request = parseRequest(args.input);
     const identity = await ctx.service.locate(args.target);
-    const started = await ctx.runner.start({ channel: args.channel, user: args.user, identity, target: args.target, request });
+    const started = await ctx.runner.start({
+      channel: args.channel,
+      user: args.user,
+      identity,
+      target: args.target,
+      request,
+    });
     if (started.outcome === 'joined') {
-      await reply(errorMessage(`A diagnosis of ${identity.name} is already running here; you are added to its message.`));
+      await reply(
+        errorMessage(
+          `A diagnosis of ${identity.name} is already running here; you are added to its message.`,
+        ),
+      );
     } else if (started.outcome === 'busy-elsewhere') {
-      await reply(errorMessage(`A diagnosis of ${identity.name} is already running for this channel; its message updates live.`));
+      await reply(
+        errorMessage(
+          `A diagnosis of ${identity.name} is already running for this channel; its message updates live.`,
+        ),
+      );
     }
   } catch (error) {
-    const candidates = (error as { candidates?: { id: string; name: string; resourceGroup: string; subscriptionId: string }[] }).candidates;
+    const candidates = (
+      error as { candidates?: { id: string; name: string; resourceGroup: string; subscriptionId: string }[] }
+    ).candidates;
     if (candidates && candidates.length > 0) {
       await reply(vmPicker(args.target, candidates, args.requestText));
       return;

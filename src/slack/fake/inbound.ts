@@ -9,7 +9,11 @@ export interface SignedRequest {
   headers: Record<string, string>;
 }
 
-export function signRequest(signingSecret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): SignedRequest {
+export function signRequest(
+  signingSecret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedRequest {
   const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
     body,

@@ -7,7 +7,9 @@ import type { AnyMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
 export async function ignoreSlackRetries(args: AnyMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
   if (args.context.retryNum) {
     if ('ack' in args && typeof args.ack === 'function') await args.ack();
-    args.logger.info(`dropped Slack retry #${args.context.retryNum} (${args.context.retryReason ?? 'no reason given'})`);
+    args.logger.info(
+      `dropped Slack retry #${args.context.retryNum} (${args.context.retryReason ?? 'no reason given'})`,
+    );
     return;
   }
   await args.next();

@@ -43,7 +43,9 @@ export function denyReasonModal(args: { proposal: Proposal; channel: string }): 
 function readMetadata(text: string): DenyMetadata | null {
   try {
     const value = JSON.parse(text) as Partial<DenyMetadata>;
-    return typeof value.proposal === 'string' && typeof value.channel === 'string' ? (value as DenyMetadata) : null;
+    return typeof value.proposal === 'string' && typeof value.channel === 'string'
+      ? (value as DenyMetadata)
+      : null;
   } catch {
     return null;
   }
@@ -56,7 +58,10 @@ export function submitDenyReason(ctx: SlackContext) {
   return async ({ ack, view, body, client }: Args): Promise<void> => {
     const metadata = readMetadata(view.private_metadata);
     if (!metadata) {
-      await ack({ response_action: 'errors', errors: { [REASON_BLOCK_ID]: 'This form could not be read; close it and click Deny again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REASON_BLOCK_ID]: 'This form could not be read; close it and click Deny again.' },
+      });
       return;
     }
     await ack();

@@ -40,20 +40,18 @@ export function fixParamsModal(args: {
         `*${escapeMrkdwn(request.fix.title)}* on *${escapeMrkdwn(request.vmName)}*, for \`${request.finding.cause}\`.\n` +
           'Once proposed, it runs only after someone else approves it.',
       ),
-      ...args.inputs.map(
-        (input): types.InputBlock => ({
-          type: 'input',
-          block_id: inputBlockId(input),
-          label: plainText(input.label, 2000),
-          hint: plainText(input.hint, 2000),
-          element: {
-            type: 'plain_text_input',
-            action_id: VALUE_ACTION_ID,
-            max_length: 200,
-            ...(input.initial ? { initial_value: input.initial } : {}),
-          },
-        }),
-      ),
+      ...args.inputs.map((input): types.InputBlock => ({
+        type: 'input',
+        block_id: inputBlockId(input),
+        label: plainText(input.label, 2000),
+        hint: plainText(input.hint, 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: VALUE_ACTION_ID,
+          max_length: 200,
+          ...(input.initial ? { initial_value: input.initial } : {}),
+        },
+      })),
     ],
   };
 }
@@ -62,7 +60,9 @@ function readMetadata(text: string): FixParamsMetadata | null {
   try {
     const value = JSON.parse(text) as Partial<FixParamsMetadata>;
     const fields = [value.run, value.cause, value.fix, value.channel, value.thread];
-    return fields.every((field) => typeof field === 'string' && field !== '') ? (value as FixParamsMetadata) : null;
+    return fields.every((field) => typeof field === 'string' && field !== '')
+      ? (value as FixParamsMetadata)
+      : null;
   } catch {
     return null;
   }
@@ -70,7 +70,9 @@ function readMetadata(text: string): FixParamsMetadata | null {
 
 /** The field a refusal belongs on: the one whose value it quotes, else the first. */
 function fieldFor(inputs: FixInput[], values: Record<string, string>, message: string): string {
-  const quoted = inputs.find((input) => values[input.name]?.trim() && message.includes(values[input.name].trim()));
+  const quoted = inputs.find(
+    (input) => values[input.name]?.trim() && message.includes(values[input.name].trim()),
+  );
   return inputBlockId(quoted ?? inputs[0]);
 }
 
@@ -92,10 +94,17 @@ export function submitFixParams(ctx: SlackContext) {
     if (!metadata) return refuse('This form could not be read; close it and click the fix button again.');
     const request = await loadFixRequest(ctx.snapshots, metadata);
     if (!request.ok) return refuse(request.message);
-    const inputs = request.fix.inputs({ facts: request.facts, finding: request.finding, policy: ctx.fixPolicy });
+    const inputs = request.fix.inputs({
+      facts: request.facts,
+      finding: request.finding,
+      policy: ctx.fixPolicy,
+    });
     const planned = planFix(request, values, ctx.fixPolicy);
     if (!planned.ok) {
-      await ack({ response_action: 'errors', errors: { [fieldFor(inputs, values, planned.message)]: planned.message } });
+      await ack({
+        response_action: 'errors',
+        errors: { [fieldFor(inputs, values, planned.message)]: planned.message },
+      });
       return;
     }
     await ack();
