@@ -111,7 +111,18 @@ async function precheckAndExecute(
       since,
     });
 
-  const precheck = await recheck();
+  const cannotCheck = (why: string) =>
+    // Fail closed: a fix runs only on a cause it can see holding.
+    failed(
+      `Nothing was changed: the check for ${proposal.cause} could not run before the fix (${why}). ` +
+        `Run \`/rdp ${proposal.vmName}\` again once Azure answers, and propose the fix again if the cause still holds.`,
+    );
+  let precheck: Recheck;
+  try {
+    precheck = await recheck();
+  } catch (error) {
+    return cannotCheck(describeFailure(error).message);
+  }
   if (precheck.verdict === 'gone') {
     return {
       outcome: 'no-longer-needed',
@@ -120,11 +131,7 @@ async function precheckAndExecute(
     };
   }
   if (precheck.verdict === 'unknown' || precheck.facts.vm.status !== 'ok') {
-    // Fail closed: a fix runs only on a cause it can see holding.
-    return failed(
-      `Nothing was changed: the check for ${proposal.cause} could not run before the fix (${precheck.check.summary}). ` +
-        `Run \`/rdp ${proposal.vmName}\` again once Azure answers, and propose the fix again if the cause still holds.`,
-    );
+    return cannotCheck(precheck.check.summary);
   }
   const moved = fix.stillApplies?.(precheck.facts, plan.params) ?? null;
   if (moved) {

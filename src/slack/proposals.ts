@@ -244,22 +244,22 @@ export class FixProposals {
       },
       'fix finished',
     );
-    if (!proposal.channel) return;
+    // Proposals are made from a channel's fix button, so each knows its channel and thread.
+    const channel = proposal.channel as string;
     const fixTitle = this.fixTitle(proposal);
     await this.deps.client.chat.postMessage({
-      channel: proposal.channel,
+      channel,
       ...(proposal.threadTs ? { thread_ts: proposal.threadTs } : {}),
       ...fixResultMessage({ proposal, fixTitle, detail, correlationId }),
     });
-    if (run.secretForProposer) await this.handOverSecret(proposal, run.secretForProposer);
+    if (run.secretForProposer) await this.handOverSecret(proposal, channel, run.secretForProposer);
   }
 
   /**
    * The generated password goes to the proposer alone, once, as an ephemeral message. Nothing else sees
    * it: on failure only Slack's error code is logged (the client's error object may quote the request).
    */
-  private async handOverSecret(proposal: Proposal, secret: string): Promise<void> {
-    const channel = proposal.channel as string;
+  private async handOverSecret(proposal: Proposal, channel: string, secret: string): Promise<void> {
     const userName = planOf(proposal).params.userName;
     try {
       await this.deps.client.chat.postEphemeral({

@@ -10,6 +10,7 @@ import {
   privateAnswer,
   propose,
   proposalIdOf,
+  proposalsIn,
   settle,
   textOf,
 } from './approvals-support';
@@ -262,4 +263,22 @@ test('a fix whose cause went away before approval does not run: no-longer-needed
   expect(ended.reason).toMatch(/Nothing was changed/);
   expect(armWrites(h)).toBe(0);
   expect(textOf(proposal)).toContain('Not run:');
+});
+
+test('a fix button whose diagnosis is not on record answers privately and proposes nothing', async () => {
+  h = await start();
+  const diagnosis = await diagnosed(h, VM, `from ${SOURCE}`, ALICE);
+  const { run } = JSON.parse(findButton(diagnosis, `fix:${FIX}`)!.value!) as { run: string };
+  const forgotten = {
+    ...diagnosis,
+    blocks: JSON.parse(
+      JSON.stringify(diagnosis.blocks).split(run).join('00000000-0000-4000-8000-000000000000'),
+    ) as unknown[],
+  };
+  expect(await privateAnswer(h, ALICE, () => h.click(forgotten, `fix:${FIX}`, ALICE))).toMatch(
+    /That diagnosis is still finishing, or is no longer on record/,
+  );
+  await settle();
+  expect(proposalsIn(h, diagnosis)).toHaveLength(0);
+  expect(h.fake.views).toHaveLength(0);
 });

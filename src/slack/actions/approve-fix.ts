@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { resolveApprovers } from '../approvers';
 import { approvalRecorded } from '../blocks/proposal';
+import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
 import { tellPrivately } from '../proposals';
 
@@ -16,7 +17,7 @@ export function approveFix(ctx: SlackContext) {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id ?? (body.container.channel_id as string);
-    const tell = (said: Parameters<typeof tellPrivately>[3]) => tellPrivately(client, channel, user, said);
+    const tell = (said: string | SlackMessage) => tellPrivately(client, channel, user, said);
     const proposalId = action.value ?? '';
 
     const approvers = await resolveApprovers(client, ctx.config.APPROVERS);

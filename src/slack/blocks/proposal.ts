@@ -171,7 +171,9 @@ export function proposalMessage(view: ProposalView): SlackMessage {
   ];
   if (proposal.state === 'proposed') blocks.push(buttons(proposal));
   return message(
-    `${proposal.fixId} on ${proposal.vmName}, proposed by ${proposal.proposer}: ${STATE_WORDS[proposal.state]}`,
+    escapeMrkdwn(
+      `${proposal.fixId} on ${proposal.vmName}, proposed by ${proposal.proposer}: ${STATE_WORDS[proposal.state]}`,
+    ),
     blocks,
   );
 }
@@ -194,7 +196,10 @@ export function fixResultMessage(args: {
   const blocks: KnownBlock[] = [section(`${head}\n${mrkdwn(args.detail, REASON_MAX)}`)];
   if (args.correlationId) blocks.push(context([`ARM correlation id ${inlineCode(args.correlationId, 400)}`]));
   return message(
-    `${proposal.fixId} on ${proposal.vmName}: ${STATE_WORDS[proposal.state]}. ${args.detail}`,
+    mrkdwn(
+      `${proposal.fixId} on ${proposal.vmName}: ${STATE_WORDS[proposal.state]}. ${args.detail}`,
+      REASON_MAX,
+    ),
     blocks,
   );
 }
@@ -216,7 +221,9 @@ export function secretMessage(args: {
     `:key: New password${account} on *${escapeMrkdwn(args.vmName)}*: \`${args.secret}\`\n` +
     'Shown once, only to you; rdp-doctor keeps no copy. Sign in and change it now.';
   return message(
-    `New password${args.userName ? ` for ${args.userName}` : ''} on ${args.vmName} (shown once, only to you)`,
+    escapeMrkdwn(
+      `New password${args.userName ? ` for ${args.userName}` : ''} on ${args.vmName} (shown once, only to you)`,
+    ),
     [section(text)],
   );
 }
