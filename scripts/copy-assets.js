@@ -12,6 +12,9 @@ const assets = [
   ['src/fixes/scripts/unlock-account.ps1', 'dist/fixes/scripts/unlock-account.ps1'],
   ['src/fixes/scripts/stop-process.ps1', 'dist/fixes/scripts/stop-process.ps1'],
   ['src/fixes/scripts/logoff-session.ps1', 'dist/fixes/scripts/logoff-session.ps1'],
+  ['src/local/page/index.html', 'dist/local/page/index.html'],
+  ['src/local/page/app.js', 'dist/local/page/app.js'],
+  ['src/local/page/app.css', 'dist/local/page/app.css'],
 ];
 for (const [from, to] of assets) {
   fs.mkdirSync(path.dirname(to), { recursive: true });

@@ -1,11 +1,11 @@
-import { fixById } from '../../src/fixes';
-import { healthyFacts } from '../fixtures/facts';
 import { PROPOSAL_STATES, type ProposalState } from '../../src/approvals/states';
+import { fixById } from '../../src/fixes';
 import { contentLength, MESSAGE_CONTENT_BUDGET } from '../../src/slack/blocks/build';
 import { fixResultMessage, proposalMessage, type ProposalView } from '../../src/slack/blocks/proposal';
 import { validateMessageBlocks, validateView } from '../../src/slack/fake';
 import { fixParamsModal } from '../../src/slack/views/fix-params';
 import type { Proposal } from '../../src/store';
+import { healthyFacts } from '../fixtures/facts';
 
 // The proposal message in every state of the workflow, fed the longest and nastiest text it can meet:
 // within Block Kit's limits, mentions only where the renderer puts them, buttons only while it waits.

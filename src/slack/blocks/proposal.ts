@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ProposalState } from '../../approvals/states';
 import type { Proposal } from '../../store';
+import { isUserGroup } from '../approvers';
 import { context, LIMITS, message, plainText, section } from './build';
 import { escapeMrkdwn, inlineCode, mention, mrkdwn, plural } from './mrkdwn';
 import type { KnownBlock, SlackMessage } from './types';
@@ -20,7 +21,7 @@ export interface ProposalView {
   proposal: Proposal;
   /** The fix's title, e.g. `Allow RDP from your address`. */
   fixTitle: string;
-  /** The cause's title from the catalog, e.g. `An NSG rule denies RDP`. */
+  /** The cause's title from the catalog, e.g. `A network security group denies the RDP port`. */
   causeTitle: string;
   /** The plan's sentence: exactly what will change, on which resource. */
   description: string;
@@ -54,10 +55,8 @@ function whoMayApprove(view: ProposalView): string {
   if (approverSetting.length === 0) {
     return `anyone here other than ${mentions([...excluded])}`;
   }
-  const users = approverSetting.filter((id) => !id.startsWith('S') && !excluded.has(id)).map(mention);
-  const groups = approverSetting
-    .filter((id) => id.startsWith('S'))
-    .map((id) => `members of <!subteam^${id}>`);
+  const users = approverSetting.filter((id) => !isUserGroup(id) && !excluded.has(id)).map(mention);
+  const groups = approverSetting.filter(isUserGroup).map((id) => `members of <!subteam^${id}>`);
   const parts = [...users, ...groups];
   return parts.length === 0
     ? 'nobody: every approver listed in APPROVERS has approved or proposed it. Widen APPROVERS, then propose it again'
