@@ -24,7 +24,6 @@ export interface PageMessage {
 
 export interface PageView {
   id: string;
-  rootId: string;
   callbackId: string;
   html: string;
 }
@@ -49,7 +48,10 @@ function escapeTyped(text: string): string {
 }
 
 export class LiveFeed {
-  private readonly renderer = new BlockKitRenderer({ users: displayNames(), channels: { [CHANNEL.id]: CHANNEL.name } });
+  private readonly renderer = new BlockKitRenderer({
+    users: displayNames(),
+    channels: { [CHANNEL.id]: CHANNEL.name },
+  });
   private readonly viewers = new Set<Viewer>();
   private readonly typed: TypedMessage[] = [];
   /** Thread replies posted with `reply_broadcast`, which the channel shows as well. */
@@ -71,7 +73,10 @@ export class LiveFeed {
       fake.on('view_pushed', (v) => this.opened(v)),
       fake.on('view_updated', (v) => this.publishView(v)),
     ];
-    this.keepalive = setInterval(() => this.viewers.forEach((v) => v.res.write(': keepalive\n\n')), KEEPALIVE_MS);
+    this.keepalive = setInterval(
+      () => this.viewers.forEach((v) => v.res.write(': keepalive\n\n')),
+      KEEPALIVE_MS,
+    );
     this.keepalive.unref();
   }
 
@@ -110,12 +115,11 @@ export class LiveFeed {
     this.viewers.add(viewer);
     req.on('close', () => this.viewers.delete(viewer));
     this.write(viewer, 'hello', {
-      you: person,
       people: PEOPLE,
-      channel: CHANNEL,
-      bot: { id: FAKE_BOT.user_id, name: FAKE_BOT.name },
       messages: this.messagesFor(person.id),
-      views: this.fake.views.filter((v) => !v.closed && this.ownerOf(v) === person.id).map((v) => this.pageView(v)),
+      views: this.fake.views
+        .filter((v) => !v.closed && this.ownerOf(v) === person.id)
+        .map((v) => this.pageView(v)),
     });
   }
 
@@ -149,8 +153,10 @@ export class LiveFeed {
 
   private opened(view: FakeView): void {
     const call = this.fake.calls[this.fake.calls.length - 1];
-    const owner = this.triggerOwners.get(String(call?.body.trigger_id ?? ''));
+    const trigger = String(call?.body.trigger_id ?? '');
+    const owner = this.triggerOwners.get(trigger);
     if (!owner) return;
+    this.triggerOwners.delete(trigger);
     this.viewOwners.set(view.root_view_id, owner);
     this.publishView(view);
   }
@@ -173,7 +179,11 @@ export class LiveFeed {
       ephemeral: message.ephemeral,
       edited: message.history.length > 0,
       author: { id: FAKE_BOT.user_id, name: FAKE_BOT.name, bot: true },
-      html: messageBodyHtml(this.renderer, { text: message.text, blocks: message.blocks, files: this.files(message) }),
+      html: messageBodyHtml(this.renderer, {
+        text: message.text,
+        blocks: message.blocks,
+        files: this.files(message),
+      }),
     };
   }
 
@@ -193,7 +203,6 @@ export class LiveFeed {
   private pageView(view: FakeView): PageView {
     return {
       id: view.id,
-      rootId: view.root_view_id,
       callbackId: String(view.view.callback_id ?? ''),
       html: modalHtml(this.renderer, view),
     };

@@ -102,7 +102,11 @@ export class SlackRelay {
   async action(person: Person, request: ActionRequest): Promise<RelayAnswer> {
     const { fake } = this.deps;
     const message = fake.messages.find(
-      (m) => m.channel === CHANNEL.id && m.ts === request.ts && !m.deleted && (!m.ephemeral || m.user === person.id),
+      (m) =>
+        m.channel === CHANNEL.id &&
+        m.ts === request.ts &&
+        !m.deleted &&
+        (!m.ephemeral || m.user === person.id),
     );
     if (!message) return refuse(404, 'That message is no longer there.');
     const element = findElement(message.blocks ?? [], request.blockId, request.actionId);
@@ -156,18 +160,25 @@ export class SlackRelay {
       is_enterprise_install: false,
     };
     const sent = await this.post(interactionBody(payload));
-    if (sent.status !== 200) return refuse(502, `The app answered the submission with HTTP ${sent.status}: ${sent.text}`);
+    if (sent.status !== 200)
+      return refuse(502, `The app answered the submission with HTTP ${sent.status}: ${sent.text}`);
     if (sent.text.trim() === '') {
       this.deps.feed.closeView(view);
       return { status: 200, body: { ok: true, closed: true } };
     }
     const answer = record(JSON.parse(sent.text));
-    if (answer.response_action === 'errors') return { status: 200, body: { ok: true, errors: record(answer.errors) } };
+    if (answer.response_action === 'errors')
+      return { status: 200, body: { ok: true, errors: record(answer.errors) } };
     if (answer.response_action === 'clear') {
-      this.deps.fake.views.filter((v) => v.root_view_id === view.root_view_id && !v.closed).forEach((v) => this.deps.feed.closeView(v));
+      this.deps.fake.views
+        .filter((v) => v.root_view_id === view.root_view_id && !v.closed)
+        .forEach((v) => this.deps.feed.closeView(v));
       return { status: 200, body: { ok: true, closed: true } };
     }
-    return refuse(502, `The app answered response_action ${String(answer.response_action)}, which this page cannot show.`);
+    return refuse(
+      502,
+      `The app answered response_action ${String(answer.response_action)}, which this page cannot show.`,
+    );
   }
 
   /** The modal's close button. The app's modals do not ask to hear of it (notify_on_close), so Slack tells it nothing. */
@@ -179,10 +190,21 @@ export class SlackRelay {
   }
 
   private actionOf(element: Json, request: ActionRequest): Json | undefined {
-    const base = { action_id: element.action_id, block_id: request.blockId, action_ts: (Date.now() / 1000).toFixed(6) };
+    const base = {
+      action_id: element.action_id,
+      block_id: request.blockId,
+      action_ts: (Date.now() / 1000).toFixed(6),
+    };
     if (element.type === 'static_select') {
       const option = options(element).find((o) => o.value === request.selected);
-      return option && { ...base, type: 'static_select', selected_option: option, placeholder: element.placeholder };
+      return (
+        option && {
+          ...base,
+          type: 'static_select',
+          selected_option: option,
+          placeholder: element.placeholder,
+        }
+      );
     }
     return {
       ...base,
@@ -219,7 +241,9 @@ export class SlackRelay {
   }
 
   private ownedView(person: Person, viewId: string): FakeView | undefined {
-    return this.deps.fake.views.find((v) => v.id === viewId && !v.closed && this.deps.feed.ownerOf(v) === person.id);
+    return this.deps.fake.views.find(
+      (v) => v.id === viewId && !v.closed && this.deps.feed.ownerOf(v) === person.id,
+    );
   }
 
   private user(person: Person): Json {
@@ -240,7 +264,11 @@ export class SlackRelay {
 
   private async post(body: string): Promise<{ status: number; text: string }> {
     const signed = signRequest(this.deps.signingSecret, body);
-    const response = await fetch(this.deps.eventsUrl(), { method: 'POST', headers: signed.headers, body: signed.body });
+    const response = await fetch(this.deps.eventsUrl(), {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
     return { status: response.status, text: await response.text() };
   }
 }

@@ -17,7 +17,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 // The page loads only its own assets; drawn messages cannot pull anything from elsewhere or run script.
-const CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'";
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'";
 const BODY_LIMIT = 64 * 1024;
 
 export type PageAssets = Map<string, Buffer>;
@@ -29,7 +30,9 @@ export function loadPageAssets(dir = join(__dirname, 'page')): PageAssets {
     try {
       assets.set(file, readFileSync(join(dir, file)));
     } catch {
-      throw new Error(`The local workspace page is missing ${join(dir, file)}: run \`npm run build\`, which copies it.`);
+      throw new Error(
+        `The local workspace page is missing ${join(dir, file)}: run \`npm run build\`, which copies it.`,
+      );
     }
   }
   return assets;
@@ -57,13 +60,19 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     chunks.push(chunk as Buffer);
   }
   const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 export function localRoutes(deps: RouteDependencies): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const post = async (path: string, person: Person, body: Record<string, unknown>): Promise<RelayAnswer | null> => {
+  const post = async (
+    path: string,
+    person: Person,
+    body: Record<string, unknown>,
+  ): Promise<RelayAnswer | null> => {
     switch (path) {
       case '/local/type':
         return deps.relay.typed(person, text(body.text));
@@ -93,7 +102,8 @@ export function localRoutes(deps: RouteDependencies): (req: IncomingMessage, res
     }
     const body = await readJson(req);
     const person = personById(body.as);
-    if (!person) return json(res, 400, { ok: false, error: `No person ${String(body.as)} in the local workspace.` });
+    if (!person)
+      return json(res, 400, { ok: false, error: `No person ${String(body.as)} in the local workspace.` });
     const answer = await post(path, person, body);
     if (!answer) return json(res, 404, { ok: false, error: `Nothing at ${path}.` });
     json(res, answer.status, answer.body);
@@ -123,7 +133,11 @@ export function localRoutes(deps: RouteDependencies): (req: IncomingMessage, res
       const file = deps.fake.files.find((f) => f.id === id && f.completed && f.bytes);
       if (!file?.bytes) json(res, 404, { ok: false, error: `No file ${id}.` });
       else {
-        res.writeHead(200, { 'content-type': file.mimetype, 'content-length': file.bytes.length, 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': file.mimetype,
+          'content-length': file.bytes.length,
+          'cache-control': 'no-store',
+        });
         res.end(file.bytes);
       }
       return true;

@@ -49,7 +49,8 @@ export async function startLocalWorkspace(
   try {
     const fake = await startFakeSlack();
     stops.push(() => fake.stop());
-    for (const person of PEOPLE) fake.setUser({ id: person.id, name: person.name, real_name: person.realName });
+    for (const person of PEOPLE)
+      fake.setUser({ id: person.id, name: person.name, real_name: person.realName });
     fake.setChannel({ id: CHANNEL.id, name: CHANNEL.name });
     const azure = await openSandboxAzure(options.sandbox ?? DEFAULT_SANDBOX);
     stops.push(() => azure.close());
@@ -74,7 +75,10 @@ export async function startLocalWorkspace(
     const port = app.slack.port;
     eventsUrl = `http://127.0.0.1:${port}/slack/events`;
     const url = `http://localhost:${port}/`;
-    logger.warn({ url }, `LOCAL MODE: open ${url} to use rdp-doctor as Alice, Bob or Carol in #${CHANNEL.name}`);
+    logger.warn(
+      { url },
+      `LOCAL MODE: open ${url} to use rdp-doctor as Alice, Bob or Carol in #${CHANNEL.name}`,
+    );
     return { url, port, stop };
   } catch (error) {
     await stop();

@@ -5,7 +5,10 @@ import type { FakeFile, FakeView } from '../../src/slack/fake';
 // The page's Block Kit renderer on its own: what each block and mrkdwn construct becomes, that text from
 // the app never becomes markup, and that what it cannot draw stays visible.
 
-const renderer = new BlockKitRenderer({ users: { U0ALICE: 'Alice' }, channels: { C0INCIDENTS: 'incidents' } });
+const renderer = new BlockKitRenderer({
+  users: { U0ALICE: 'Alice' },
+  channels: { C0INCIDENTS: 'incidents' },
+});
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 describe('mrkdwn', () => {
@@ -46,13 +49,31 @@ describe('blocks', () => {
           { type: 'mrkdwn', text: '*Layer*' },
           { type: 'plain_text', text: 'network' },
         ],
-        accessory: { type: 'button', action_id: 'pick-vm', value: 'x', text: { type: 'plain_text', text: 'Diagnose' } },
+        accessory: {
+          type: 'button',
+          action_id: 'pick-vm',
+          value: 'x',
+          text: { type: 'plain_text', text: 'Diagnose' },
+        },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Run `1`' }, { type: 'image', image_url: 'https://x.test/a.png', alt_text: 'icon' }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: 'Run `1`' },
+          { type: 'image', image_url: 'https://x.test/a.png', alt_text: 'icon' },
+        ],
+      },
       { type: 'divider' },
-      { type: 'image', image_url: 'https://x.test/b.png', alt_text: 'boot screen', title: { type: 'plain_text', text: 'Screen' } },
+      {
+        type: 'image',
+        image_url: 'https://x.test/b.png',
+        alt_text: 'boot screen',
+        title: { type: 'plain_text', text: 'Screen' },
+      },
     ]);
-    expect(html).toContain('<div class="bk-header"><span title=":stethoscope:">&#x1FA7A;</span> vm-web-01</div>');
+    expect(html).toContain(
+      '<div class="bk-header"><span title=":stethoscope:">&#x1FA7A;</span> vm-web-01</div>',
+    );
     expect(html).toContain('<div class="bk-fields">');
     expect(html).toContain('data-block-id="pick-0" data-action-id="pick-vm"');
     expect(html).toContain('<hr class="bk-divider">');
@@ -66,7 +87,13 @@ describe('blocks', () => {
         type: 'actions',
         block_id: 'proposal-actions',
         elements: [
-          { type: 'button', action_id: 'approve-fix', style: 'primary', value: 'p1', text: { type: 'plain_text', text: 'Approve and run' } },
+          {
+            type: 'button',
+            action_id: 'approve-fix',
+            style: 'primary',
+            value: 'p1',
+            text: { type: 'plain_text', text: 'Approve and run' },
+          },
           {
             type: 'button',
             action_id: 'deny-fix',
@@ -95,9 +122,14 @@ describe('blocks', () => {
         },
       },
     ]);
-    expect(html).toContain('class="bk-button bk-action bk-primary" data-block-id="proposal-actions" data-action-id="approve-fix"');
+    expect(html).toContain(
+      'class="bk-button bk-action bk-primary" data-block-id="proposal-actions" data-action-id="approve-fix"',
+    );
     expect(html).toContain('bk-danger');
-    const confirm = /data-confirm="([^"]*)"/.exec(html)![1].replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const confirm = /data-confirm="([^"]*)"/
+      .exec(html)![1]
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
     expect(JSON.parse(confirm)).toEqual({
       title: 'Deny this fix?',
       html: 'It will not run &lt;b&gt;',
@@ -105,7 +137,9 @@ describe('blocks', () => {
       deny: 'Keep it',
       style: 'danger',
     });
-    expect(html).toContain('<select class="bk-select bk-action" data-block-id="symptom:run-1" data-action-id="symptom:select">');
+    expect(html).toContain(
+      '<select class="bk-select bk-action" data-block-id="symptom:run-1" data-action-id="symptom:select">',
+    );
     expect(html).toContain('<option value="timeout">timeout: hangs</option>');
   });
 
@@ -123,7 +157,11 @@ describe('blocks', () => {
               { type: 'link', url: 'https://x.test', text: 'docs' },
             ],
           },
-          { type: 'rich_text_list', style: 'ordered', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] }] },
+          {
+            type: 'rich_text_list',
+            style: 'ordered',
+            elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] }],
+          },
           { type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'az vm list' }] },
           { type: 'rich_text_quote', elements: [{ type: 'text', text: 'quoted' }] },
         ],
@@ -151,7 +189,13 @@ describe('blocks', () => {
 
 describe('surfaces', () => {
   it('draws the text when a message has no blocks, and an uploaded image from this server', () => {
-    const file = { id: 'F0000000001', name: 'boot.png', title: 'Boot screenshot', mimetype: 'image/png', alt_text: 'The console' } as FakeFile;
+    const file = {
+      id: 'F0000000001',
+      name: 'boot.png',
+      title: 'Boot screenshot',
+      mimetype: 'image/png',
+      alt_text: 'The console',
+    } as FakeFile;
     const html = messageBodyHtml(renderer, { text: '*Screenshot* of <@U0ALICE>', files: [file] });
     expect(html).toContain('<span class="slack_bold">Screenshot</span>');
     expect(html).toContain('<img src="/local/files/F0000000001" alt="The console">');
@@ -172,7 +216,12 @@ describe('surfaces', () => {
             block_id: 'input:source',
             label: { type: 'plain_text', text: 'Your address' },
             hint: { type: 'plain_text', text: 'No wider than /24' },
-            element: { type: 'plain_text_input', action_id: 'value', initial_value: '203.0.113.10"><x', max_length: 200 },
+            element: {
+              type: 'plain_text_input',
+              action_id: 'value',
+              initial_value: '203.0.113.10"><x',
+              max_length: 200,
+            },
           },
           {
             type: 'input',
@@ -186,7 +235,9 @@ describe('surfaces', () => {
     } as unknown as FakeView;
     const html = modalHtml(renderer, view);
     expect(html).toContain('<div class="modal-title">Propose a fix</div>');
-    expect(html).toContain('data-block-id="input:source" data-action-id="value" maxlength="200" value="203.0.113.10&quot;&gt;&lt;x"');
+    expect(html).toContain(
+      'data-block-id="input:source" data-action-id="value" maxlength="200" value="203.0.113.10&quot;&gt;&lt;x"',
+    );
     expect(html).toContain('<textarea class="bk-field" data-block-id="reason"');
     expect(html).toContain('(optional)');
     expect(html).toContain('<button type="button" class="modal-submit bk-primary">Propose</button>');

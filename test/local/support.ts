@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import type { PageMessage, PageView } from '../../src/local/live-feed';
-import { startLocalWorkspace, type LocalWorkspace, type LocalWorkspaceOptions } from '../../src/local/workspace';
+import {
+  startLocalWorkspace,
+  type LocalWorkspace,
+  type LocalWorkspaceOptions,
+} from '../../src/local/workspace';
 
 // The local workspace on a free port and a temp DATA_DIR, and the page's side of it without a browser:
 // the event stream one person's page receives, and the POSTs the page sends.
@@ -71,7 +75,8 @@ export class EventStream {
 
   /** Every message event so far: each version of each message, in order. */
   messages(): PageMessage[] {
-    const hello = this.events.find((e) => e.event === 'hello')?.data as { messages: PageMessage[] } | undefined;
+    const hello = this.events.find((e) => e.event === 'hello')?.data as
+      { messages: PageMessage[] } | undefined;
     const pushed = this.events.filter((e) => e.event === 'message').map((e) => e.data as PageMessage);
     return [...(hello?.messages ?? []), ...pushed];
   }
@@ -79,7 +84,8 @@ export class EventStream {
   /** The latest version of each message still shown, by id. */
   current(): Map<string, PageMessage> {
     const shown = new Map<string, PageMessage>();
-    const hello = this.events.find((e) => e.event === 'hello')?.data as { messages: PageMessage[] } | undefined;
+    const hello = this.events.find((e) => e.event === 'hello')?.data as
+      { messages: PageMessage[] } | undefined;
     for (const m of hello?.messages ?? []) shown.set(m.id, m);
     for (const e of this.events) {
       if (e.event === 'message') shown.set((e.data as PageMessage).id, e.data as PageMessage);
@@ -149,5 +155,10 @@ export function controlsIn(html: string): { blockId: string; actionId: string }[
 }
 
 function unescapeAttribute(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -44,16 +44,21 @@ function command(scenario: (typeof scenarios)[number]): string {
     .join(' ');
 }
 
-/** What `as` typed led to: the finished (or stopped) diagnosis message, or a private answer. */
+/** The message `as` typing `text` led to: the finished (or stopped) diagnosis of `name`, or a private answer naming it. */
 async function answered(stream: EventStream, as: string, text: string, name: string): Promise<PageMessage> {
   const from = stream.events.length;
   const sent = await type(as, text);
   expect(sent).toEqual({ status: 200, body: { ok: true } });
-  const event = await stream.waitFor((e) => {
-    if (e.event !== 'message') return false;
-    const m = e.data as PageMessage;
-    return m.ephemeral || (m.html.includes(name) && /finished in|The diagnosis stopped/.test(m.html));
-  }, 30_000, from);
+  const event = await stream.waitFor(
+    (e) => {
+      if (e.event !== 'message') return false;
+      const m = e.data as PageMessage;
+      if (m.ephemeral) return m.html.includes(name);
+      return m.html.includes(`>🩺 ${name}<`) && /finished in|The diagnosis stopped/.test(m.html);
+    },
+    60_000,
+    from,
+  );
   return event.data as PageMessage;
 }
 
@@ -86,7 +91,9 @@ describe('the page and its relay', () => {
   it('logs LOCAL MODE first, then the page address', () => {
     const messages = ws.logLines.map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages[0]).toMatch(/^LOCAL MODE: .*FAKE Slack.*SANDBOX Azure.*never production/);
-    expect(messages.find((m) => m.includes('http://localhost:'))).toBe(`LOCAL MODE: open ${ws.url} to use rdp-doctor as Alice, Bob or Carol in #incidents`);
+    expect(messages.find((m) => m.includes('http://localhost:'))).toBe(
+      `LOCAL MODE: open ${ws.url} to use rdp-doctor as Alice, Bob or Carol in #incidents`,
+    );
   });
 
   it('shows plain text as the person’s message, to everyone, escaped', async () => {
@@ -99,38 +106,83 @@ describe('the page and its relay', () => {
 });
 
 describe('every message the app builds, drawn', () => {
-  it.each(scenarios.map((s) => [s.name, s] as const))('/rdp %s', async (name, scenario) => {
-    const message = await answered(alice, ALICE, command(scenario), name);
-    expect(message.html).not.toContain(UNSUPPORTED);
+  // vm-hung's Run Command never ends, and through the app the guest check waits the two minutes it gives real
+  // Azure; its message until then is the running message every other scenario shows too.
+  const diagnosed = scenarios.filter((s) => s.name !== 'vm-hung');
+  const answers = new Map<string, PageMessage>();
+
+  beforeAll(async () => {
+    for (let i = 0; i < diagnosed.length; i += 8) {
+      const batch = diagnosed.slice(i, i + 8);
+      await Promise.all(
+        batch.map(async (s) => answers.set(s.name, await answered(alice, ALICE, command(s), s.name))),
+      );
+    }
+  }, 240_000);
+
+  it.each(diagnosed.map((s) => [s.name]))('/rdp %s', (name) => {
+    expect(answers.get(name)?.html).not.toContain(UNSUPPORTED);
+  });
+
+  it('the messages before the verdict, as each layer reported', () => {
+    const running = alice.messages().filter((m) => m.html.includes('checking…'));
+    expect(running.length).toBeGreaterThan(diagnosed.length / 2);
+    expect(running.filter((m) => m.html.includes(UNSUPPORTED))).toEqual([]);
   });
 
   it('help, bad input, an ambiguous name and its picker, the symptom picker', async () => {
-    expect((await answered(alice, ALICE, '/rdp help', 'help')).html).toContain('Symptoms');
-    expect((await answered(alice, ALICE, '/rdp', 'x')).html).toContain('/rdp &lt;vm&gt;');
+    expect((await answered(alice, ALICE, '/rdp help', 'Symptoms')).html).toContain(
+      'rdp-doctor: why does this VM',
+    );
+    expect(
+      (await answered(alice, ALICE, '/rdp vm-healthy from 999.1.1.1', 'not an IP address')).html,
+    ).toContain('⚠️');
     const picker = await answered(carol, CAROL, '/rdp vm-dup', 'vm-dup');
     expect(picker.ephemeral).toBe(true);
     const pick = control(picker, 'pick-vm');
     const from = carol.events.length;
     expect((await ws.post('/local/action', { as: CAROL, ts: picker.ts, ...pick })).status).toBe(200);
     // The app deletes the picker through the response_url of the click, and starts the run.
-    await carol.waitFor((e) => e.event === 'remove' && (e.data as { id: string }).id === picker.id, 10_000, from);
-    await carol.waitFor((e) => e.event === 'message' && /vm-dup/.test((e.data as PageMessage).html) && /finished in/.test((e.data as PageMessage).html), 30_000, from);
+    await carol.waitFor(
+      (e) => e.event === 'remove' && (e.data as { id: string }).id === picker.id,
+      10_000,
+      from,
+    );
+    await carol.waitFor(
+      (e) =>
+        e.event === 'message' &&
+        /vm-dup/.test((e.data as PageMessage).html) &&
+        /finished in/.test((e.data as PageMessage).html),
+      30_000,
+      from,
+    );
 
     const finished = current(alice, (m) => m.inChannel && m.html.includes('symptom:select'))!;
     const select = control(finished, 'symptom:select');
     const before = alice.events.length;
-    expect((await ws.post('/local/action', { as: BOB, ts: finished.ts, ...select, selected: 'credentials' })).status).toBe(200);
-    const reranked = await alice.waitFor((e) => e.event === 'message' && (e.data as PageMessage).id === finished.id, 10_000, before);
+    expect(
+      (await ws.post('/local/action', { as: BOB, ts: finished.ts, ...select, selected: 'credentials' }))
+        .status,
+    ).toBe(200);
+    const reranked = await alice.waitFor(
+      (e) => e.event === 'message' && (e.data as PageMessage).id === finished.id,
+      10_000,
+      before,
+    );
     expect((reranked.data as PageMessage).html).toContain('symptom: credentials');
   });
 
   it('digests: added, listed, and one posted to the channel with its thread', async () => {
-    const added = await answered(alice, ALICE, '/rdp digest add daily 09:00 UTC', 'digest');
+    const added = await answered(alice, ALICE, '/rdp digest add daily 09:00 UTC', 'added');
     const id = /Digest <span class="slack_code"><code>([0-9a-f]{8})<\/code>/.exec(added.html)![1];
-    expect((await answered(alice, ALICE, '/rdp digest list', 'digest')).html).toContain(id);
+    expect((await answered(alice, ALICE, '/rdp digest list', 'Digests in this channel')).html).toContain(id);
     const from = bob.events.length;
     await type(ALICE, `/rdp digest run ${id}`);
-    const digest = await bob.waitFor((e) => e.event === 'message' && (e.data as PageMessage).html.includes('RDP health digest'), 30_000, from);
+    const digest = await bob.waitFor(
+      (e) => e.event === 'message' && (e.data as PageMessage).html.includes('RDP health digest'),
+      30_000,
+      from,
+    );
     expect((digest.data as PageMessage).html).toMatch(/machines/);
   });
 
@@ -144,23 +196,42 @@ describe('every message the app builds, drawn', () => {
     expect(bob.views()).toHaveLength(0);
     const [field] = controlsIn(modal.html);
     const submit = (value: string) =>
-      ws.post('/local/view-submit', { as: ALICE, viewId: modal.id, values: { [field.blockId]: { [field.actionId]: value } } });
+      ws.post('/local/view-submit', {
+        as: ALICE,
+        viewId: modal.id,
+        values: { [field.blockId]: { [field.actionId]: value } },
+      });
 
     // Slack's client holds back an empty required field; the app refuses a wide range on the field.
-    expect((await submit('  ')).body).toEqual({ ok: true, errors: { [field.blockId]: 'Please complete this required field.' } });
+    expect((await submit('  ')).body).toEqual({
+      ok: true,
+      errors: { [field.blockId]: 'Please complete this required field.' },
+    });
     const wide = await submit('0.0.0.0/0');
     expect(Object.values(wide.body.errors as object).join(' ')).toMatch(/0\.0\.0\.0\/0/);
 
     const from = bob.events.length;
     expect((await submit('203.0.113.10')).body).toEqual({ ok: true, closed: true });
     await alice.waitFor((e) => e.event === 'view-closed' && (e.data as { id: string }).id === modal.id, 5000);
-    const proposed = (await bob.waitFor((e) => e.event === 'message' && (e.data as PageMessage).html.includes('approve-fix'), 10_000, from)).data as PageMessage;
+    const proposed = (
+      await bob.waitFor(
+        (e) => e.event === 'message' && (e.data as PageMessage).html.includes('approve-fix'),
+        10_000,
+        from,
+      )
+    ).data as PageMessage;
     expect(proposed.threadTs).toBe(diagnosis.ts);
     expect(proposed.inChannel).toBe(true);
 
     const aliceFrom = alice.events.length;
     await ws.post('/local/action', { as: ALICE, ts: proposed.ts, ...control(proposed, 'approve-fix') });
-    const refusal = (await alice.waitFor((e) => e.event === 'message' && (e.data as PageMessage).ephemeral, 10_000, aliceFrom)).data as PageMessage;
+    const refusal = (
+      await alice.waitFor(
+        (e) => e.event === 'message' && (e.data as PageMessage).ephemeral,
+        10_000,
+        aliceFrom,
+      )
+    ).data as PageMessage;
     expect(refusal.html).toMatch(/You proposed this fix; a second person must approve it/);
 
     const carolFrom = carol.events.length;
@@ -174,9 +245,18 @@ describe('every message the app builds, drawn', () => {
       values: { [reason.blockId]: { [reason.actionId]: 'Use the VPN & Bastion <instead>' } },
     });
     expect(denied.body).toEqual({ ok: true, closed: true });
-    const redrawn = await bob.waitFor((e) => e.event === 'message' && (e.data as PageMessage).id === proposed.id && (e.data as PageMessage).html.includes('Denied'), 10_000, from);
+    const redrawn = await bob.waitFor(
+      (e) =>
+        e.event === 'message' &&
+        (e.data as PageMessage).id === proposed.id &&
+        (e.data as PageMessage).html.includes('Denied'),
+      10_000,
+      from,
+    );
     expect((redrawn.data as PageMessage).html).toContain('Use the VPN &amp; Bastion &lt;instead&gt;');
-    expect((await answered(carol, CAROL, '/rdp audit nsg-denies-rdp', 'audit')).html).toContain('denied');
+    expect((await answered(carol, CAROL, '/rdp audit nsg-denies-rdp', 'Fix audit trail')).html).toContain(
+      'denied',
+    );
   });
 
   it('the boot screenshot, uploaded to a thread, shows as an image served by the page', async () => {
@@ -184,7 +264,11 @@ describe('every message the app builds, drawn', () => {
     const src = /src="(\/local\/files\/[^"]+)"/.exec(withFile.html)![1];
     const image = await fetch(`${ws.url}${src.slice(1)}`);
     expect(image.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(
+      Buffer.from(await image.arrayBuffer())
+        .subarray(1, 4)
+        .toString('ascii'),
+    ).toBe('PNG');
   });
 
   it('drew every message and modal without a placeholder, each person seeing only their own private answers', async () => {
@@ -192,8 +276,17 @@ describe('every message the app builds, drawn', () => {
     const everything = [alice, bob, carol].flatMap((s) => [...s.messages(), ...s.views()]);
     expect(everything.length).toBeGreaterThan(scenarios.length);
     expect(everything.filter((m) => m.html.includes(UNSUPPORTED))).toEqual([]);
-    const actions = new Set(everything.flatMap((m) => controlsIn(m.html).map((c) => c.actionId.replace(/^fix:.*/, 'fix:'))));
-    expect([...actions].sort()).toEqual(['approve-fix', 'deny-fix', 'fix:', 'pick-vm', 'symptom:select', 'value']);
+    const actions = new Set(
+      everything.flatMap((m) => controlsIn(m.html).map((c) => c.actionId.replace(/^fix:.*/, 'fix:'))),
+    );
+    expect([...actions].sort()).toEqual([
+      'approve-fix',
+      'deny-fix',
+      'fix:',
+      'pick-vm',
+      'symptom:select',
+      'value',
+    ]);
     expect(bob.messages().filter((m) => m.ephemeral)).toEqual([]);
     expect(alice.messages().some((m) => m.ephemeral)).toBe(true);
   });
@@ -233,13 +326,21 @@ describe('proposals in every state, drawn', () => {
     });
     const html = messageBodyHtml(renderer, message);
     expect(html).not.toContain(UNSUPPORTED);
-    expect(controlsIn(html).map((c) => c.actionId)).toEqual(state === 'proposed' ? ['approve-fix', 'deny-fix'] : []);
+    expect(controlsIn(html).map((c) => c.actionId)).toEqual(
+      state === 'proposed' ? ['approve-fix', 'deny-fix'] : [],
+    );
   });
 
   it('the result and the one-time password', () => {
-    const result = fixResultMessage({ proposal: proposal('succeeded'), fixTitle: 'Allow RDP', detail: 'Verified.', correlationId: 'c0ffee' });
+    const result = fixResultMessage({
+      proposal: proposal('succeeded'),
+      fixTitle: 'Allow RDP',
+      detail: 'Verified.',
+      correlationId: 'c0ffee',
+    });
     const secret = secretMessage({ vmName: 'vm-web-01', userName: 'azureuser', secret: 'Xy7!kq' });
-    for (const message of [result, secret]) expect(messageBodyHtml(renderer, message)).not.toContain(UNSUPPORTED);
+    for (const message of [result, secret])
+      expect(messageBodyHtml(renderer, message)).not.toContain(UNSUPPORTED);
     expect(messageBodyHtml(renderer, secret)).toContain('<code>Xy7!kq</code>');
   });
 });

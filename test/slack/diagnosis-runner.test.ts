@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import pino from 'pino';
 import type { VmIdentity } from '../../src/diagnosis/facts';
 import type { Check } from '../../src/diagnosis/report';
@@ -30,7 +30,7 @@ let fake: FakeSlack;
 let client: WebClient;
 beforeEach(async () => {
   fake = await startFakeSlack({ rateLimits: true });
-  client = new WebClient(fake.botToken, { slackApiUrl: fake.url });
+  client = new WebClient(fake.botToken, { slackApiUrl: fake.url, logLevel: LogLevel.ERROR });
 });
 afterEach(() => fake.stop());
 

@@ -1,4 +1,4 @@
-/* global document, window, EventSource, fetch, localStorage */
+/* global document, window, EventSource */
 'use strict';
 
 // The Slack client's part, and nothing of the app's: show what the server pushes (messages and modals it
@@ -41,7 +41,8 @@
         body: JSON.stringify({ as: state.as, ...body }),
       });
       const answer = await response.json();
-      if (!response.ok || answer.ok === false) toast(answer.error || `The server answered HTTP ${response.status}.`);
+      if (!response.ok || answer.ok === false)
+        toast(answer.error || `The server answered HTTP ${response.status}.`);
       return answer;
     } catch (error) {
       toast(`The local workspace did not answer: ${error.message}. Is npm start still running?`);
@@ -71,7 +72,7 @@
     return node;
   }
 
-  function messageNode(message, where) {
+  function messageNode(message, where, replies) {
     const node = document.createElement('div');
     node.className = `msg${message.ephemeral ? ' msg-ephemeral' : ''}`;
     node.dataset.id = message.id;
@@ -113,29 +114,35 @@
     // Drawn and escaped by the server from the app's blocks.
     body.innerHTML = message.html;
     main.appendChild(body);
-    const replies = message.threadTs ? [] : repliesTo(message.ts);
-    if (where === 'channel' && replies.length > 0) {
+    if (replies > 0) {
       const link = document.createElement('button');
       link.type = 'button';
       link.className = 'replies';
       link.dataset.thread = message.ts;
-      link.textContent = `${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}`;
+      link.textContent = `${replies} ${replies === 1 ? 'reply' : 'replies'}`;
       main.appendChild(link);
     }
     node.appendChild(main);
-    node.dataset.sig = `${message.html.length}:${message.html}|${replies.length}|${message.edited}`;
     return node;
   }
 
-  /** Puts the nodes for `items` in order, rebuilding only those whose content changed. */
+  /** What a message's node shows: when it changes, the node is drawn again. */
+  function shown(message, where) {
+    const replies = where === 'channel' && !message.threadTs ? repliesTo(message.ts).length : 0;
+    return { message, replies };
+  }
+
+  /** Puts the nodes for `items` in order, drawing again only those whose content changed. */
   function reconcile(container, items, where) {
     const existing = new Map([...container.querySelectorAll(':scope > .msg')].map((n) => [n.dataset.id, n]));
-    container.querySelector(':scope > .empty')?.toggleAttribute('hidden', items.length > 0 || where !== 'channel');
+    container.querySelector(':scope > .empty')?.toggleAttribute('hidden', items.length > 0);
     let previous = null;
     for (const item of items) {
-      const fresh = messageNode(item, where);
+      const now = shown(item, where);
       let node = existing.get(item.id);
-      if (!node || node.dataset.sig !== fresh.dataset.sig) {
+      if (!node || node.shown.message !== now.message || node.shown.replies !== now.replies) {
+        const fresh = messageNode(item, where, now.replies);
+        fresh.shown = now;
         if (node) node.replaceWith(fresh);
         node = fresh;
       }
@@ -173,9 +180,12 @@
   }
 
   function openThread(ts) {
+    // The pane narrows the channel; what was at its bottom stays there.
+    const stick = nearBottom(list);
     state.thread = ts;
     drawThread();
     threadList.scrollTop = threadList.scrollHeight;
+    if (stick) list.scrollTop = list.scrollHeight;
   }
 
   // ---- modals ----
@@ -193,7 +203,6 @@
     if (state.drawn === view) return;
     state.drawn = view;
     modal.dataset.viewId = view.id;
-    modal.dataset.callbackId = view.callbackId;
     // Drawn and escaped by the server from the app's view.
     modal.innerHTML = view.html;
     modal.querySelector('.bk-field')?.focus();
@@ -224,7 +233,10 @@
     const modal = $('modal');
     const values = {};
     for (const field of modal.querySelectorAll('.bk-field')) {
-      values[field.dataset.blockId] = { ...values[field.dataset.blockId], [field.dataset.actionId]: field.value };
+      values[field.dataset.blockId] = {
+        ...values[field.dataset.blockId],
+        [field.dataset.actionId]: field.value,
+      };
     }
     const button = modal.querySelector('.modal-submit');
     button.disabled = true;
@@ -296,7 +308,6 @@
       state.people = hello.people;
       state.messages = new Map(hello.messages.map((m) => [m.id, m]));
       state.views = hello.views;
-      document.body.dataset.as = hello.you.id;
       fillPeople();
       draw();
       drawModal();
@@ -348,7 +359,8 @@
       state.thread = null;
       drawThread();
     } else if (target.classList.contains('modal-submit')) submitModal();
-    else if (target.classList.contains('modal-close')) send('/local/view-close', { viewId: $('modal').dataset.viewId });
+    else if (target.classList.contains('modal-close'))
+      send('/local/view-close', { viewId: $('modal').dataset.viewId });
     else if (target.classList.contains('example')) {
       $('composer').value = target.textContent;
       $('composer').focus();

@@ -14,7 +14,13 @@ export interface Names {
   channels: Record<string, string>;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
@@ -114,19 +120,24 @@ export class BlockKitRenderer {
   }
 
   private accessory(element: Json, blockId: string): string {
-    return element.type === 'image' ? this.imageElement(element, 'bk-accessory-image') : this.interactive(element, blockId);
+    return element.type === 'image'
+      ? this.imageElement(element, 'bk-accessory-image')
+      : this.interactive(element, blockId);
   }
 
   private contextElement(element: Json): string {
     if (element.type === 'image') return this.imageElement(element, 'bk-context-image');
-    if (element.type === 'mrkdwn' || element.type === 'plain_text') return `<span class="bk-text">${this.text(element)}</span>`;
+    if (element.type === 'mrkdwn' || element.type === 'plain_text')
+      return `<span class="bk-text">${this.text(element)}</span>`;
     return unsupported('element', element.type);
   }
 
   private imageElement(element: Json, className: string): string {
     const url = safeUrl(element.image_url);
     const alt = escapeHtml(str(element.alt_text));
-    return url ? `<img class="${className}" src="${escapeHtml(url)}" alt="${alt}" title="${alt}">` : `<span class="${className}">${alt}</span>`;
+    return url
+      ? `<img class="${className}" src="${escapeHtml(url)}" alt="${alt}" title="${alt}">`
+      : `<span class="${className}">${alt}</span>`;
   }
 
   private image(block: Json): string {
@@ -149,14 +160,22 @@ export class BlockKitRenderer {
 
   private button(element: Json, ids: string): string {
     const style = element.style === 'primary' || element.style === 'danger' ? ` bk-${element.style}` : '';
-    const confirm = element.confirm ? ` data-confirm="${escapeHtml(JSON.stringify(this.confirm(record(element.confirm))))}"` : '';
+    const confirm = element.confirm
+      ? ` data-confirm="${escapeHtml(JSON.stringify(this.confirm(record(element.confirm))))}"`
+      : '';
     const url = safeUrl(element.url);
     const link = url ? ` data-url="${escapeHtml(url)}"` : '';
     return `<button type="button" class="bk-button bk-action${style}" ${ids}${confirm}${link}>${this.text(element.text)}</button>`;
   }
 
   /** A confirm dialog, drawn ready for the page to show before the click goes anywhere. */
-  private confirm(confirm: Json): { title: string; html: string; confirm: string; deny: string; style: string } {
+  private confirm(confirm: Json): {
+    title: string;
+    html: string;
+    confirm: string;
+    deny: string;
+    style: string;
+  } {
     return {
       title: this.text(confirm.title),
       html: this.text(confirm.text),
@@ -174,7 +193,8 @@ export class BlockKitRenderer {
     };
     const placeholder = `<option value="" disabled${initial ? '' : ' selected'}>${escapeHtml(str(record(element.placeholder).text) || 'Select an item')}</option>`;
     const groups = list(element.option_groups).map(
-      (group) => `<optgroup label="${escapeHtml(str(record(group.label).text))}">${list(group.options).map(option).join('')}</optgroup>`,
+      (group) =>
+        `<optgroup label="${escapeHtml(str(record(group.label).text))}">${list(group.options).map(option).join('')}</optgroup>`,
     );
     return placeholder + list(element.options).map(option).join('') + groups.join('');
   }
@@ -194,7 +214,9 @@ export class BlockKitRenderer {
   }
 
   private field(element: Json, ids: string): string {
-    const placeholder = element.placeholder ? ` placeholder="${escapeHtml(str(record(element.placeholder).text))}"` : '';
+    const placeholder = element.placeholder
+      ? ` placeholder="${escapeHtml(str(record(element.placeholder).text))}"`
+      : '';
     const max = typeof element.max_length === 'number' ? ` maxlength="${element.max_length}"` : '';
     const value = escapeHtml(str(element.initial_value));
     switch (element.type) {
@@ -210,7 +232,10 @@ export class BlockKitRenderer {
   }
 
   private richTextPart(part: Json): string {
-    const inline = () => list(part.elements).map((element) => this.richTextInline(element)).join('');
+    const inline = () =>
+      list(part.elements)
+        .map((element) => this.richTextInline(element))
+        .join('');
     switch (part.type) {
       case 'rich_text_section':
         return `<div class="bk-rt-section">${inline()}</div>`;
@@ -236,7 +261,9 @@ export class BlockKitRenderer {
       case 'link': {
         const url = safeUrl(element.url);
         const label = escapeHtml(str(element.text) || str(element.url));
-        const html = url ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${label}</a>` : label;
+        const html = url
+          ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${label}</a>`
+          : label;
         return this.styled(html, record(element.style));
       }
       case 'user':

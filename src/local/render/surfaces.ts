@@ -46,7 +46,9 @@ function textOf(value: unknown): string {
 export function modalHtml(renderer: BlockKitRenderer, view: FakeView): string {
   const v = view.view;
   const blocks = Array.isArray(v.blocks) ? v.blocks : [];
-  const submit = v.submit ? `<button type="button" class="modal-submit bk-primary">${renderer.plain(textOf(v.submit))}</button>` : '';
+  const submit = v.submit
+    ? `<button type="button" class="modal-submit bk-primary">${renderer.plain(textOf(v.submit))}</button>`
+    : '';
   const close = `<button type="button" class="modal-close">${renderer.plain(textOf(v.close) || 'Cancel')}</button>`;
   return (
     `<div class="modal-title">${renderer.plain(textOf(v.title))}</div>` +
