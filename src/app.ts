@@ -50,7 +50,8 @@ const REPLAY_WINDOW_MS = 6 * 60_000;
 /** The composition root: store, workflow, Slack app, timers. `main` and the integration tests start it. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger, azure } = options;
-  const store = options.store ?? (await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL }));
+  const store =
+    options.store ?? (await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL }));
   const replicaId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const workflow = new ApprovalWorkflow({
     store,
@@ -90,13 +91,22 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // A signature is unique per request: seen twice within the timestamp window is a replay. Each
       // sighting holds the lease under its own name, so not even this replica can take it twice.
       firstSighting: (signature) =>
-        store.acquireLease(`slack-request:${signature}`, `${replicaId}:${randomBytes(8).toString('hex')}`, REPLAY_WINDOW_MS),
+        store.acquireLease(
+          `slack-request:${signature}`,
+          `${replicaId}:${randomBytes(8).toString('hex')}`,
+          REPLAY_WINDOW_MS,
+        ),
       storeReady: async () => (await store.getLease('readiness-probe'), true),
       extraRoutes: options.extraRoutes,
     },
     createContext,
   );
-  const scheduler = new DigestScheduler({ store, holder: replicaId, deliver: (subscription) => digests!.deliver(subscription), logger });
+  const scheduler = new DigestScheduler({
+    store,
+    holder: replicaId,
+    deliver: (subscription) => digests!.deliver(subscription),
+    logger,
+  });
   await scheduler.start();
   const proposals = (context as SlackContext).proposals;
   // Executions a process left behind when it died are closed as interrupted, and their messages say so.
@@ -106,7 +116,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     await proposals.redraw(await workflow.recoverInterrupted());
   };
   const housekeeping = setInterval(() => {
-    void sweep().catch((err: unknown) => logger.warn({ err }, 'expiring proposals or recovering executions failed'));
+    void sweep().catch((err: unknown) =>
+      logger.warn({ err }, 'expiring proposals or recovering executions failed'),
+    );
   }, 60_000);
   housekeeping.unref();
   return {

@@ -30,7 +30,10 @@ function freePort(): Promise<number> {
 
 async function waitUntilReady(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,12 +1,14 @@
 import ipaddr from 'ipaddr.js';
-import type {
-  ActivityEvent,
-  EffectiveNsgGroup,
-  EffectiveRouteFacts,
-  EffectiveRule,
-  NextHopFacts,
-  NicFacts,
-  VmFacts,
+import {
+  optionalFact,
+  type ActivityEvent,
+  type EffectiveNsgGroup,
+  type EffectiveRouteFacts,
+  type EffectiveRule,
+  type Facts,
+  type NextHopFacts,
+  type NicFacts,
+  type VmFacts,
 } from './facts';
 
 // Pure helpers the network rules share: addresses and ranges, the dialed port, how effective NSG rules
@@ -301,4 +303,19 @@ export function replyHop(
     nextHopIp: route.nextHopIpAddresses[0] ?? null,
     evidence: `active ${route.source} route ${prefix} sends replies to ${source ?? 'the internet'} to ${route.nextHopType}${via}`,
   };
+}
+
+/** How a person confirms where the reply to the source goes: next hop when the source is known, else the routes. */
+export function confirmReplyPath(facts: Facts): string {
+  const vm = optionalFact(facts, 'vm');
+  const nic = vm ? primaryNic(vm) : null;
+  const source = facts.request.source;
+  if (vm && nic?.privateIp && source !== null) {
+    return (
+      `az network watcher show-next-hop --resource-group ${vm.resourceGroup} --vm ${vm.name} ` +
+      `--source-ip ${nic.privateIp} --dest-ip ${addressOf(source)}`
+    );
+  }
+  const resourceGroup = (nic && resourceGroupOf(nic.id)) ?? vm?.resourceGroup ?? '<resource-group>';
+  return `az network nic show-effective-route-table --resource-group ${resourceGroup} --name ${nic?.name ?? '<nic>'} --output table`;
 }

@@ -15,7 +15,9 @@ export interface SlackContext {
   service: DiagnosisService;
   runner: DiagnosisRunner;
   /** Finished runs, by run id: what fix buttons and the symptom picker act on. */
-  snapshots: { get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null> };
+  snapshots: {
+    get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null>;
+  };
   /** The two-person rule over the store: every approve and deny goes through it. */
   workflow: ApprovalWorkflow;
   /** The guards' settings (NSG_MAX_PREFIX) every fix plan and execution applies. */

@@ -24,7 +24,15 @@ const store = {
     throw new Error('not reached');
   },
 };
-const cleanCheck: Check = { id: 'vm-not-running', layer: 'platform', status: 'pass', summary: 'running', evidence: '', confirm: 'az vm get-instance-view', durationMs: 120 };
+const cleanCheck: Check = {
+  id: 'vm-not-running',
+  layer: 'platform',
+  status: 'pass',
+  summary: 'running',
+  evidence: '',
+  confirm: 'az vm get-instance-view',
+  durationMs: 120,
+};
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -48,7 +56,13 @@ it('leaves a message that says the diagnosis stopped, and what to do, when the r
     },
   };
   const runner = new DiagnosisRunner({ client, service, store, logger, replicaId: 'r1' });
-  await runner.start({ channel: 'C0RUNNER1', user: 'U1', identity, target: 'prod-01', request: { symptom: 'unknown', source: null, host: null } });
+  await runner.start({
+    channel: 'C0RUNNER1',
+    user: 'U1',
+    identity,
+    target: 'prod-01',
+    request: { symptom: 'unknown', source: null, host: null },
+  });
   await runner.idle();
   const [message] = fake.messages.filter((m) => m.channel === 'C0RUNNER1');
   expect(message.text).toMatch(/stopped/);

@@ -2,21 +2,7 @@
 // It opens the SQLite store under argv[2] and, until it is killed, proposes and approves fixes, printing
 // each proposal id only after its approval committed. With argv[3] = 'execute' it instead claims one
 // execution, prints its id and hangs mid-execution.
-const fs = require('node:fs');
-const ts = require('typescript');
-
-require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    fileName: filename,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-    },
-  });
-  module._compile(outputText, filename);
-};
+require('../support/register-ts.js');
 
 const { openStore } = require('../../src/store/open.ts');
 const { ApprovalWorkflow } = require('../../src/approvals/workflow.ts');

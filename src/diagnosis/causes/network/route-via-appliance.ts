@@ -1,6 +1,6 @@
 import type { CauseRule } from '../../cause';
 import { factValue, optionalFact } from '../../facts';
-import { addressOf, dialedPort, isPublicAddress, primaryNic, replyHop, resourceGroupOf } from '../../net';
+import { confirmReplyPath, dialedPort, isPublicAddress, primaryNic, replyHop } from '../../net';
 
 export const routeViaAppliance: CauseRule = {
   id: 'route-via-appliance',
@@ -10,19 +10,7 @@ export const routeViaAppliance: CauseRule = {
   severity: 'critical',
   needs: ['vm', 'publicIp'],
   uses: ['nextHop', 'effectiveRoutes'],
-  confirm(facts) {
-    const vm = optionalFact(facts, 'vm');
-    const nic = vm ? primaryNic(vm) : null;
-    const source = facts.request.source;
-    if (vm && nic?.privateIp && source !== null) {
-      return (
-        `az network watcher show-next-hop --resource-group ${vm.resourceGroup} --vm ${vm.name} ` +
-        `--source-ip ${nic.privateIp} --dest-ip ${addressOf(source)}`
-      );
-    }
-    const resourceGroup = (nic && resourceGroupOf(nic.id)) ?? vm?.resourceGroup ?? '<resource-group>';
-    return `az network nic show-effective-route-table --resource-group ${resourceGroup} --name ${nic?.name ?? '<nic>'} --output table`;
-  },
+  confirm: confirmReplyPath,
   clean: 'No user-defined route sends the private path through a firewall or network virtual appliance.',
   detect(facts) {
     const vm = factValue(facts, 'vm');
