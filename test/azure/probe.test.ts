@@ -46,7 +46,7 @@ describe('the guest probe script', () => {
   });
 
   it('prints every field of the guest facts contract', () => {
-    const rdpFields = Object.keys(guestFactsSchema.shape.rdp.unwrap().shape);
+    const rdpFields = Object.keys(guestFactsSchema.shape.rdp.unwrap().unwrap().shape);
     for (const field of [...Object.keys(guestFactsSchema.shape), ...rdpFields]) {
       expect(guestProbeScript).toMatch(new RegExp(`\\b${field} = `));
     }

@@ -26,7 +26,13 @@ export function agentOf(vm: VirtualMachine): VmFacts['agent'] {
   if (status?.code?.toLowerCase() === 'provisioningstate/succeeded' && status.displayStatus === 'Ready') {
     return { status: 'ready', version, message };
   }
-  if (status?.displayStatus === 'Not Ready') return { status: 'not-ready', version, message };
+  // ARM pairs `Not Ready` with `ProvisioningState/Unavailable`; either alone means the agent is not answering.
+  if (
+    status?.displayStatus === 'Not Ready' ||
+    status?.code?.toLowerCase() === 'provisioningstate/unavailable'
+  ) {
+    return { status: 'not-ready', version, message };
+  }
   return { status: 'unknown', version, message };
 }
 

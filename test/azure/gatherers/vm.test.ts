@@ -217,6 +217,12 @@ describe('agentOf', () => {
     expect(agent).toEqual({ status: 'not-ready', version: 'Unknown', message: 'VM Agent is unresponsive.' });
   });
 
+  it('is not ready when ARM reports the agent Unavailable without a display status', () => {
+    expect(agentOf(withAgent([{ code: 'ProvisioningState/Unavailable', level: 'Warning' }])).status).toBe(
+      'not-ready',
+    );
+  });
+
   it('is unknown when the report is neither Ready nor Not Ready', () => {
     expect(
       agentOf(withAgent([{ code: 'ProvisioningState/Updating', displayStatus: 'Updating' }])).status,
