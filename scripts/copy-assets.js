@@ -1,5 +1,5 @@
-// tsc does not copy non-TypeScript files; the guest probe and the guest fixes' scripts ship beside the
-// compiled modules that send them.
+// tsc does not copy non-TypeScript files (the guest probe, the fix scripts, the local page) nor set
+// file modes; this does both after every build.
 const fs = require('fs');
 const path = require('path');
 const assets = [
@@ -20,3 +20,5 @@ for (const [from, to] of assets) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.copyFileSync(from, to);
 }
+// The CLI is the package's `bin`: runnable as ./dist/cli/main.js too, not only through npm.
+fs.chmodSync('dist/cli/main.js', 0o755);
