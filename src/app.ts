@@ -46,6 +46,7 @@ export interface RunningApp {
 }
 
 const REPLAY_WINDOW_MS = 6 * 60_000;
+const REPLAY_LEASE = 'slack-request:';
 
 /** The composition root: store, workflow, Slack app, timers. `main` and the integration tests start it. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
@@ -92,7 +93,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // sighting holds the lease under its own name, so not even this replica can take it twice.
       firstSighting: (signature) =>
         store.acquireLease(
-          `slack-request:${signature}`,
+          `${REPLAY_LEASE}${signature}`,
           `${replicaId}:${randomBytes(8).toString('hex')}`,
           REPLAY_WINDOW_MS,
         ),
@@ -114,6 +115,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const sweep = async () => {
     await proposals.redraw(await workflow.expire());
     await proposals.redraw(await workflow.recoverInterrupted());
+    await (context as SlackContext).runner.closeAbandonedRuns();
+    await store.deleteExpiredLeases(REPLAY_LEASE);
   };
   const housekeeping = setInterval(() => {
     void sweep().catch((err: unknown) =>

@@ -23,7 +23,7 @@ export interface DiagnosisService {
 }
 
 /** What the runner needs from the store: a lease so replicas do not run the same VM twice, and snapshots. */
-export type RunStore = Pick<Store, 'acquireLease' | 'releaseLease' | 'saveSnapshot'>;
+export type RunStore = Pick<Store, 'acquireLease' | 'releaseLease' | 'saveSnapshot' | 'listLeases'>;
 
 export interface RunRequest {
   channel: string;
@@ -41,6 +41,15 @@ interface ActiveRun {
 }
 
 const RUN_LEASE_MS = 10 * 60_000;
+// A run is bounded by its gatherers' timeouts (the Run Command's 120 s is the longest): a run whose
+// marker outlives this died with its process.
+const IN_FLIGHT_MS = 5 * 60_000;
+const IN_FLIGHT = 'running|';
+
+/** The store marker of a posted run's message: where it is and what was asked, to close it if the process dies. */
+function inFlightLease(channel: string, ts: string, runId: string, target: string): string {
+  return `${IN_FLIGHT}${channel}|${ts}|${runId}|${target}`;
+}
 
 /**
  * One diagnosis run per VM and channel at a time: people who ask while it runs join it (their names
@@ -91,8 +100,11 @@ export class DiagnosisRunner {
         ...diagnosisMessage(run.state),
       });
       run.updater = new MessageUpdater(this.deps.client, req.channel, posted.ts as string, this.deps.logger);
+      const inFlight = inFlightLease(req.channel, posted.ts as string, run.state.runId, req.target);
+      await this.deps.store.acquireLease(inFlight, this.deps.replicaId, IN_FLIGHT_MS);
       void this.follow(run, req, posted.ts as string).finally(async () => {
         this.runs.delete(key);
+        await this.deps.store.releaseLease(inFlight, this.deps.replicaId).catch(() => undefined);
         await this.deps.store.releaseLease(lease, this.deps.replicaId).catch(() => undefined);
       });
       return { outcome: 'started', runId: run.state.runId };
@@ -101,6 +113,36 @@ export class DiagnosisRunner {
       await this.deps.store.releaseLease(lease, this.deps.replicaId).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Runs whose process died mid-way (their marker expired without being released): their messages still
+   * say "checking", so they are closed with what happened and what to do. Any replica may do it.
+   */
+  async closeAbandonedRuns(now = new Date()): Promise<number> {
+    const abandoned = (await this.deps.store.listLeases(IN_FLIGHT)).filter(
+      (l) => Date.parse(l.expiresAt) <= now.getTime(),
+    );
+    for (const lease of abandoned) {
+      const [channel, ts, runId, ...rest] = lease.name.slice(IN_FLIGHT.length).split('|');
+      const target = rest.join('|');
+      const state: LiveDiagnosis = {
+        runId,
+        target,
+        requestedBy: [],
+        request: { symptom: 'unknown', source: null, host: null },
+        startedAt: new Date(Number(ts.split('.')[0]) * 1000).toISOString(),
+        layers: {},
+        failure: `rdp-doctor stopped while this diagnosis ran, so it never finished. Run \`/rdp ${target}\` again.`,
+      };
+      try {
+        await this.deps.client.chat.update({ channel, ts, ...diagnosisMessage(state) });
+      } catch (error) {
+        this.deps.logger.warn({ err: error, channel, ts }, 'closing an abandoned diagnosis message failed');
+      }
+      await this.deps.store.releaseLease(lease.name, lease.holder);
+    }
+    return abandoned.length;
   }
 
   /** Waits for every run in progress to finish (tests, graceful shutdown). */

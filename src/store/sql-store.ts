@@ -472,6 +472,22 @@ export class SqlStore implements Store {
     return rows.length ? { name: rows[0].name, holder: rows[0].holder, expiresAt: rows[0].expires_at } : null;
   }
 
+  async listLeases(prefix: string): Promise<Lease[]> {
+    const rows = await this.db.query<LeaseRow>(
+      'SELECT * FROM leases WHERE substr(name, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) ORDER BY name',
+      [prefix],
+    );
+    return rows.map((row) => ({ name: row.name, holder: row.holder, expiresAt: row.expires_at }));
+  }
+
+  async deleteExpiredLeases(prefix: string): Promise<number> {
+    const rows = await this.db.query(
+      'DELETE FROM leases WHERE substr(name, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) AND expires_at <= $2 RETURNING name',
+      [prefix, this.clock().toISOString()],
+    );
+    return rows.length;
+  }
+
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }

@@ -182,6 +182,10 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Null when nobody ever took it or it was released; an expired lease is returned with its old expiry. */
   getLease(name: string): Promise<Lease | null>;
+  /** Every lease whose name starts with `prefix`, expired ones included. */
+  listLeases(prefix: string): Promise<Lease[]>;
+  /** Forgets the expired leases whose name starts with `prefix`; returns how many. */
+  deleteExpiredLeases(prefix: string): Promise<number>;
   /** Releases the lease only if `holder` holds it. */
   releaseLease(name: string, holder: string): Promise<void>;
 

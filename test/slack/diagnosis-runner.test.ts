@@ -1,5 +1,9 @@
 import { LogLevel, WebClient } from '@slack/web-api';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
+import { openStore } from '../../src/store';
 import type { VmIdentity } from '../../src/diagnosis/facts';
 import type { Check } from '../../src/diagnosis/report';
 import { DiagnosisRunner, type DiagnosisService } from '../../src/slack/diagnosis-runner';
@@ -20,6 +24,7 @@ const identity: VmIdentity = {
 const store = {
   acquireLease: async () => true,
   releaseLease: async () => undefined,
+  listLeases: async () => [],
   saveSnapshot: async () => {
     throw new Error('not reached');
   },
@@ -71,6 +76,47 @@ it('leaves a message that says the diagnosis stopped, and what to do, when the r
   expect(shown).toMatch(/\/rdp prod-01/);
   expect(shown).not.toMatch(/⏳/);
   expect(validateMessageBlocks(message.blocks ?? [])).toEqual([]);
+});
+
+it('closes the message of a run whose process died mid-way, once its in-flight marker expires', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-runner-'));
+  const realStore = await openStore({ dataDir });
+  try {
+    const hangs: DiagnosisService = {
+      locate: async () => identity,
+      diagnose: () => new Promise(() => undefined),
+    };
+    const dying = new DiagnosisRunner({
+      client,
+      service: hangs,
+      store: realStore,
+      logger,
+      replicaId: 'dead-replica',
+    });
+    await dying.start({
+      channel: 'C0RUNNER4',
+      user: 'U1',
+      identity,
+      target: 'prod-01',
+      request: { symptom: 'unknown', source: null, host: null },
+    });
+    const survivor = new DiagnosisRunner({
+      client,
+      service: hangs,
+      store: realStore,
+      logger,
+      replicaId: 'survivor',
+    });
+    expect(await survivor.closeAbandonedRuns()).toBe(0);
+    expect(await survivor.closeAbandonedRuns(new Date(Date.now() + 6 * 60_000))).toBe(1);
+    const [message] = fake.messages.filter((m) => m.channel === 'C0RUNNER4');
+    expect(JSON.stringify(message.blocks)).toMatch(/stopped while this diagnosis ran/);
+    expect(JSON.stringify(message.blocks)).not.toMatch(/⏳/);
+    expect(await realStore.listLeases('running|')).toEqual([]);
+  } finally {
+    await realStore.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 describe('MessageUpdater', () => {

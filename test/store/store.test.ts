@@ -290,4 +290,19 @@ describe.each(DRIVERS)('Store on %s', (driver) => {
     );
     expect(racers.filter(Boolean)).toHaveLength(1);
   });
+
+  test('leases are listed by name prefix, and only the expired ones of a prefix are forgotten', async () => {
+    const prefix = `running|${randomUUID()}|`;
+    await store.acquireLease(`${prefix}a`, 'replica-a', 1000);
+    await store.acquireLease(`${prefix}b`, 'replica-b', 60_000);
+    await store.acquireLease(`other|${prefix}c`, 'replica-c', 1000);
+    expect((await store.listLeases(prefix)).map((l) => [l.name, l.holder])).toEqual([
+      [`${prefix}a`, 'replica-a'],
+      [`${prefix}b`, 'replica-b'],
+    ]);
+    clock.advance(2000);
+    expect(await store.deleteExpiredLeases(prefix)).toBe(1);
+    expect((await store.listLeases(prefix)).map((l) => l.name)).toEqual([`${prefix}b`]);
+    expect(await store.getLease(`other|${prefix}c`)).not.toBeNull();
+  });
 });
