@@ -17,25 +17,38 @@ export const guestFactsSchema = z.object({
       domain: z.string().nullable().default(null),
       secureChannelOk: z.boolean().nullable().default(null),
     })
-    .nullable().default(null),
+    .nullable()
+    .default(null),
   rdp: z
     .object({
       termService: z.object({ status: z.string(), startType: z.string() }).nullable().default(null),
-      fDenyTSConnections: z.union([z.literal(0), z.literal(1)]).nullable().default(null),
+      fDenyTSConnections: z
+        .union([z.literal(0), z.literal(1)])
+        .nullable()
+        .default(null),
       portNumber: z.number().int().nullable().default(null),
       listening: z.boolean().nullable().default(null),
-      userAuthentication: z.union([z.literal(0), z.literal(1)]).nullable().default(null),
+      userAuthentication: z
+        .union([z.literal(0), z.literal(1)])
+        .nullable()
+        .default(null),
       securityLayer: z.number().int().nullable().default(null),
       certificate: z
-        .object({ thumbprint: z.string().nullable().default(null), present: z.boolean(), notAfter: z.string().nullable().default(null) })
-        .nullable().default(null),
+        .object({
+          thumbprint: z.string().nullable().default(null),
+          present: z.boolean(),
+          notAfter: z.string().nullable().default(null),
+        })
+        .nullable()
+        .default(null),
       firewall: z
         .object({
           rdpRulesEnabled: z.boolean(),
           portAllowed: z.boolean(),
           defaultInboundAction: z.enum(['Block', 'Allow']),
         })
-        .nullable().default(null),
+        .nullable()
+        .default(null),
       rdsh: z
         .object({
           installed: z.boolean(),
@@ -43,26 +56,43 @@ export const guestFactsSchema = z.object({
           licenseServers: z.array(z.string()).default([]),
           graceDaysLeft: z.number().int().nullable().default(null),
         })
-        .nullable().default(null),
-      credssp: z.object({ allowEncryptionOracle: z.number().int().nullable().default(null) }).nullable().default(null),
-      singleSessionPerUser: z.union([z.literal(0), z.literal(1)]).nullable().default(null),
-      sessions: z.array(z.object({ id: z.number().int(), user: z.string(), state: z.string() })).nullable().default(null),
+        .nullable()
+        .default(null),
+      credssp: z
+        .object({ allowEncryptionOracle: z.number().int().nullable().default(null) })
+        .nullable()
+        .default(null),
+      singleSessionPerUser: z
+        .union([z.literal(0), z.literal(1)])
+        .nullable()
+        .default(null),
+      sessions: z
+        .array(z.object({ id: z.number().int(), user: z.string(), state: z.string() }))
+        .nullable()
+        .default(null),
     })
-    .nullable().default(null),
+    .nullable()
+    .default(null),
   updates: z
     .object({
-      lastHotfixes: z.array(z.object({ id: z.string(), installedOn: z.string().nullable().default(null) })).default([]),
+      lastHotfixes: z
+        .array(z.object({ id: z.string(), installedOn: z.string().nullable().default(null) }))
+        .default([]),
       rebootPending: z.boolean(),
       servicingActive: z.boolean(),
     })
-    .nullable().default(null),
+    .nullable()
+    .default(null),
   resources: z
     .object({
       systemDrive: z.object({ freeBytes: num, sizeBytes: num }).nullable().default(null),
       memory: z.object({ totalBytes: num, freeBytes: num }).nullable().default(null),
-      topProcesses: z.array(z.object({ name: z.string(), pid: z.number().int(), workingSetBytes: num })).default([]),
+      topProcesses: z
+        .array(z.object({ name: z.string(), pid: z.number().int(), workingSetBytes: num }))
+        .default([]),
     })
-    .nullable().default(null),
+    .nullable()
+    .default(null),
   accounts: z
     .array(
       z.object({
@@ -73,7 +103,8 @@ export const guestFactsSchema = z.object({
         rdpAllowed: z.boolean(),
       }),
     )
-    .nullable().default(null),
+    .nullable()
+    .default(null),
   events: z
     .array(
       z.object({
@@ -84,7 +115,8 @@ export const guestFactsSchema = z.object({
         data: z.record(z.string(), z.string()),
       }),
     )
-    .nullable().default(null),
+    .nullable()
+    .default(null),
   errors: z.array(z.object({ probe: z.string(), message: z.string() })).default([]),
 });
 
