@@ -6,7 +6,7 @@ import type { FixDefinition, FixOutcome, FixPlan, FixPolicy } from '../fixes/fix
 import { locateVm } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { recheckCause, type Recheck } from '../pipeline/recheck';
-import type { JsonObject, Proposal, Store } from '../store/store';
+import type { Proposal, Store } from '../store/store';
 import type { ExecutionOutcome } from './states';
 import type { ApprovalWorkflow, Refusal } from './workflow';
 
@@ -14,22 +14,13 @@ import type { ApprovalWorkflow, Refusal } from './workflow';
 // that its cause still holds on fresh facts, run the fix, re-run the confirming check, record the outcome.
 // Not Slack-specific. The proposer's secret (a generated password) is handed back and never kept here.
 
-/** The key under which a proposal keeps its plan's sentence, so every later rendering can say what it does. */
-const DESCRIPTION = 'description';
-
-/** What a proposal stores: the plan's validated parameters, and its one-sentence description. */
-export function proposalParams(plan: FixPlan): JsonObject {
-  return { ...plan.params, [DESCRIPTION]: plan.description };
-}
-
-/** The plan back out of a stored proposal: the description apart, and only the parameter values a fix reads. */
-export function planOf(proposal: Pick<Proposal, 'params'>): FixPlan {
+/** The plan back out of a stored proposal: only the parameter values a fix reads, and its sentence. */
+export function planOf(proposal: Pick<Proposal, 'params' | 'description'>): FixPlan {
   const params: FixPlan['params'] = {};
   for (const [key, value] of Object.entries(proposal.params)) {
-    if (key !== DESCRIPTION && (typeof value === 'string' || typeof value === 'number')) params[key] = value;
+    if (typeof value === 'string' || typeof value === 'number') params[key] = value;
   }
-  const description = proposal.params[DESCRIPTION];
-  return { params, description: typeof description === 'string' ? description : '' };
+  return { params, description: proposal.description };
 }
 
 export interface RunFixOptions {

@@ -59,6 +59,8 @@ export interface NewProposalRequest extends Partial<MessageRef> {
   fixId: FixId;
   cause: CauseId;
   params: JsonObject;
+  /** What the fix will change, in one sentence. */
+  description?: string;
   /** From the signed Slack payload, never from message text. */
   proposer: string;
 }

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { planOf, proposalParams, runApprovedFix } from '../approvals/run-fix';
+import { planOf, runApprovedFix } from '../approvals/run-fix';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import { causes } from '../diagnosis/causes';
 import type { Facts } from '../diagnosis/facts';
@@ -130,7 +130,8 @@ export class FixProposals {
       vmName: request.vmName,
       fixId: request.fix.id,
       cause: request.finding.cause,
-      params: proposalParams(plan),
+      params: plan.params,
+      description: plan.description,
       proposer: args.proposer,
       channel,
       threadTs,

@@ -25,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
         fix_id TEXT NOT NULL,
         cause TEXT NOT NULL,
         params TEXT NOT NULL,
+        description TEXT NOT NULL,
         proposer TEXT NOT NULL,
         approvals_required INTEGER NOT NULL,
         state TEXT NOT NULL,

@@ -33,6 +33,7 @@ interface ProposalRow {
   fix_id: string;
   cause: string;
   params: string;
+  description: string;
   proposer: string;
   approvals_required: number | string;
   state: string;
@@ -101,6 +102,7 @@ function toProposal(row: ProposalRow): Proposal {
     fixId: row.fix_id as FixId,
     cause: row.cause as CauseId,
     params: JSON.parse(row.params) as JsonObject,
+    description: row.description,
     proposer: row.proposer,
     approvalsRequired: Number(row.approvals_required),
     state: row.state as ProposalState,
@@ -188,9 +190,9 @@ export class SqlStore implements Store {
   async createProposal(proposal: NewProposal): Promise<Proposal> {
     const now = this.now();
     const rows = await this.db.query<ProposalRow>(
-      `INSERT INTO fix_proposals (id, vm_id, vm_name, fix_id, cause, params, proposer, approvals_required, state,
-         reason, channel, message_ts, thread_ts, created_at, expires_at, updated_at, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'proposed', NULL, $9, $10, $11, $12, $13, $12, 1)
+      `INSERT INTO fix_proposals (id, vm_id, vm_name, fix_id, cause, params, description, proposer, approvals_required,
+         state, reason, channel, message_ts, thread_ts, created_at, expires_at, updated_at, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'proposed', NULL, $10, $11, $12, $13, $14, $13, 1)
        RETURNING *`,
       [
         randomUUID(),
@@ -199,6 +201,7 @@ export class SqlStore implements Store {
         proposal.fixId,
         proposal.cause,
         JSON.stringify(proposal.params),
+        proposal.description ?? '',
         proposal.proposer,
         proposal.approvalsRequired,
         proposal.channel ?? null,

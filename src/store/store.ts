@@ -22,6 +22,8 @@ export interface NewProposal extends Partial<MessageRef> {
   cause: CauseId;
   /** Validated fix parameters. Never secrets: a generated password is never a parameter. */
   params: JsonObject;
+  /** What the fix will change, in one sentence (the plan's). */
+  description?: string;
   proposer: string;
   approvalsRequired: number;
   expiresAt: Date;
@@ -34,6 +36,8 @@ export interface Proposal extends MessageRef {
   fixId: FixId;
   cause: CauseId;
   params: JsonObject;
+  /** What the fix will change, in one sentence; empty when none was given. */
+  description: string;
   proposer: string;
   approvalsRequired: number;
   state: ProposalState;

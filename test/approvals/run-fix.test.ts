@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { planOf, proposalParams, runApprovedFix, type FixRun } from '../../src/approvals/run-fix';
+import { planOf, runApprovedFix, type FixRun } from '../../src/approvals/run-fix';
 import { ApprovalWorkflow } from '../../src/approvals/workflow';
 import type { Facts } from '../../src/diagnosis/facts';
 import type { FixId } from '../../src/diagnosis/ids';
@@ -22,7 +22,7 @@ const APPROVER = 'U0BOB';
 
 test('a proposal keeps its plan: the parameters a fix reads, and the sentence people read', () => {
   const plan = { params: { source: '203.0.113.10', port: 3389 }, description: 'Add inbound rule X.' };
-  expect(planOf({ params: proposalParams(plan) })).toEqual(plan);
+  expect(planOf({ params: plan.params, description: plan.description })).toEqual(plan);
 });
 
 describe('an approved proposal, run against the sandbox', () => {
@@ -77,7 +77,8 @@ describe('an approved proposal, run against the sandbox', () => {
       vmName: report.vm.name,
       fixId,
       cause: finding.cause,
-      params: proposalParams(plan),
+      params: plan.params,
+      description: plan.description,
       proposer: PROPOSER,
     });
     if (!proposed.ok) throw new Error(proposed.message);

@@ -301,6 +301,7 @@ describe('proposals in every state, drawn', () => {
     fixId: 'nsg-allow-rdp-from-source',
     cause: 'nsg-denies-rdp',
     params: { source: '203.0.113.10' },
+    description: 'Add inbound rule Allow-RDP-203.0.113.10-32-rdpdoctor in NSG web-01-nsg at priority 109.',
     proposer: ALICE,
     approvalsRequired: 1,
     state,

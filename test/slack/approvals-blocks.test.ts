@@ -20,6 +20,7 @@ function proposal(state: ProposalState, overrides: Partial<Proposal> = {}): Prop
     fixId: 'nsg-allow-rdp-from-source',
     cause: 'nsg-denies-rdp',
     params: { source: '203.0.113.10' },
+    description: 'Add inbound rule Allow-RDP-203.0.113.10-32-rdpdoctor in NSG web-01-nsg at priority 109.',
     proposer: 'U0ALICE',
     approvalsRequired: 2,
     state,
