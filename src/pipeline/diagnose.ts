@@ -141,15 +141,25 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
       emit({ type: 'layer', layer, outcomes });
     }
     if (settled) return;
+    // A layer fails with certainty as soon as one of its rules, with every fact it reads, finds a
+    // critical cause, provided every layer before it is complete and clean: later evidence can then add
+    // causes to this layer, but never move the verdict deeper.
+    const decided: RuleOutcome[] = [];
     for (const layer of LAYERS) {
-      const outcomes = outcomesByLayer.get(layer);
-      if (!outcomes) return;
+      const complete = outcomesByLayer.get(layer);
+      const outcomes =
+        complete ??
+        rules
+          .filter((rule) => rule.layer === layer && ruleFacts(rule).every((key) => key in gathered))
+          .map((rule) => evaluateRule(facts(), rule));
+      decided.push(...outcomes);
       if (outcomes.some((o) => o.finding?.severity === 'critical')) {
         settled = true;
-        const verdict = decideVerdict([...outcomesByLayer.values()].flat(), { request: options.request });
+        const verdict = decideVerdict(decided, { request: options.request });
         emit({ type: 'settled', verdict, elapsedMs: clock().getTime() - started.getTime() });
         return;
       }
+      if (!complete) return;
     }
   };
 

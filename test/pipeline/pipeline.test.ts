@@ -158,4 +158,22 @@ describe('runPipeline', () => {
     const settled = events.find((e) => e.event.type === 'settled')!;
     expect(settled.at).toBeGreaterThanOrEqual(platformDone.at);
   });
+
+  it('settles as soon as one rule of a layer fails with all its facts in, before the rest of the layer', async () => {
+    const slowNetworkRule: CauseRule = {
+      ...networkRule,
+      id: 'route-via-appliance',
+      needs: ['nextHop'],
+      detect: () => null,
+    };
+    const { events } = await run(
+      [fakeGatherer('effectiveNsg', 10), fakeGatherer('nextHop', 300), fakeGatherer('guest', 400)],
+      [networkRule, slowNetworkRule, guestRule],
+    );
+    const settled = events.find((e) => e.event.type === 'settled')!;
+    const networkDone = events.find((e) => e.event.type === 'layer' && e.event.layer === 'network')!;
+    expect(settled.event).toMatchObject({ verdict: { layer: 'network', causes: ['nsg-denies-rdp'] } });
+    expect(settled.at).toBeLessThan(200);
+    expect(networkDone.at).toBeGreaterThanOrEqual(290);
+  });
 });
