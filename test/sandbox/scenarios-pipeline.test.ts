@@ -89,3 +89,16 @@ test('a name in two resource groups is ambiguous', async () => {
 test('diagnosing writes nothing', () => {
   expect(h.sandbox.writes()).toEqual([]);
 });
+
+test('one diagnosis looks up the regional Network Watcher once, for both IP flow verify and next hop', async () => {
+  const since = Date.now();
+  const report = await run('vm-healthy');
+  const lookups = h.sandbox.requests.filter(
+    (r) =>
+      r.startedAt >= since &&
+      r.method === 'GET' &&
+      /\/providers\/Microsoft\.Network\/networkWatchers$/i.test(r.path),
+  );
+  expect(lookups).toHaveLength(1);
+  expect(report.checks.find((c) => c.id === 'nsg-denies-rdp')?.status).toBe('pass');
+});

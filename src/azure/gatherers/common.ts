@@ -50,11 +50,7 @@ export interface WatcherRef {
   name: string;
 }
 
-/**
- * The Network Watcher of the VM's region. Azure creates one per region on demand, usually in
- * NetworkWatcherRG; with none, its checks cannot run and the fact is skipped, saying how to enable it.
- */
-export async function regionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
+async function findRegionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
   const watchers = ctx.sub.network.networkWatchers;
   const found = await callAzure('Network Watcher', async () => {
     for await (const watcher of watchers.listAll({ abortSignal: ctx.signal })) {
@@ -70,6 +66,23 @@ export async function regionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
   }
   const id = requireResourceId(found.id, 'a Network Watcher');
   return { resourceGroup: id.resourceGroup, name: found.name ?? id.name };
+}
+
+// IP flow verify and next hop both need the VM's regional watcher: one lookup per diagnosis (keyed by
+// the diagnosis's machine facts), not one per check.
+const watcherLookups = new WeakMap<GatherContext['vm'], Promise<WatcherRef>>();
+
+/**
+ * The Network Watcher of the VM's region. Azure creates one per region on demand, usually in
+ * NetworkWatcherRG; with none, its checks cannot run and the fact is skipped, saying how to enable it.
+ */
+export function regionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
+  let lookup = watcherLookups.get(ctx.vm);
+  if (!lookup) {
+    lookup = findRegionalWatcher(ctx);
+    watcherLookups.set(ctx.vm, lookup);
+  }
+  return lookup;
 }
 
 /** Network Watcher's own throttling and busy answers, said in its words. */
