@@ -6,7 +6,7 @@ import {
   healthyGuest,
   healthyMetrics,
   inboundRule,
-  OFFICE_PREFIX,
+  officeRules,
 } from './scenarios/healthy';
 import type { At } from './scenarios/spec';
 import type { JitPolicy, NetworkSecurityGroup, SecurityRule, VirtualMachine, World } from './world';
@@ -116,25 +116,6 @@ const AGENT_NOT_READY = {
   message: 'VM Agent is unresponsive. The agent has not reported its status for 12 minutes.',
 };
 const ALWAYS_ON = { 'always-on': 'true' };
-
-function officeRules(): SecurityRule[] {
-  return [
-    inboundRule({
-      name: 'Allow-RDP-FromOffice',
-      priority: 300,
-      access: 'Allow',
-      source: OFFICE_PREFIX,
-      port: '3389',
-    }),
-    inboundRule({
-      name: 'Allow-SSH-FromOffice',
-      priority: 310,
-      access: 'Allow',
-      source: OFFICE_PREFIX,
-      port: '22',
-    }),
-  ];
-}
 
 /** A NIC NSG of its own for the machines whose risk lives in their rules. */
 function ownRules(variant: Variant): SecurityRule[] | null {

@@ -1,5 +1,5 @@
 import { resourceId } from './ids';
-import { inboundRule, OFFICE_PREFIX } from './scenarios/healthy';
+import { officeRules } from './scenarios/healthy';
 import type { World } from './world';
 
 // The shared network every sandbox VM lives in, per subscription: one vnet whose subnets carry the
@@ -30,22 +30,7 @@ export function addFoundation(world: World, subscriptionId: string): void {
     ...common,
     id: id('Microsoft.Network/networkSecurityGroups', 'snet-app-nsg'),
     name: 'snet-app-nsg',
-    rules: [
-      inboundRule({
-        name: 'Allow-RDP-FromOffice',
-        priority: 300,
-        access: 'Allow',
-        source: OFFICE_PREFIX,
-        port: '3389',
-      }),
-      inboundRule({
-        name: 'Allow-SSH-FromOffice',
-        priority: 310,
-        access: 'Allow',
-        source: OFFICE_PREFIX,
-        port: '22',
-      }),
-    ],
+    rules: officeRules(),
   });
   const spokeRoutes = world.routeTables.set({
     ...common,

@@ -1,4 +1,5 @@
-import { optionalFact, type Facts } from '../facts';
+import { clock, eventUser, profileServiceEvents } from '../events';
+import { factValue, optionalFact, type Facts } from '../facts';
 import type { GuestFacts } from '../guest-facts';
 
 // Shared by the service, auth and guest rules: they all read the one Run Command probe, apply to
@@ -120,4 +121,31 @@ export function newestHotfix(hotfixes: readonly Hotfix[]): DatedHotfix | null {
     newest = { id: h.id, day: new Date(installedAt).toISOString().slice(0, 10), installedAt };
   }
   return newest;
+}
+
+/** How a person confirms a User Profile Service cause: that service's events of these ids. */
+export function profileEventsCommand(facts: Facts, meanings: Readonly<Record<number, string>>): string {
+  const ids = Object.keys(meanings).join(',');
+  return runPowerShell(
+    facts,
+    `Get-WinEvent -FilterHashtable @{LogName='Application';ProviderName='Microsoft-Windows-User Profiles Service';Id=${ids}} -MaxEvents 10 | Select-Object TimeCreated, Id, Message | Format-List`,
+  );
+}
+
+/** The User Profile Service events of these ids in the guest facts, with the users they name and one line each. */
+export function profileEventsFound(
+  facts: Facts,
+  meanings: Readonly<Record<number, string>>,
+): { users: string; evidence: string[] } | null {
+  const events = factValue(facts, 'guest').events;
+  if (!events) return null;
+  const found = profileServiceEvents(events, Object.keys(meanings).map(Number));
+  if (found.length === 0) return null;
+  return {
+    users: joinNames(found.flatMap((e) => eventUser(e) ?? [])),
+    evidence: found.map((e) => {
+      const user = eventUser(e);
+      return `Event ${e.id} at ${clock(e.time)}: ${meanings[e.id]}${user ? ` (${user})` : ''}`;
+    }),
+  };
 }

@@ -141,3 +141,23 @@ export function healthyVm(name: string, at: At): VmSpec {
     faults: {},
   };
 }
+
+/** The office's RDP and SSH allow rules, as the healthy subnet NSG and the fleet's NSGs carry them. */
+export function officeRules(): SecurityRule[] {
+  return [
+    inboundRule({
+      name: 'Allow-RDP-FromOffice',
+      priority: 300,
+      access: 'Allow',
+      source: OFFICE_PREFIX,
+      port: '3389',
+    }),
+    inboundRule({
+      name: 'Allow-SSH-FromOffice',
+      priority: 310,
+      access: 'Allow',
+      source: OFFICE_PREFIX,
+      port: '22',
+    }),
+  ];
+}

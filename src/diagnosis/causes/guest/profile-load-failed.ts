@@ -1,7 +1,5 @@
 import type { CauseRule } from '../../cause';
-import { factValue } from '../../facts';
-import { clock, eventUser, profileServiceEvents } from '../../events';
-import { joinNames, runPowerShell, windowsOnly } from '../guest-probe';
+import { profileEventsCommand, profileEventsFound, windowsOnly } from '../guest-probe';
 
 const MEANINGS: Record<number, string> = {
   1500: 'Windows cannot log the user on because the profile cannot be loaded',
@@ -17,24 +15,15 @@ export const profileLoadFailed: CauseRule = {
   severity: 'critical',
   needs: ['guest'],
   notApplicable: windowsOnly,
-  confirm: (facts) =>
-    runPowerShell(
-      facts,
-      "Get-WinEvent -FilterHashtable @{LogName='Application';ProviderName='Microsoft-Windows-User Profiles Service';Id=1500,1502,1508} -MaxEvents 10 | Select-Object TimeCreated, Id, Message | Format-List",
-    ),
+  confirm: (facts) => profileEventsCommand(facts, MEANINGS),
   clean: 'No profile failed to load in the last 24 h.',
   detect(facts) {
-    const events = factValue(facts, 'guest').events;
-    if (!events) return null;
-    const found = profileServiceEvents(events, Object.keys(MEANINGS).map(Number));
-    if (found.length === 0) return null;
-    const users = joinNames(found.flatMap((e) => eventUser(e) ?? []));
+    const found = profileEventsFound(facts, MEANINGS);
+    if (!found) return null;
+    const { users } = found;
     return {
       summary: `The profile of ${users || 'the user'} fails to load, so the session is bounced right after sign-in although the connection and the credentials are fine.`,
-      evidence: found.map((e) => {
-        const user = eventUser(e);
-        return `Event ${e.id} at ${clock(e.time)}: ${MEANINGS[e.id]}${user ? ` (${user})` : ''}`;
-      }),
+      evidence: found.evidence,
       advice:
         'Repair the profile: check free space and the permissions on the profile folder and its NTUSER.DAT, or recreate the profile.',
     };
