@@ -40,3 +40,15 @@ export function guestOf(facts: Facts): GuestFacts {
   }
   return facts.guest.value;
 }
+
+export type LocalAccount = NonNullable<GuestFacts['accounts']>[number];
+
+/** The guest's local accounts, or null when the probe could not read them. */
+export function localAccounts(facts: Facts): LocalAccount[] | null {
+  return facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+}
+
+/** The local account of that name: Windows account names are case-insensitive. */
+export function findAccount(accounts: readonly LocalAccount[], name: string): LocalAccount | undefined {
+  return accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
+}

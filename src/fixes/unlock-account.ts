@@ -5,19 +5,13 @@ import type { CauseId } from '../diagnosis/ids';
 import { FixRefusal, type FixDefinition } from './fix';
 import { runGuestFix } from './guest-script';
 import { textParam } from './params';
-import { reachableGuest } from './target';
+import { findAccount, localAccounts, reachableGuest, type LocalAccount } from './target';
 import { accountName } from './validate';
 
 // Clears a lockout and enables a disabled local account. A domain account is unlocked in Active Directory,
 // not on the VM, so only local accounts are accepted when the probe listed them.
 
-type Account = NonNullable<GuestFacts['accounts']>[number];
-
-function findAccount(accounts: readonly Account[], name: string): Account | undefined {
-  return accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
-}
-
-function isBlocked(account: Account): boolean {
+function isBlocked(account: LocalAccount): boolean {
   return account.lockedOut || !account.enabled;
 }
 
@@ -69,7 +63,7 @@ export const unlockAccount: FixDefinition = {
   plan({ facts, input }) {
     const vm = reachableGuest(facts);
     let userName = accountName(input.userName);
-    const accounts = facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+    const accounts = localAccounts(facts);
     if (accounts !== null) {
       const account = findAccount(accounts, userName);
       if (!account) {
@@ -92,7 +86,7 @@ export const unlockAccount: FixDefinition = {
   },
   stillApplies(facts, params) {
     const userName = String(params.userName);
-    const accounts = facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+    const accounts = localAccounts(facts);
     if (accounts === null) return null;
     const account = findAccount(accounts, userName);
     if (!account) return `There is no local account ${userName} any more.`;

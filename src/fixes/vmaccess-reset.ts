@@ -8,7 +8,7 @@ import { correlated } from './arm';
 import { FixRefusal, type FixDefinition } from './fix';
 import { generatePassword } from './password';
 import { textParam } from './params';
-import { reachableGuest } from './target';
+import { findAccount, localAccounts, reachableGuest } from './target';
 import { accountName } from './validate';
 
 // The guide's blunt instrument: VMAccess resets a local administrator's password and, as a side effect,
@@ -18,8 +18,6 @@ import { accountName } from './validate';
 
 /** The extension name `az vm user update` uses on Windows: one VMAccess instance per VM. */
 export const VMACCESS_EXTENSION = 'enablevmaccess';
-
-type Account = NonNullable<GuestFacts['accounts']>[number];
 
 /** The accounts the finding names, most likely first. */
 function namedByFinding(guest: GuestFacts, cause: CauseId): string[] {
@@ -37,10 +35,6 @@ function namedByFinding(guest: GuestFacts, cause: CauseId): string[] {
     return failuresByAccount(logonFailures(events, [LOGON_STATUS.wrongPassword])).map((a) => a.user);
   }
   return [];
-}
-
-function findAccount(accounts: readonly Account[], name: string): Account | undefined {
-  return accounts.find((a) => a.name.toLowerCase() === name.toLowerCase());
 }
 
 /**
@@ -83,7 +77,7 @@ export const vmaccessReset: FixDefinition = {
   plan({ facts, input }) {
     const vm = reachableGuest(facts);
     let userName = accountName(input.userName);
-    const accounts = facts.guest.status === 'ok' ? facts.guest.value.accounts : null;
+    const accounts = localAccounts(facts);
     if (accounts !== null) {
       const account = findAccount(accounts, userName);
       if (!account) {
