@@ -10,36 +10,43 @@ $ProgressPreference = 'SilentlyContinue'
 # Windows PowerShell 5.1 serializes arrays as { value, Count } while this type data is loaded.
 Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue
 
-# Every list and every string the guest writes is capped here, so that the largest document these caps
-# allow fits the output limit (test/azure/probe-size.test.ts builds it). Names keep their characters and are
-# cut at their length (a Windows account name has at most 20); tokens keep only the characters of codes,
-# versions and addresses. If a document is still too long, the shrink loop at the end drops list items, and
-# at worst a minimal document is printed.
+# Every string the guest writes is cut to a length, and every list to a count of items and to a byte budget
+# for its JSON, so that the largest document these caps allow fits the output limit whatever the guest holds
+# (test/azure/probe-size.test.ts builds it). Names keep their characters and their length (a Windows
+# account name has at most 20); tokens keep only the characters of codes, versions and addresses. The events
+# of all sources share one budget, filled with the rare, telling ones first. Should a document still be too
+# long, the shrink loop at the end drops list items, and at worst a minimal document is printed.
 $probeCaps = [ordered]@{
   outputBytes = 4000
-  captionChars = 60
-  messageChars = 60
+  captionChars = 40
+  messageChars = 40
   nameChars = 20
-  qualifiedNameChars = 36
   processNameChars = 24
-  hostChars = 48
+  hostChars = 40
   tokenChars = 16
   thumbprintChars = 40
   hotfixIdChars = 12
   codeChars = 10
-  addressChars = 45
-  errors = 4
+  addressChars = 40
+  errors = 3
+  errorBytes = 300
   sessions = 8
+  sessionBytes = 280
   accounts = 8
+  accountBytes = 480
   hotfixes = 3
+  hotfixBytes = 100
   processes = 5
+  processBytes = 220
   licenseServers = 2
-  failureEvents = 6
+  licenseServerBytes = 60
+  failureEvents = 8
   lockoutEvents = 2
   profileEvents = 3
   shellEvents = 2
   credsspEvents = 1
   sessionEvents = 6
+  eventBytes = 1280
 }
 
 $since = (Get-Date).AddHours(-24)
@@ -64,10 +71,30 @@ function Limit-Token($text, [int]$max) {
   return $clean
 }
 
-# The last slot of errors is kept for the shrink loop's note; later errors are dropped.
+# ConvertTo-Json in Windows PowerShell 5.1 writes ' < > & as six-byte \u00XX escapes that JSON does not
+# need; they are written back as themselves (never after an escaped backslash), so a name keeps its length.
+function ConvertTo-ProbeJson($value) {
+  $json = ConvertTo-Json -InputObject $value -Compress -Depth 6
+  foreach ($escape in @(@('27', "'"), @('3c', '<'), @('3e', '>'), @('26', '&'))) {
+    $json = $json -replace ('(?<=(?<!\\)(?:\\\\)*)\\u00' + $escape[0]), $escape[1]
+  }
+  return $json
+}
+
+# Adds the item unless the list is full: $count items at most, and the JSON of its items, each with the comma
+# before it, within $budget bytes.
+$budgetUsed = @{}
+function Add-Within($list, [int]$count, [string]$budget, $item) {
+  if ($list.Count -ge $count) { return }
+  $size = [System.Text.Encoding]::UTF8.GetByteCount((ConvertTo-ProbeJson $item)) + 1
+  $used = [int]$budgetUsed[$budget]
+  if ($used + $size -gt $probeCaps[$budget]) { return }
+  $budgetUsed[$budget] = $used + $size
+  [void]$list.Add($item)
+}
+
 function Add-ProbeError([string]$probe, [string]$message) {
-  if ($errs.Count -ge $probeCaps.errors - 1) { return }
-  [void]$errs.Add(@{ probe = $probe; message = Limit-Text $message $probeCaps.messageChars })
+  Add-Within $errs $probeCaps.errors 'errorBytes' @{ probe = $probe; message = Limit-Text $message $probeCaps.messageChars }
 }
 
 function Get-Iso($date) {
@@ -296,8 +323,8 @@ try {
   $servers = Get-Reg $tsPolicyKey 'LicenseServers'
   if ($null -eq $servers) { $servers = Get-Reg 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers' 'SpecifiedLicenseServers' }
   $serverList = New-Object System.Collections.ArrayList
-  @(@($servers) | ForEach-Object { ([string]$_) -split ',' } | ForEach-Object { Limit-Token $_ $probeCaps.hostChars } |
-      Where-Object { $_ } | Select-Object -First $probeCaps.licenseServers) | ForEach-Object { [void]$serverList.Add($_) }
+  @($servers) | ForEach-Object { ([string]$_) -split ',' } | ForEach-Object { Limit-Token $_ $probeCaps.hostChars } |
+      Where-Object { $_ } | ForEach-Object { Add-Within $serverList $probeCaps.licenseServers 'licenseServerBytes' $_ }
   $graceDays = $null
   if ($installed) { $graceDays = [int](Invoke-CimMethod -InputObject $tsSetting -MethodName GetGracePeriodDays).DaysLeft }
   $rdp.rdsh = @{ installed = $installed; licensingMode = Get-IntOrNull $mode; licenseServers = $serverList; graceDaysLeft = $graceDays }
@@ -355,8 +382,8 @@ public static extern void FreeMemory(IntPtr memory);
     [RdpDoctor.Wts]::FreeMemory($buffer)
   }
   $sessions = New-Object System.Collections.ArrayList
-  $signedIn | Sort-Object -Property { $_.state -ne 'Disc' }, { $_.id } | Select-Object -First $probeCaps.sessions |
-      ForEach-Object { [void]$sessions.Add($_) }
+  $signedIn | Sort-Object -Property { $_.state -ne 'Disc' }, { $_.id } |
+      ForEach-Object { Add-Within $sessions $probeCaps.sessions 'sessionBytes' $_ }
   $rdp.sessions = $sessions
 } catch { Add-ProbeError 'sessions' $_.Exception.Message }
 
@@ -365,7 +392,8 @@ $updates = $null
 try {
   $hotfixes = New-Object System.Collections.ArrayList
   Get-HotFix | Sort-Object -Property InstalledOn -Descending | Select-Object -First $probeCaps.hotfixes | ForEach-Object {
-    [void]$hotfixes.Add(@{ id = Limit-Token $_.HotFixID $probeCaps.hotfixIdChars; installedOn = Get-Iso $_.InstalledOn })
+    $hotfix = @{ id = Limit-Token $_.HotFixID $probeCaps.hotfixIdChars; installedOn = Get-Iso $_.InstalledOn }
+    Add-Within $hotfixes $probeCaps.hotfixes 'hotfixBytes' $hotfix
   }
   $cbs = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
   $wu = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
@@ -392,7 +420,8 @@ try {
   }
   $top = New-Object System.Collections.ArrayList
   Get-Process | Sort-Object -Property WorkingSet64 -Descending | Select-Object -First $probeCaps.processes | ForEach-Object {
-    [void]$top.Add(@{ name = Limit-Text $_.ProcessName $probeCaps.processNameChars; pid = [int]$_.Id; workingSetBytes = [int64]$_.WorkingSet64 })
+    $process = @{ name = Limit-Token $_.ProcessName $probeCaps.processNameChars; pid = [int]$_.Id; workingSetBytes = [int64]$_.WorkingSet64 }
+    Add-Within $top $probeCaps.processes 'processBytes' $process
   }
   $resources = @{ systemDrive = $drive; memory = $memory; topProcesses = $top }
 } catch { Add-ProbeError 'resources' $_.Exception.Message }
@@ -422,13 +451,13 @@ try {
           $expired = [int]$user.PasswordExpired.Value -eq 1
         } catch { Add-ProbeError 'accounts' $_.Exception.Message }
         $suffix = '/' + $computerName + '/' + $name
-        [void]$accounts.Add(@{
+        Add-Within $accounts $probeCaps.accounts 'accountBytes' @{
           name = Limit-Text $name $probeCaps.nameChars
           enabled = -not [bool]$account.Disabled
           lockedOut = [bool]$account.Lockout
           passwordExpired = $expired
           rdpAllowed = @($rdpMembers | Where-Object { $_.EndsWith($suffix, [System.StringComparison]::OrdinalIgnoreCase) }).Count -gt 0
-        })
+        }
       }
 } catch { $accounts = $null; Add-ProbeError 'accounts' $_.Exception.Message }
 
@@ -509,16 +538,18 @@ try {
   foreach ($record in (Get-Events $lsmFilter $probeCaps.sessionEvents)) {
     $detail = ([xml]$record.ToXml()).Event.UserData.EventXML
     $data = @{
-      User = Limit-Text $detail.User $probeCaps.qualifiedNameChars
+      User = Limit-Text ([string]$detail.User -split '\\')[-1] $probeCaps.nameChars
       SessionID = Limit-Token $detail.SessionID $probeCaps.tokenChars
     }
     [void]$eventSources['sessions'].Add((New-Event $record $lsmLog $lsmProvider $data))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.sessions' $_.Exception.Message }
 
-# The leading comma keeps an empty or one-element array an array when the function returns it.
-function Get-AllEvents {
-  return ,@($eventSources.Values | ForEach-Object { $_ })
+# The events of every source share one budget: the rare, telling ones (lockouts, profile failures, shell
+# crashes) are taken before the bulky ones (session changes, failed logons).
+$events = New-Object System.Collections.ArrayList
+foreach ($source in @('lockouts', 'profile', 'shell', 'credssp', 'sessions', 'failures')) {
+  foreach ($item in $eventSources[$source]) { Add-Within $events ([int]::MaxValue) 'eventBytes' $item }
 }
 
 $facts = @{
@@ -529,34 +560,23 @@ $facts = @{
   updates = $updates
   resources = $resources
   accounts = $accounts
-  events = (Get-AllEvents)
+  events = $events
   errors = $errs
 }
 # With every event source failing, the events are unknown rather than none.
 if ($failedSources -eq $eventSources.Count) { $facts.events = $null }
 
-# ConvertTo-Json in Windows PowerShell 5.1 writes ' < > & as six-byte \u00XX escapes that JSON does not
-# need; they are written back as themselves (never after an escaped backslash), so a name keeps its length.
-function ConvertTo-ProbeJson($value) {
-  $json = ConvertTo-Json -InputObject $value -Compress -Depth 6
-  foreach ($escape in @(@('27', "'"), @('3c', '<'), @('3e', '>'), @('26', '&'))) {
-    $json = $json -replace ('(?<=(?<!\\)(?:\\\\)*)\\u00' + $escape[0]), $escape[1]
-  }
-  return $json
-}
-
 function Test-Fits([string]$json) {
   return [System.Text.Encoding]::UTF8.GetByteCount($json) -le $probeCaps.outputBytes
 }
 
-# The lists the shrink loop cuts, most expendable first, each down to the items it keeps: the oldest event of
-# the longest event list goes before any account or session, so that rare, telling events (lockouts, profile
-# failures, shell crashes) outlast the bulky ones (failed logons, session changes).
+# The lists the shrink loop cuts from the end, most expendable first, each down to the items it keeps. Events
+# end with the bulky failed logons, so those go first.
 $trimOrder = @(
   @{ list = $resources.topProcesses; keep = 1 },
   @{ list = $updates.lastHotfixes; keep = 1 },
   @{ list = $rdp.rdsh.licenseServers; keep = 1 },
-  @{ list = 'events'; keep = 0 },
+  @{ list = $events; keep = 0 },
   @{ list = $rdp.sessions; keep = 0 },
   @{ list = $accounts; keep = 0 },
   @{ list = $errs; keep = 0 }
@@ -564,15 +584,7 @@ $trimOrder = @(
 
 function Select-Trimmable {
   foreach ($step in $trimOrder) {
-    if ($step.list -is [string]) {
-      $longest = $null
-      foreach ($list in $eventSources.Values) {
-        if ($list.Count -gt 0 -and ($null -eq $longest -or $list.Count -ge $longest.Count)) { $longest = $list }
-      }
-      if ($null -ne $longest) { return ,$longest }
-    } elseif ($null -ne $step.list -and $step.list.Count -gt $step.keep) {
-      return ,$step.list
-    }
+    if ($null -ne $step.list -and $step.list.Count -gt $step.keep) { return ,$step.list }
   }
   return $null
 }
@@ -586,7 +598,6 @@ try {
     if ($null -eq $list) { break }
     $list.RemoveAt($list.Count - 1)
     $dropped += 1
-    if ($null -ne $facts.events) { $facts.events = (Get-AllEvents) }
     $note = @{ probe = 'output'; message = ('dropped ' + $dropped + ' list items to fit the Run Command output') }
     $facts.errors = @($errs) + @($note)
     $json = ConvertTo-ProbeJson $facts
