@@ -537,8 +537,10 @@ try {
   $lsmFilter = @{ LogName = $lsmLog; ProviderName = $lsmProvider; Id = 21, 23, 24; StartTime = $since }
   foreach ($record in (Get-Events $lsmFilter $probeCaps.sessionEvents)) {
     $detail = ([xml]$record.ToXml()).Event.UserData.EventXML
+    # DOMAIN\user: the user alone, as the sessions and accounts name it.
+    $userName = ([string]$detail.User -split '\\')[-1]
     $data = @{
-      User = Limit-Text ([string]$detail.User -split '\\')[-1] $probeCaps.nameChars
+      User = Limit-Text $userName $probeCaps.nameChars
       SessionID = Limit-Token $detail.SessionID $probeCaps.tokenChars
     }
     [void]$eventSources['sessions'].Add((New-Event $record $lsmLog $lsmProvider $data))

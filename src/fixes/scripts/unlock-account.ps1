@@ -21,8 +21,8 @@ function Write-Result([bool]$ok, [string]$message) {
 # The WinNT provider, not Microsoft.PowerShell.LocalAccounts: that module is missing from 32-bit PowerShell
 # and from older images.
 try {
-  $account = [ADSI]('WinNT://' + $env:COMPUTERNAME + '/' + $UserName + ',user')
   try {
+    $account = [ADSI]('WinNT://' + $env:COMPUTERNAME + '/' + $UserName + ',user')
     $account.psbase.RefreshCache()
   } catch {
     $cause = $_.Exception.GetBaseException()
