@@ -65,3 +65,38 @@ describe('the Run Command body', () => {
     expect(probeCommand().script).not.toBe(probeCommand().script);
   });
 });
+
+describe('the sessions the probe reads', () => {
+  // WTS_CONNECTSTATE_CLASS (wtsapi32.h), in its documented order from WTSActive (0) to WTSInit (9).
+  const WTS_CONNECT_STATES = [
+    'WTSActive',
+    'WTSConnected',
+    'WTSConnectQuery',
+    'WTSShadow',
+    'WTSDisconnected',
+    'WTSIdle',
+    'WTSListen',
+    'WTSReset',
+    'WTSDown',
+    'WTSInit',
+  ];
+
+  function stateNames(): string[] {
+    const list = /\$stateNames = @\(([^)]*)\)/.exec(guestProbeScript)?.[1] ?? '';
+    return [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  }
+
+  it("come from the Remote Desktop Services API, not quser's text, which Windows translates", () => {
+    expect(guestProbeScript).not.toMatch(/^[^#\n]*quser/im);
+    expect(guestProbeScript).toContain('EntryPoint = "WTSEnumerateSessionsW"');
+    expect(guestProbeScript).toContain('EntryPoint = "WTSQuerySessionInformationW"');
+  });
+
+  it('name each numeric connect state as the guest facts contract does (Active, Disc)', () => {
+    const names = stateNames();
+    expect(names).toHaveLength(WTS_CONNECT_STATES.length);
+    expect(names[WTS_CONNECT_STATES.indexOf('WTSActive')]).toBe('Active');
+    expect(names[WTS_CONNECT_STATES.indexOf('WTSDisconnected')]).toBe('Disc');
+    expect(new Set(names).size).toBe(names.length);
+  });
+});

@@ -100,3 +100,23 @@ describe('guest fix scripts', () => {
     expect(script).toBe(fixScript(fix.id as GuestFixId));
   });
 });
+
+describe('the firewall fixes', () => {
+  // The firewall applies the active store, where Group Policy rules and settings win over the local rules
+  // the fixes change: what they verify must come from there, as the guest probe's does.
+  describe.each(['enable-rdp-firewall-rules', 'enable-rdp-connections'] as const)('%s.ps1', (id) => {
+    const script = fixScript(id);
+    const reads = script.split('\n').filter((line) => /Get-NetFirewall(Rule|Profile)\b/.test(line));
+
+    it('verifies against the active store', () => {
+      expect(reads.length).toBeGreaterThan(0);
+      for (const line of reads) expect(line).toContain('-PolicyStore ActiveStore');
+    });
+
+    it('fails, naming Group Policy, when a GPO ignores the local rules or blocks the port', () => {
+      expect(script).toContain("AllowLocalFirewallRules -eq 'False'");
+      expect(script).toContain("PolicyStoreSourceType -eq 'GroupPolicy'");
+      expect(script).toMatch(/Write-Result \$false \('[^']*but ' \+ \$override\)/);
+    });
+  });
+});

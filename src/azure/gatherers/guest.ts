@@ -10,6 +10,8 @@ import { SECOND } from './common';
 
 // Run Command returns only the last 4,096 bytes of output: a longer output arrives cut at the front.
 const RUN_COMMAND_OUTPUT_LIMIT = 4096;
+/** Write-Output ends the probe's one line with CRLF, which counts toward the limit. */
+const TRAILING_NEWLINE_BYTES = 2;
 
 /** The Run Command body: the constant probe script, and nothing from the request. */
 export function probeCommand(): RunCommandInput {
@@ -26,6 +28,25 @@ function streamOf(result: RunCommandResult, stream: 'StdOut' | 'StdErr'): string
   return status ? (status.message ?? '') : null;
 }
 
+/**
+ * Why the output is not JSON. Run Command keeps the last 4,096 bytes and drops the front, so an output that
+ * arrives at the limit, or that ends a JSON object it never began, was cut: the probe printed too much.
+ */
+function notJson(stdout: string, text: string, said: string): string {
+  const bytes = Buffer.byteLength(stdout);
+  const cut =
+    bytes >= RUN_COMMAND_OUTPUT_LIMIT - TRAILING_NEWLINE_BYTES ||
+    (!text.startsWith('{') && text.endsWith('}'));
+  if (cut) {
+    return (
+      `The guest probe's output was truncated by Run Command's ${RUN_COMMAND_OUTPUT_LIMIT}-byte output limit ` +
+      `(${bytes} bytes arrived, beginning "${excerpt(text, 40)}"), so none of the guest facts could be read; ` +
+      `the probe must fit its output within the limit: report this as a defect of rdp-doctor${said}`
+    );
+  }
+  return `The guest probe's output is not JSON ("${excerpt(text, 80)}")${said}`;
+}
+
 /** GuestFacts from the Run Command result, or an error that says what was wrong with the output. */
 export function guestFactsOf(result: RunCommandResult): GuestFacts {
   const stdout = streamOf(result, 'StdOut');
@@ -38,12 +59,7 @@ export function guestFactsOf(result: RunCommandResult): GuestFacts {
   try {
     json = JSON.parse(text);
   } catch {
-    const bytes = Buffer.byteLength(stdout);
-    const cut =
-      bytes >= RUN_COMMAND_OUTPUT_LIMIT - 100
-        ? `; it is ${bytes} bytes and Run Command keeps only the last 4 KB, so it was probably cut`
-        : '';
-    throw new Error(`The guest probe's output is not JSON ("${excerpt(text, 80)}")${cut}${said}`);
+    throw new Error(notJson(stdout, text, said));
   }
   const parsed = guestFactsSchema.safeParse(json);
   if (!parsed.success) {

@@ -1,25 +1,100 @@
 # rdp-doctor guest probe, run once per diagnosis through Run Command (RunPowerShellScript) as SYSTEM.
 # It reads and never changes anything, takes no parameters and no input, and prints ONE compact JSON
 # object: the guest facts contract (src/diagnosis/guest-facts.ts). Run Command returns only the last
-# 4 KB of output, so lists are capped and events are trimmed to fit. A sub-probe that fails leaves its
-# field null and adds { probe, message } to errors; the probe itself never fails.
+# 4,096 bytes of output and cuts the front of anything longer, which would lose the whole document. A
+# sub-probe that fails leaves its field null and adds { probe, message } to errors; the probe itself never
+# fails.
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 # Windows PowerShell 5.1 serializes arrays as { value, Count } while this type data is loaded.
 Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue
 
-$maxOutputBytes = 4000
+# Every string the guest writes is cut to a length, and every list to a count of items and to a byte budget
+# for its JSON, so that the largest document these caps allow fits the output limit whatever the guest holds
+# (test/azure/probe-size.test.ts builds it). Names keep their characters and their length (a Windows
+# account name has at most 20); tokens keep only the characters of codes, versions and addresses. The events
+# of all sources share one budget, filled with the rare, telling ones first. Should a document still be too
+# long, the shrink loop at the end drops list items, and at worst a minimal document is printed.
+$probeCaps = [ordered]@{
+  outputBytes = 4000
+  captionChars = 40
+  messageChars = 40
+  nameChars = 20
+  processNameChars = 24
+  hostChars = 40
+  tokenChars = 16
+  thumbprintChars = 40
+  hotfixIdChars = 12
+  codeChars = 10
+  addressChars = 40
+  errors = 3
+  errorBytes = 300
+  sessions = 8
+  sessionBytes = 280
+  accounts = 8
+  accountBytes = 480
+  hotfixes = 3
+  hotfixBytes = 100
+  processes = 5
+  processBytes = 220
+  licenseServers = 2
+  licenseServerBytes = 60
+  failureEvents = 8
+  lockoutEvents = 2
+  profileEvents = 3
+  shellEvents = 2
+  credsspEvents = 1
+  sessionEvents = 6
+  eventBytes = 1280
+}
+
 $since = (Get-Date).AddHours(-24)
 $tsKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server'
 $tcpKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $tsPolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
 $errs = New-Object System.Collections.ArrayList
 
+# Free text and names: control characters and runs of white space become one space, then the text is cut.
+function Limit-Text($text, [int]$max) {
+  if ($null -eq $text) { return $null }
+  $clean = ([string]$text -replace '[\x00-\x1F\x7F\s]+', ' ').Trim()
+  if ($clean.Length -gt $max) { $clean = $clean.Substring(0, $max) }
+  return $clean
+}
+
+# Codes, versions, addresses and host names: only the characters they are written with, then cut.
+function Limit-Token($text, [int]$max) {
+  if ($null -eq $text) { return $null }
+  $clean = [string]$text -replace '[^A-Za-z0-9._:%-]', ''
+  if ($clean.Length -gt $max) { $clean = $clean.Substring(0, $max) }
+  return $clean
+}
+
+# ConvertTo-Json in Windows PowerShell 5.1 writes ' < > & as six-byte \u00XX escapes that JSON does not
+# need; they are written back as themselves (never after an escaped backslash), so a name keeps its length.
+function ConvertTo-ProbeJson($value) {
+  $json = ConvertTo-Json -InputObject $value -Compress -Depth 6
+  foreach ($escape in @(@('27', "'"), @('3c', '<'), @('3e', '>'), @('26', '&'))) {
+    $json = $json -replace ('(?<=(?<!\\)(?:\\\\)*)\\u00' + $escape[0]), $escape[1]
+  }
+  return $json
+}
+
+# Adds the item unless the list is full: $count items at most, and the JSON of its items, each with the comma
+# before it, within $budget bytes.
+$budgetUsed = @{}
+function Add-Within($list, [int]$count, [string]$budget, $item) {
+  if ($list.Count -ge $count) { return }
+  $size = [System.Text.Encoding]::UTF8.GetByteCount((ConvertTo-ProbeJson $item)) + 1
+  $used = [int]$budgetUsed[$budget]
+  if ($used + $size -gt $probeCaps[$budget]) { return }
+  $budgetUsed[$budget] = $used + $size
+  [void]$list.Add($item)
+}
+
 function Add-ProbeError([string]$probe, [string]$message) {
-  $text = ($message -replace '\s+', ' ').Trim()
-  if ($text.Length -gt 100) { $text = $text.Substring(0, 100) }
-  [void]$errs.Add(@{ probe = $probe; message = $text })
+  Add-Within $errs $probeCaps.errors 'errorBytes' @{ probe = $probe; message = Limit-Text $message $probeCaps.messageChars }
 }
 
 function Get-Iso($date) {
@@ -72,8 +147,9 @@ function Test-PortIn($ranges, [int]$port) {
 
 # Windows logs NTSTATUS codes in either case; the rules read them as 0xC000006A.
 function Format-Status([string]$code) {
-  if ($code -match '^0x') { return '0x' + $code.Substring(2).ToUpper() }
-  return $code
+  $token = Limit-Token $code $probeCaps.codeChars
+  if ($token -match '^0x') { return '0x' + $token.Substring(2).ToUpper() }
+  return $token
 }
 
 function Get-Events($filter, [int]$max) {
@@ -96,12 +172,13 @@ function Get-NamedData($record) {
   return $data
 }
 
-function New-Event($record, [string]$log, $data) {
+# The provider is the one the query asked for, so that its length is known.
+function New-Event($record, [string]$log, [string]$provider, $data) {
   return @{
     log = $log
     id = [int]$record.Id
     time = Get-Iso $record.TimeCreated
-    provider = [string]$record.ProviderName
+    provider = $provider
     data = $data
   }
 }
@@ -116,12 +193,12 @@ try {
   $domain = $null
   $secureChannel = $null
   if ($joined) {
-    $domain = [string]$computer.Domain
+    $domain = Limit-Token $computer.Domain $probeCaps.hostChars
     try { $secureChannel = [bool](Test-ComputerSecureChannel) } catch { Add-ProbeError 'secureChannel' $_.Exception.Message }
   }
   $os = @{
-    caption = [string]$osInfo.Caption
-    version = [string]$osInfo.Version
+    caption = Limit-Text $osInfo.Caption $probeCaps.captionChars
+    version = Limit-Token $osInfo.Version $probeCaps.tokenChars
     lastBootUpTime = Get-Iso $osInfo.LastBootUpTime
     domainJoined = $joined
     domain = $domain
@@ -147,9 +224,11 @@ $rdp = @{
 
 try {
   $service = Get-Service -Name TermService
-  $startType = [string]$service.StartType
-  if (-not $startType) { $startType = [string](Get-CimInstance -ClassName Win32_Service -Filter "Name='TermService'").StartMode }
-  $rdp.termService = @{ status = [string]$service.Status; startType = $startType }
+  $startType = Limit-Token $service.StartType $probeCaps.tokenChars
+  if (-not $startType) {
+    $startType = Limit-Token (Get-CimInstance -ClassName Win32_Service -Filter "Name='TermService'").StartMode $probeCaps.tokenChars
+  }
+  $rdp.termService = @{ status = Limit-Token $service.Status $probeCaps.tokenChars; startType = $startType }
 } catch { Add-ProbeError 'termService' $_.Exception.Message }
 
 try {
@@ -190,9 +269,9 @@ try {
     $found = @(Get-ChildItem -Path 'Cert:\LocalMachine\Remote Desktop' -ErrorAction SilentlyContinue | Sort-Object -Property NotAfter -Descending)
   }
   if ($found.Count -gt 0) {
-    $rdp.certificate = @{ thumbprint = [string]$found[0].Thumbprint; present = $true; notAfter = Get-Iso $found[0].NotAfter }
+    $rdp.certificate = @{ thumbprint = Limit-Token $found[0].Thumbprint $probeCaps.thumbprintChars; present = $true; notAfter = Get-Iso $found[0].NotAfter }
   } else {
-    $rdp.certificate = @{ thumbprint = $thumbprint; present = $false; notAfter = $null }
+    $rdp.certificate = @{ thumbprint = Limit-Token $thumbprint $probeCaps.thumbprintChars; present = $false; notAfter = $null }
   }
 } catch { Add-ProbeError 'certificate' $_.Exception.Message }
 
@@ -243,7 +322,9 @@ try {
   if ($null -eq $mode) { $mode = Get-Reg "$tsKey\RCM\Licensing Core" 'LicensingMode' }
   $servers = Get-Reg $tsPolicyKey 'LicenseServers'
   if ($null -eq $servers) { $servers = Get-Reg 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers' 'SpecifiedLicenseServers' }
-  $serverList = @(@($servers) | ForEach-Object { ([string]$_) -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ } | Select-Object -First 5)
+  $serverList = New-Object System.Collections.ArrayList
+  @($servers) | ForEach-Object { ([string]$_) -split ',' } | ForEach-Object { Limit-Token $_ $probeCaps.hostChars } |
+      Where-Object { $_ } | ForEach-Object { Add-Within $serverList $probeCaps.licenseServers 'licenseServerBytes' $_ }
   $graceDays = $null
   if ($installed) { $graceDays = [int](Invoke-CimMethod -InputObject $tsSetting -MethodName GetGracePeriodDays).DaysLeft }
   $rdp.rdsh = @{ installed = $installed; licensingMode = Get-IntOrNull $mode; licenseServers = $serverList; graceDaysLeft = $graceDays }
@@ -254,25 +335,66 @@ try {
   $rdp.credssp = @{ allowEncryptionOracle = Get-IntOrNull $oracle }
 } catch { Add-ProbeError 'credssp' $_.Exception.Message }
 
-# quser exits 1 when nobody is signed in; cmd keeps its stderr away from PowerShell's error handling.
+# Sessions from the Remote Desktop Services API, whose numeric connect states read the same in every
+# language (quser's text is localized: "Aktiv", "Getr."). The states are named as quser names them in
+# English. Only sessions with a signed-in user are listed (as quser lists them), disconnected ones first:
+# they are the stale ones a collision is resolved by.
 try {
-  $lines = @(cmd.exe /c 'quser.exe 2>nul')
-  if ($LASTEXITCODE -gt 1) { throw ('quser exited with ' + $LASTEXITCODE) }
-  # USERNAME  SESSIONNAME  ID  STATE  IDLE TIME  LOGON TIME; a disconnected session has no session name.
-  $sessions = New-Object System.Collections.ArrayList
-  foreach ($line in @($lines | Select-Object -Skip 1)) {
-    if ($line -match '^.(\S+)\s+(?:\S+\s+)?(\d+)\s+(\S+)') {
-      [void]$sessions.Add(@{ id = [int]$Matches[2]; user = $Matches[1]; state = $Matches[3] })
-    }
+  Add-Type -Namespace RdpDoctor -Name Wts -MemberDefinition @'
+[DllImport("wtsapi32.dll", EntryPoint = "WTSEnumerateSessionsW", SetLastError = true)]
+public static extern bool EnumerateSessions(IntPtr server, int reserved, int version, out IntPtr sessions, out int count);
+[DllImport("wtsapi32.dll", EntryPoint = "WTSQuerySessionInformationW", SetLastError = true)]
+public static extern bool QuerySessionInformation(IntPtr server, int sessionId, int infoClass, out IntPtr buffer, out int bytes);
+[DllImport("wtsapi32.dll", EntryPoint = "WTSFreeMemory")]
+public static extern void FreeMemory(IntPtr memory);
+'@
+  # WTS_CONNECTSTATE_CLASS, in order from WTSActive (0) to WTSInit (9).
+  $stateNames = @('Active', 'Conn', 'ConnQ', 'Shadow', 'Disc', 'Idle', 'Listen', 'Reset', 'Down', 'Init')
+  $wtsUserName = 5
+  $marshal = [System.Runtime.InteropServices.Marshal]
+  $buffer = [IntPtr]::Zero
+  $count = 0
+  if (-not [RdpDoctor.Wts]::EnumerateSessions([IntPtr]::Zero, 0, 1, [ref]$buffer, [ref]$count)) {
+    throw (New-Object System.ComponentModel.Win32Exception)
   }
+  $signedIn = @()
+  try {
+    # WTS_SESSION_INFOW is { DWORD SessionId; LPWSTR pWinStationName; WTS_CONNECTSTATE_CLASS State }, each
+    # field aligned to a pointer.
+    $entrySize = 3 * [IntPtr]::Size
+    for ($i = 0; $i -lt $count; $i++) {
+      $entry = [IntPtr]($buffer.ToInt64() + $i * $entrySize)
+      $id = $marshal::ReadInt32($entry)
+      $state = $marshal::ReadInt32($entry, 2 * [IntPtr]::Size)
+      $text = [IntPtr]::Zero
+      $bytes = 0
+      $user = ''
+      if ([RdpDoctor.Wts]::QuerySessionInformation([IntPtr]::Zero, $id, $wtsUserName, [ref]$text, [ref]$bytes)) {
+        $user = $marshal::PtrToStringUni($text)
+        [RdpDoctor.Wts]::FreeMemory($text)
+      }
+      if (-not $user) { continue }
+      $stateName = [string]$state
+      if ($state -ge 0 -and $state -lt $stateNames.Count) { $stateName = $stateNames[$state] }
+      $signedIn += @{ id = $id; user = Limit-Text $user $probeCaps.nameChars; state = $stateName }
+    }
+  } finally {
+    [RdpDoctor.Wts]::FreeMemory($buffer)
+  }
+  $sessions = New-Object System.Collections.ArrayList
+  $signedIn | Sort-Object -Property { $_.state -ne 'Disc' }, { $_.id } |
+      ForEach-Object { Add-Within $sessions $probeCaps.sessions 'sessionBytes' $_ }
   $rdp.sessions = $sessions
 } catch { Add-ProbeError 'sessions' $_.Exception.Message }
 
 # --- updates ---
 $updates = $null
 try {
-  $hotfixes = @(Get-HotFix | Sort-Object -Property InstalledOn -Descending | Select-Object -First 5 |
-      ForEach-Object { @{ id = [string]$_.HotFixID; installedOn = Get-Iso $_.InstalledOn } })
+  $hotfixes = New-Object System.Collections.ArrayList
+  Get-HotFix | Sort-Object -Property InstalledOn -Descending | Select-Object -First $probeCaps.hotfixes | ForEach-Object {
+    $hotfix = @{ id = Limit-Token $_.HotFixID $probeCaps.hotfixIdChars; installedOn = Get-Iso $_.InstalledOn }
+    Add-Within $hotfixes $probeCaps.hotfixes 'hotfixBytes' $hotfix
+  }
   $cbs = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
   $wu = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
   $workers = @(Get-Process -Name TiWorker -ErrorAction SilentlyContinue)
@@ -296,8 +418,11 @@ try {
   if ($osInfo) {
     $memory = @{ totalBytes = [int64]$osInfo.TotalVisibleMemorySize * 1024; freeBytes = [int64]$osInfo.FreePhysicalMemory * 1024 }
   }
-  $top = @(Get-Process | Sort-Object -Property WorkingSet64 -Descending | Select-Object -First 5 |
-      ForEach-Object { @{ name = [string]$_.ProcessName; pid = [int]$_.Id; workingSetBytes = [int64]$_.WorkingSet64 } })
+  $top = New-Object System.Collections.ArrayList
+  Get-Process | Sort-Object -Property WorkingSet64 -Descending | Select-Object -First $probeCaps.processes | ForEach-Object {
+    $process = @{ name = Limit-Token $_.ProcessName $probeCaps.processNameChars; pid = [int]$_.Id; workingSetBytes = [int64]$_.WorkingSet64 }
+    Add-Within $top $probeCaps.processes 'processBytes' $process
+  }
   $resources = @{ systemDrive = $drive; memory = $memory; topProcesses = $top }
 } catch { Add-ProbeError 'resources' $_.Exception.Message }
 
@@ -315,8 +440,9 @@ try {
       $rdpMembers += [string]$member.GetType().InvokeMember('ADsPath', 'GetProperty', $null, $member, $null)
     }
   }
-  $accounts = @(Get-CimInstance -ClassName Win32_UserAccount -Filter 'LocalAccount=True' |
-      Where-Object { $_.SID -notmatch '-(501|503|504)$' } | Select-Object -First 8 | ForEach-Object {
+  $accounts = New-Object System.Collections.ArrayList
+  Get-CimInstance -ClassName Win32_UserAccount -Filter 'LocalAccount=True' |
+      Where-Object { $_.SID -notmatch '-(501|503|504)$' } | Select-Object -First $probeCaps.accounts | ForEach-Object {
         $account = $_
         $name = [string]$account.Name
         $expired = $false
@@ -325,27 +451,28 @@ try {
           $expired = [int]$user.PasswordExpired.Value -eq 1
         } catch { Add-ProbeError 'accounts' $_.Exception.Message }
         $suffix = '/' + $computerName + '/' + $name
-        @{
-          name = $name
+        Add-Within $accounts $probeCaps.accounts 'accountBytes' @{
+          name = Limit-Text $name $probeCaps.nameChars
           enabled = -not [bool]$account.Disabled
           lockedOut = [bool]$account.Lockout
           passwordExpired = $expired
           rdpAllowed = @($rdpMembers | Where-Object { $_.EndsWith($suffix, [System.StringComparison]::OrdinalIgnoreCase) }).Count -gt 0
         }
-      })
-} catch { Add-ProbeError 'accounts' $_.Exception.Message }
+      }
+} catch { $accounts = $null; Add-ProbeError 'accounts' $_.Exception.Message }
 
-# --- events of the last 24 h (30 at most), one list per source ---
+# --- events of the last 24 h, one capped list per source ---
 $eventSources = [ordered]@{}
 foreach ($source in @('failures', 'lockouts', 'profile', 'shell', 'credssp', 'sessions')) {
   $eventSources[$source] = New-Object System.Collections.ArrayList
 }
 $failedSources = 0
+$securityProvider = 'Microsoft-Windows-Security-Auditing'
 
 # Failed logons, folded by account, status and address; data.Count is the group size, time the newest.
 try {
   $groups = [ordered]@{}
-  foreach ($record in (Get-Events @{ LogName = 'Security'; Id = 4625; StartTime = $since } 1000)) {
+  foreach ($record in (Get-Events @{ LogName = 'Security'; ProviderName = $securityProvider; Id = 4625; StartTime = $since } 1000)) {
     $data = Get-NamedData $record
     $key = [string]$data['TargetUserName'] + '|' + [string]$data['SubStatus'] + '|' + [string]$data['IpAddress']
     if ($groups.Contains($key)) {
@@ -354,62 +481,77 @@ try {
       $groups[$key] = @{ n = 1; record = $record; data = $data }
     }
   }
-  $folded = @($groups.Values | Sort-Object -Property { $_.n } -Descending | Select-Object -First 8)
+  $folded = @($groups.Values | Sort-Object -Property { $_.n } -Descending | Select-Object -First $probeCaps.failureEvents)
   foreach ($group in $folded) {
     $data = @{
-      TargetUserName = [string]$group.data['TargetUserName']
+      TargetUserName = Limit-Text $group.data['TargetUserName'] $probeCaps.nameChars
       Status = Format-Status ([string]$group.data['Status'])
       SubStatus = Format-Status ([string]$group.data['SubStatus'])
-      IpAddress = [string]$group.data['IpAddress']
+      IpAddress = Limit-Token $group.data['IpAddress'] $probeCaps.addressChars
       Count = [string]$group.n
     }
-    [void]$eventSources['failures'].Add((New-Event $group.record 'Security' $data))
+    [void]$eventSources['failures'].Add((New-Event $group.record 'Security' $securityProvider $data))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.4625' $_.Exception.Message }
 
 try {
-  foreach ($record in (Get-Events @{ LogName = 'Security'; Id = 4740; StartTime = $since } 3)) {
+  $lockoutFilter = @{ LogName = 'Security'; ProviderName = $securityProvider; Id = 4740; StartTime = $since }
+  foreach ($record in (Get-Events $lockoutFilter $probeCaps.lockoutEvents)) {
     $named = Get-NamedData $record
-    $data = @{ TargetUserName = [string]$named['TargetUserName']; TargetDomainName = [string]$named['TargetDomainName'] }
-    [void]$eventSources['lockouts'].Add((New-Event $record 'Security' $data))
+    $data = @{
+      TargetUserName = Limit-Text $named['TargetUserName'] $probeCaps.nameChars
+      TargetDomainName = Limit-Text $named['TargetDomainName'] $probeCaps.nameChars
+    }
+    [void]$eventSources['lockouts'].Add((New-Event $record 'Security' $securityProvider $data))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.4740' $_.Exception.Message }
 
 try {
-  $profileFilter = @{ LogName = 'Application'; ProviderName = 'Microsoft-Windows-User Profiles Service'; Id = 1500, 1502, 1508, 1511, 1515; StartTime = $since }
-  foreach ($record in (Get-Events $profileFilter 4)) {
-    [void]$eventSources['profile'].Add((New-Event $record 'Application' @{}))
+  $profileProvider = 'Microsoft-Windows-User Profiles Service'
+  $profileFilter = @{ LogName = 'Application'; ProviderName = $profileProvider; Id = 1500, 1502, 1508, 1511, 1515; StartTime = $since }
+  foreach ($record in (Get-Events $profileFilter $probeCaps.profileEvents)) {
+    [void]$eventSources['profile'].Add((New-Event $record 'Application' $profileProvider @{}))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.profile' $_.Exception.Message }
 
 try {
   $crashes = @(Get-Events @{ LogName = 'Application'; ProviderName = 'Application Error'; Id = 1000; StartTime = $since } 50 |
-      Where-Object { @('explorer.exe', 'dwm.exe') -contains ([string]$_.Properties[0].Value).ToLower() } | Select-Object -First 4)
+      Where-Object { @('explorer.exe', 'dwm.exe') -contains ([string]$_.Properties[0].Value).ToLower() } | Select-Object -First $probeCaps.shellEvents)
   foreach ($record in $crashes) {
-    [void]$eventSources['shell'].Add((New-Event $record 'Application' @{ AppName = [string]$record.Properties[0].Value }))
+    $data = @{ AppName = Limit-Token $record.Properties[0].Value $probeCaps.tokenChars }
+    [void]$eventSources['shell'].Add((New-Event $record 'Application' 'Application Error' $data))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.shell' $_.Exception.Message }
 
 # CredSSP refused to negotiate because of the encryption-oracle policy (LsaSrv 6041).
 try {
-  foreach ($record in (Get-Events @{ LogName = 'System'; ProviderName = 'LsaSrv'; Id = 6041; StartTime = $since } 2)) {
-    [void]$eventSources['credssp'].Add((New-Event $record 'System' @{}))
+  foreach ($record in (Get-Events @{ LogName = 'System'; ProviderName = 'LsaSrv'; Id = 6041; StartTime = $since } $probeCaps.credsspEvents)) {
+    [void]$eventSources['credssp'].Add((New-Event $record 'System' 'LsaSrv' @{}))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.credssp' $_.Exception.Message }
 
 # Session logons (21), logoffs (23) and disconnects (24).
 try {
-  $lsmLog = 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational'
-  foreach ($record in (Get-Events @{ LogName = $lsmLog; Id = 21, 23, 24; StartTime = $since } 9)) {
+  $lsmProvider = 'Microsoft-Windows-TerminalServices-LocalSessionManager'
+  $lsmLog = $lsmProvider + '/Operational'
+  $lsmFilter = @{ LogName = $lsmLog; ProviderName = $lsmProvider; Id = 21, 23, 24; StartTime = $since }
+  foreach ($record in (Get-Events $lsmFilter $probeCaps.sessionEvents)) {
     $detail = ([xml]$record.ToXml()).Event.UserData.EventXML
-    $data = @{ User = [string]$detail.User; SessionID = [string]$detail.SessionID }
-    [void]$eventSources['sessions'].Add((New-Event $record $lsmLog $data))
+    # DOMAIN\user: the user alone, as the sessions and accounts name it.
+    $userName = ([string]$detail.User -split '\\')[-1]
+    $data = @{
+      User = Limit-Text $userName $probeCaps.nameChars
+      SessionID = Limit-Token $detail.SessionID $probeCaps.tokenChars
+    }
+    [void]$eventSources['sessions'].Add((New-Event $record $lsmLog $lsmProvider $data))
   }
 } catch { $failedSources += 1; Add-ProbeError 'events.sessions' $_.Exception.Message }
 
-# The leading comma keeps an empty or one-element array an array when the function returns it.
-function Get-AllEvents {
-  return ,@($eventSources.Values | ForEach-Object { $_ })
+# The events of every source share one budget: the rare, telling ones (lockouts, profile failures, shell
+# crashes) are taken before the bulky ones (session changes, failed logons).
+$events = New-Object System.Collections.ArrayList
+foreach ($source in @('lockouts', 'profile', 'shell', 'credssp', 'sessions', 'failures')) {
+  foreach ($item in $eventSources[$source]) { Add-Within $events ([int]::MaxValue) 'eventBytes' $item }
 }
 
 $facts = @{
@@ -420,25 +562,56 @@ $facts = @{
   updates = $updates
   resources = $resources
   accounts = $accounts
-  events = (Get-AllEvents)
+  events = $events
   errors = $errs
 }
 # With every event source failing, the events are unknown rather than none.
 if ($failedSources -eq $eventSources.Count) { $facts.events = $null }
 
-# Too long for Run Command: drop the oldest event of the longest list, so that rare, telling events
-# (lockouts, profile failures, shell crashes) outlast the bulky ones (failed logons, session changes).
-$json = ConvertTo-Json -InputObject $facts -Compress -Depth 6
-$dropped = 0
-while ([System.Text.Encoding]::UTF8.GetByteCount($json) -gt $maxOutputBytes -and $facts.events.Count -gt 0) {
-  $longest = $null
-  foreach ($list in $eventSources.Values) {
-    if ($null -eq $longest -or $list.Count -ge $longest.Count) { $longest = $list }
+function Test-Fits([string]$json) {
+  return [System.Text.Encoding]::UTF8.GetByteCount($json) -le $probeCaps.outputBytes
+}
+
+# The lists the shrink loop cuts from the end, most expendable first, each down to the items it keeps. Events
+# end with the bulky failed logons, so those go first.
+$trimOrder = @(
+  @{ list = $resources.topProcesses; keep = 1 },
+  @{ list = $updates.lastHotfixes; keep = 1 },
+  @{ list = $rdp.rdsh.licenseServers; keep = 1 },
+  @{ list = $events; keep = 0 },
+  @{ list = $rdp.sessions; keep = 0 },
+  @{ list = $accounts; keep = 0 },
+  @{ list = $errs; keep = 0 }
+)
+
+function Select-Trimmable {
+  foreach ($step in $trimOrder) {
+    if ($null -ne $step.list -and $step.list.Count -gt $step.keep) { return ,$step.list }
   }
-  $longest.RemoveAt($longest.Count - 1)
-  $dropped += 1
-  $facts.events = (Get-AllEvents)
-  $facts.errors = @($errs) + @(@{ probe = 'events'; message = ('dropped ' + $dropped + ' events to fit the Run Command output') })
-  $json = ConvertTo-Json -InputObject $facts -Compress -Depth 6
+  return $null
+}
+
+$json = $null
+try {
+  $json = ConvertTo-ProbeJson $facts
+  $dropped = 0
+  while (-not (Test-Fits $json)) {
+    $list = Select-Trimmable
+    if ($null -eq $list) { break }
+    $list.RemoveAt($list.Count - 1)
+    $dropped += 1
+    $note = @{ probe = 'output'; message = ('dropped ' + $dropped + ' list items to fit the Run Command output') }
+    $facts.errors = @($errs) + @($note)
+    $json = ConvertTo-ProbeJson $facts
+  }
+} catch { $json = $null }
+
+# Nothing left to drop and still too long, or not serializable: a document that always fits says so.
+if ($null -eq $json -or -not (Test-Fits $json)) {
+  $json = ConvertTo-ProbeJson @{
+    schemaVersion = 1
+    collectedAt = Get-Iso (Get-Date)
+    errors = @(@{ probe = 'output'; message = 'the guest facts did not fit the Run Command output' })
+  }
 }
 Write-Output $json

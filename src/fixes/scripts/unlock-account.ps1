@@ -9,33 +9,46 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# NERR_UserNotFound as an HRESULT: the WinNT provider's answer for an account that does not exist.
+$userNotFound = -2147022675
+# ADS_UF_ACCOUNTDISABLE in the account's UserFlags.
+$accountDisable = 0x2
 
 function Write-Result([bool]$ok, [string]$message) {
   Write-Output (ConvertTo-Json -InputObject ([ordered]@{ ok = $ok; message = $message }) -Compress)
 }
 
+# The WinNT provider, not Microsoft.PowerShell.LocalAccounts: that module is missing from 32-bit PowerShell
+# and from older images.
 try {
-  $user = Get-LocalUser -Name $UserName -ErrorAction SilentlyContinue
-  if ($null -eq $user) {
-    Write-Result $false ('There is no local account ' + $UserName + '; nothing was changed.')
-    exit 0
+  try {
+    $account = [ADSI]('WinNT://' + $env:COMPUTERNAME + '/' + $UserName + ',user')
+    $account.psbase.RefreshCache()
+  } catch {
+    $cause = $_.Exception.GetBaseException()
+    if ($cause -is [System.Runtime.InteropServices.COMException] -and $cause.ErrorCode -eq $userNotFound) {
+      Write-Result $false ('There is no local account ' + $UserName + '; nothing was changed.')
+      exit 0
+    }
+    throw
   }
+  $name = [string]$account.psbase.Name
   $done = @()
-  # Lockout is not among Get-LocalUser's properties: the WinNT provider's IADsUser interface holds it.
-  $account = [ADSI]('WinNT://' + $env:COMPUTERNAME + '/' + $user.Name + ',user')
   if ([bool]$account.psbase.InvokeGet('IsAccountLocked')) {
     $account.psbase.InvokeSet('IsAccountLocked', $false)
-    $account.psbase.CommitChanges()
     $done += 'unlocked'
   }
-  if (-not $user.Enabled) {
-    Enable-LocalUser -Name $user.Name
+  # Read after the unlock: the provider keeps the lockout in the same flags.
+  $flags = [int]$account.psbase.InvokeGet('UserFlags')
+  if ($flags -band $accountDisable) {
+    $account.psbase.InvokeSet('UserFlags', ($flags -band (-bnot $accountDisable)))
     $done += 'enabled'
   }
   if ($done.Count -eq 0) {
-    Write-Result $true ($user.Name + ' was already unlocked and enabled.')
+    Write-Result $true ($name + ' was already unlocked and enabled.')
   } else {
-    Write-Result $true ($user.Name + ' is ' + ($done -join ' and ') + '.')
+    $account.psbase.CommitChanges()
+    Write-Result $true ($name + ' is ' + ($done -join ' and ') + '.')
   }
 } catch {
   Write-Result $false ('Unlocking ' + $UserName + ' failed: ' + $_.Exception.Message)

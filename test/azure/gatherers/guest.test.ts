@@ -1,5 +1,6 @@
 import type { RunCommandResult } from '@azure/arm-compute';
 import { guestFactsOf, guestGatherer } from '../../../src/azure/gatherers/guest';
+import { gatherWithTimeout } from '../../../src/pipeline/gather-with-timeout';
 import { guestProbeScript } from '../../../src/azure/probe';
 import { healthyGuest } from '../../fixtures/facts';
 import { RG, SUBSCRIPTION, context, replay, vmFacts } from '../arm-replay';
@@ -22,6 +23,13 @@ function runCommandResult(stdout: string, stderr = ''): RunCommandResult {
       },
     ],
   };
+}
+
+/** A guest facts document longer than Run Command returns: its front holds a long list. */
+function tooLongOutput(): string {
+  const guest = healthyGuest();
+  const padded = { ...guest, accounts: [...(guest.accounts ?? []), ...Array(60).fill(guest.accounts?.[0])] };
+  return JSON.stringify(padded);
 }
 
 const runCommandPath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/vm-web-01/runCommand`;
@@ -71,6 +79,16 @@ describe('guestGatherer', () => {
     expect(guestGatherer.skip?.(context(replay([]), {}, vm))).toBe(reason);
   });
 
+  it("turns output cut by Run Command's limit into an error naming the limit, not a crash", async () => {
+    const cut = tooLongOutput().slice(-4096);
+    const fake = replay([{ method: 'POST', path: runCommandPath, body: runCommandResult(cut) }]);
+    const outcome = await gatherWithTimeout(guestGatherer, context(fake));
+    expect(outcome).toMatchObject({ status: 'error' });
+    expect(outcome.status === 'error' && outcome.reason).toMatch(
+      /^The guest probe's output was truncated by Run Command's 4096-byte output limit/,
+    );
+  });
+
   it('runs when the agent has not reported yet', () => {
     const vm = vmFacts({ agent: { status: 'unknown', version: null, message: null } });
     expect(guestGatherer.skip?.(context(replay([]), {}, vm))).toBeNull();
@@ -84,10 +102,17 @@ describe('guestFactsOf', () => {
     );
   });
 
-  it("says output cut at Run Command's 4 KB was probably truncated", () => {
-    const cut = JSON.stringify(healthyGuest()).padEnd(5000, ' ').slice(-4096);
+  it("names Run Command's 4096-byte limit when the output arrives cut at the front", () => {
+    const cut = tooLongOutput().slice(-4096);
     expect(() => guestFactsOf(runCommandResult(cut))).toThrow(
-      /; it is 4096 bytes and Run Command keeps only the last 4 KB, so it was probably cut$/,
+      /^The guest probe's output was truncated by Run Command's 4096-byte output limit \(4096 bytes arrived, beginning ".*"\), so none of the guest facts could be read/,
+    );
+  });
+
+  it('names the limit for a tail of the document even when fewer bytes arrived', () => {
+    const tail = `${JSON.stringify(healthyGuest()).slice(40)}\r\n`;
+    expect(() => guestFactsOf(runCommandResult(tail))).toThrow(
+      `The guest probe's output was truncated by Run Command's 4096-byte output limit (${Buffer.byteLength(tail)} bytes arrived`,
     );
   });
 

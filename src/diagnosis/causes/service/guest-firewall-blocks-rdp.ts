@@ -13,7 +13,9 @@ export const guestFirewallBlocksRdp: CauseRule = {
   confirm: (facts) =>
     runPowerShell(
       facts,
-      "Get-NetFirewallRule -DisplayGroup 'Remote Desktop' | Select-Object DisplayName, Enabled, Direction, Action, Profile",
+      // The group by its resource id (its display name is translated), as the firewall applies it:
+      // Group Policy included.
+      "Get-NetFirewallRule -Group '@FirewallAPI.dll,-28752' -PolicyStore ActiveStore | Select-Object DisplayName, Enabled, Direction, Action, Profile, PolicyStoreSourceType",
     ),
   clean: 'Windows Firewall allows the RDP port inbound.',
   detect(facts) {

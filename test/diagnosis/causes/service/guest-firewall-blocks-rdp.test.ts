@@ -42,4 +42,7 @@ testCauseRule(guestFirewallBlocksRdp, {
   ],
 });
 
-testWindowsGuestRule(guestFirewallBlocksRdp, "Get-NetFirewallRule -DisplayGroup 'Remote Desktop'");
+testWindowsGuestRule(
+  guestFirewallBlocksRdp,
+  "Get-NetFirewallRule -Group '@FirewallAPI.dll,-28752' -PolicyStore ActiveStore",
+);
