@@ -12,6 +12,7 @@ import { digestCommands, type DigestCommands } from './slack/digests';
 import { DigestService } from './digest/service';
 import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
+import { fleetJoiner } from './digest/inventory';
 import type { SlackContext } from './slack/context';
 import type { FixProposals } from './slack/proposals';
 
@@ -62,7 +63,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     executionLeaseMs: options.executionLeaseMs,
   });
   const digestService = new DigestService({
-    reader: azureFleetReader(azure.clients),
+    reader: azureFleetReader(azure.clients, fleetJoiner),
     store,
     configuredSubscriptions: azure.clients.settings.subscriptionIds,
   });

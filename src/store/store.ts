@@ -1,4 +1,4 @@
-import type { ProposalState } from '../approvals/states';
+import type { ProposalState } from './proposal-state';
 import type { CauseId, FixId } from '../diagnosis/ids';
 import type { Facts } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
