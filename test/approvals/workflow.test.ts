@@ -281,6 +281,34 @@ describe('approval workflow', () => {
     expect(await flow.deny(proposal.id, 'U0BOB')).toMatchObject({ ok: false, code: 'not-pending' });
   });
 
+  test('the proposal records who decided it: the denier, or the approver whose approval completed it', async () => {
+    const flow = workflow({ approvalsRequired: 2 });
+    const denied = await propose(flow);
+    await flow.approve(denied.id, 'U0ALICE', null);
+    await flow.deny(denied.id, 'U0BOB', 'change freeze');
+    expect(await store.getProposal(denied.id)).toMatchObject({ state: 'denied', decidedBy: 'U0BOB' });
+    const approved = await propose(flow);
+    await flow.approve(approved.id, 'U0ALICE', null);
+    expect((await store.getProposal(approved.id))?.decidedBy).toBeNull();
+    await flow.approve(approved.id, 'U0CAROL', null);
+    expect(await store.getProposal(approved.id)).toMatchObject({ state: 'approved', decidedBy: 'U0CAROL' });
+  });
+
+  test('an approval that could not be judged (APPROVERS unreadable) is refused and audited by the workflow', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    const why = 'Slack did not answer when rdp-doctor read the approver group; try again in a minute.';
+    expect(spoken(await flow.refuseUnjudgedApproval(proposal.id, 'U0ALICE', why))).toEqual({
+      ok: false,
+      code: 'approvers-unavailable',
+      reason: why,
+      proposal,
+      message: why,
+    });
+    expect(await store.getProposal(proposal.id)).toMatchObject({ state: 'proposed', decidedBy: null });
+    expect(await actions(proposal.id)).toEqual(['proposed by U0PROPOSER', 'approve-refused by U0ALICE']);
+  });
+
   test('the proposer denying their own proposal withdraws it', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
