@@ -1,6 +1,5 @@
-import type { CauseId, FixId } from '../diagnosis/ids';
 import { secretKeyPaths } from '../store/redact';
-import type { AuditRecords, JsonObject, MessageRef, Proposal, Store, TransitionPatch } from '../store/store';
+import type { AuditRecords, NewProposal, Proposal, Store, TransitionPatch } from '../store/store';
 import { statesLeadingTo, type ExecutionOutcome, type ProposalState } from './states';
 
 // The two-person rule over the store (DESIGN.md "Contract: fixes and approval"). Every step, refused or
@@ -68,17 +67,8 @@ export interface Finished {
   proposal: Proposal;
 }
 
-export interface NewProposalRequest extends Partial<MessageRef> {
-  vmId: string;
-  vmName: string;
-  fixId: FixId;
-  cause: CauseId;
-  params: JsonObject;
-  /** What the fix will change, in one sentence. */
-  description?: string;
-  /** From the signed Slack payload, never from message text. */
-  proposer: string;
-}
+/** A proposal as its proposer asks for it; the workflow sets how many approvals it needs and until when. */
+export type NewProposalRequest = Omit<NewProposal, 'approvalsRequired' | 'expiresAt'>;
 
 export interface FinishDetails {
   /** What the verification found, or why it failed. */

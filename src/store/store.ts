@@ -24,6 +24,7 @@ export interface NewProposal extends Partial<MessageRef> {
   params: JsonObject;
   /** What the fix will change, in one sentence (the plan's). */
   description?: string;
+  /** From the signed Slack payload (or the signed-in user), never from message text. */
   proposer: string;
   approvalsRequired: number;
   expiresAt: Date;

@@ -33,15 +33,8 @@ function toSnapshotSummary(row: SnapshotRow): SnapshotSummary {
 
 function toSnapshot(row: SnapshotRow): Snapshot {
   return {
-    id: Number(row.id),
-    runId: row.run_id,
-    vmId: row.vm_id,
-    channel: row.channel,
-    messageTs: row.message_ts,
-    requestedBy: JSON.parse(row.requested_by) as string[],
-    report: JSON.parse(row.report) as Report,
+    ...toSnapshotSummary(row),
     facts: row.facts === null ? null : (JSON.parse(row.facts) as Facts),
-    createdAt: row.created_at,
   };
 }
 
