@@ -12,8 +12,10 @@ import { digestCommands, type DigestCommands } from './slack/digests';
 import { DigestService } from './digest/service';
 import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
+import { fleetJoiner } from './digest/inventory';
 import type { SlackContext } from './slack/context';
-import type { FixProposals } from './slack/proposals';
+import type { FixExecutor } from './slack/fix-executor';
+import type { ProposalMessages } from './slack/proposal-messages';
 
 export interface SlackEndpoint {
   botToken: string;
@@ -38,7 +40,8 @@ export interface RunningApp {
   slack: RunningSlackApp;
   store: Store;
   workflow: ApprovalWorkflow;
-  proposals: FixProposals;
+  proposalMessages: ProposalMessages;
+  executor: FixExecutor;
   replicaId: string;
   /** Expires proposals past their time and closes executions whose process died, redrawing their messages. */
   sweep(): Promise<void>;
@@ -62,7 +65,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     executionLeaseMs: options.executionLeaseMs,
   });
   const digestService = new DigestService({
-    reader: azureFleetReader(azure.clients),
+    reader: azureFleetReader(azure.clients, fleetJoiner),
     store,
     configuredSubscriptions: azure.clients.settings.subscriptionIds,
   });
@@ -109,12 +112,12 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     logger,
   });
   await scheduler.start();
-  const proposals = (context as SlackContext).proposals;
+  const { proposalMessages, executor } = context as SlackContext;
   // Executions a process left behind when it died are closed as interrupted, and their messages say so.
-  await proposals.redraw(await workflow.recoverInterrupted());
+  await proposalMessages.redraw(await workflow.recoverInterrupted());
   const sweep = async () => {
-    await proposals.redraw(await workflow.expire());
-    await proposals.redraw(await workflow.recoverInterrupted());
+    await proposalMessages.redraw(await workflow.expire());
+    await proposalMessages.redraw(await workflow.recoverInterrupted());
     await (context as SlackContext).runner.closeAbandonedRuns();
     await store.deleteExpiredLeases(REPLAY_LEASE);
   };
@@ -128,14 +131,15 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     slack,
     store,
     workflow,
-    proposals,
+    proposalMessages,
+    executor,
     replicaId,
     sweep,
     stop: async () => {
       clearInterval(housekeeping);
       await scheduler.stop();
       await slack.stop();
-      await proposals.idle();
+      await executor.idle();
       if (!options.store) await store.close();
     },
   };

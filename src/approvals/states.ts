@@ -2,18 +2,9 @@
 // Every state change the workflow makes is one row of this table, applied by a conditional UPDATE in the
 // store, so two clicks, a retry or two replicas cannot both move a proposal out of the same state.
 
-export const PROPOSAL_STATES = [
-  'proposed',
-  'approved',
-  'denied',
-  'expired',
-  'executing',
-  'succeeded',
-  'failed',
-  'no-longer-needed',
-  'interrupted',
-] as const;
-export type ProposalState = (typeof PROPOSAL_STATES)[number];
+import { PROPOSAL_STATES, type ProposalState } from '../store/proposal-state';
+
+export { PROPOSAL_STATES, type ProposalState };
 
 /** Where each state may go next. A state with nowhere to go is final. */
 export const TRANSITIONS: Readonly<Record<ProposalState, readonly ProposalState[]>> = {

@@ -1,10 +1,10 @@
-import type { CauseId, FixId } from '../diagnosis/ids';
 import { secretKeyPaths } from '../store/redact';
-import type { JsonObject, MessageRef, Proposal, Store, TransitionPatch } from '../store/store';
+import type { AuditRecords, NewProposal, Proposal, Store, TransitionPatch } from '../store/store';
 import { statesLeadingTo, type ExecutionOutcome, type ProposalState } from './states';
 
 // The two-person rule over the store (DESIGN.md "Contract: fixes and approval"). Every step, refused or
-// not, appends an audit row; every refusal is a result with a code and a sentence, never a throw.
+// not, appends an audit row, in the same transaction as the change it records; every refusal is a result
+// with a code and its data, never a throw. What a result says to a person is in ./messages.
 
 /** The actor of the steps nobody clicked: expiry and recovery. */
 export const SYSTEM_ACTOR = 'rdp-doctor';
@@ -20,31 +20,28 @@ export const DEFAULT_EXECUTION_LEASE_MS = 30 * 60_000;
  */
 export type ApproverPolicy = readonly string[] | ((userId: string) => boolean) | null;
 
-export type RefusalCode =
-  | 'not-found'
-  | 'secret-in-params'
-  | 'self-approval'
-  | 'not-an-approver'
-  | 'expired'
-  | 'not-pending'
-  | 'not-approved'
-  | 'already-claimed'
-  | 'not-executing';
+export type RefusalCode = Refusal['code'];
 
-export interface Refusal {
-  ok: false;
-  code: RefusalCode;
-  message: string;
-  proposal: Proposal | null;
-}
+/** Refused because of the proposal's state: it is no longer (or not yet) where the step needs it. */
+export type StateRefusalCode =
+  'expired' | 'not-pending' | 'not-approved' | 'already-claimed' | 'not-executing';
 
-export interface Done {
+export type Refusal = { ok: false } & (
+  | { code: 'not-found'; proposalId: string; proposal: null }
+  | { code: 'secret-in-params'; secrets: string[]; proposal: null }
+  /** APPROVERS could not be read: `reason` says why, in the words of whoever read it. */
+  | { code: 'approvers-unavailable'; reason: string; proposal: Proposal | null }
+  | { code: 'self-approval' | 'not-an-approver' | StateRefusalCode; proposal: Proposal }
+);
+
+export interface Proposed {
   ok: true;
   proposal: Proposal;
-  message: string;
 }
 
-export interface ApprovalRecorded extends Done {
+export interface ApprovalRecorded {
+  ok: true;
+  proposal: Proposal;
   /** Distinct approvers so far, first first. */
   approvers: string[];
   /** 0 once the proposal is approved. */
@@ -53,17 +50,25 @@ export interface ApprovalRecorded extends Done {
   mayStillApprove: string[] | null;
 }
 
-export interface NewProposalRequest extends Partial<MessageRef> {
-  vmId: string;
-  vmName: string;
-  fixId: FixId;
-  cause: CauseId;
-  params: JsonObject;
-  /** What the fix will change, in one sentence. */
-  description?: string;
-  /** From the signed Slack payload, never from message text. */
-  proposer: string;
+export interface Denied {
+  ok: true;
+  proposal: Proposal;
+  /** The proposer denied their own proposal. */
+  withdrawn: boolean;
 }
+
+export interface Claimed {
+  ok: true;
+  proposal: Proposal;
+}
+
+export interface Finished {
+  ok: true;
+  proposal: Proposal;
+}
+
+/** A proposal as its proposer asks for it; the workflow sets how many approvals it needs and until when. */
+export type NewProposalRequest = Omit<NewProposal, 'approvalsRequired' | 'expiresAt'>;
 
 export interface FinishDetails {
   /** What the verification found, or why it failed. */
@@ -90,42 +95,6 @@ export function executionLeaseName(proposalId: string): string {
   return `execution:${proposalId}`;
 }
 
-function utcTime(iso: string): string {
-  return `${iso.slice(11, 16)} UTC`;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** Why a proposal no longer takes approvals or denials, in the words the person who clicked reads. */
-function whyClosed(proposal: Proposal): string {
-  switch (proposal.state) {
-    case 'proposed':
-      return 'This fix is still waiting for approval.';
-    case 'approved':
-      return 'This fix is already approved; it runs once.';
-    case 'denied':
-      return `This fix was denied${proposal.reason ? ` (${proposal.reason})` : ''}; it will not run. Propose it again if it is still needed.`;
-    case 'expired':
-      return `This proposal expired at ${utcTime(proposal.expiresAt)} before it was approved; run the diagnosis again to propose the fix.`;
-    case 'executing':
-      return 'This fix is already running.';
-    case 'succeeded':
-      return 'This fix already ran and succeeded.';
-    case 'failed':
-      return 'This fix already ran and failed; check the audit log, then propose it again if the cause still holds.';
-    case 'no-longer-needed':
-      return 'This fix did not run: its cause was already gone when it was about to.';
-    case 'interrupted':
-      return 'This fix was interrupted when rdp-doctor stopped mid-run; check the VM, then propose it again if the cause still holds.';
-  }
-}
-
-function notFound(proposalId: string): string {
-  return `No fix proposal ${proposalId} exists; run the diagnosis again to propose the fix.`;
-}
-
 export class ApprovalWorkflow {
   private readonly store: Store;
   private readonly clock: () => Date;
@@ -149,7 +118,7 @@ export class ApprovalWorkflow {
     }
   }
 
-  async propose(request: NewProposalRequest): Promise<Done | Refusal> {
+  async propose(request: NewProposalRequest): Promise<Proposed | Refusal> {
     const secrets = secretKeyPaths(request.params);
     if (secrets.length) {
       await this.store.appendAudit({
@@ -160,28 +129,18 @@ export class ApprovalWorkflow {
         params: request.params,
         detail: 'secret-in-params',
       });
-      return {
-        ok: false,
-        code: 'secret-in-params',
-        message:
-          `The fix parameters name secrets (${secrets.join(', ')}), which would be stored and shown to approvers; ` +
-          'a fix generates its secrets when it runs.',
-        proposal: null,
-      };
+      return { ok: false, code: 'secret-in-params', secrets, proposal: null };
     }
-    const proposal = await this.store.createProposal({
-      ...request,
-      approvalsRequired: this.approvalsRequired,
-      expiresAt: new Date(this.clock().getTime() + this.approvalTtlMs),
+    const proposal = await this.store.transaction(async (tx) => {
+      const created = await tx.createProposal({
+        ...request,
+        approvalsRequired: this.approvalsRequired,
+        expiresAt: new Date(this.clock().getTime() + this.approvalTtlMs),
+      });
+      await audit(tx, 'proposed', created.proposer, created);
+      return created;
     });
-    await this.audit('proposed', proposal.proposer, proposal);
-    return {
-      ok: true,
-      proposal,
-      message:
-        `Proposed ${proposal.fixId} on ${proposal.vmName}: it needs ${plural(proposal.approvalsRequired, 'approval')} ` +
-        `from someone other than the proposer before ${utcTime(proposal.expiresAt)}.`,
-    };
+    return { ok: true, proposal };
   }
 
   async approve(
@@ -190,119 +149,101 @@ export class ApprovalWorkflow {
     approvers: ApproverPolicy,
   ): Promise<ApprovalRecorded | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
-    if (!proposal) {
-      return this.refuse('approve', approverId, proposalId, null, 'not-found', notFound(proposalId));
-    }
+    if (!proposal) return this.notFound('approve', approverId, proposalId);
     if (approverId === proposal.proposer) {
-      return this.refuse(
-        'approve',
-        approverId,
-        proposalId,
-        proposal,
-        'self-approval',
-        'You proposed this fix; a second person must approve it.',
-      );
+      return this.refuse('approve', approverId, { ok: false, code: 'self-approval', proposal });
     }
     if (!isAllowed(approvers, approverId)) {
-      return this.refuse(
-        'approve',
-        approverId,
-        proposalId,
-        proposal,
-        'not-an-approver',
-        'You are not one of the approvers set in APPROVERS; ask one of them to approve this fix.',
-      );
+      return this.refuse('approve', approverId, { ok: false, code: 'not-an-approver', proposal });
     }
     const open = await this.closeIfExpired(proposal);
     if (open.state !== 'proposed') return this.refuseClosed('approve', approverId, open);
 
-    const approvedBy = await this.store.addApproval(proposalId, approverId);
+    const approvedBy = await this.store.transaction(async (tx) => {
+      const counted = await tx.addApproval(proposalId, approverId);
+      if (counted.includes(approverId)) {
+        await audit(tx, 'approval-added', approverId, open, {
+          detail: `${counted.length} of ${open.approvalsRequired}`,
+        });
+      }
+      return counted;
+    });
     if (!approvedBy.includes(approverId)) {
       // A deny, an expiry or the last approval closed it between our read and our write.
       return this.refuseClosed('approve', approverId, (await this.store.getProposal(proposalId)) ?? open);
     }
-    await this.audit('approval-added', approverId, open, {
-      detail: `${approvedBy.length} of ${open.approvalsRequired}`,
-    });
 
     const approvalsNeeded = Math.max(0, open.approvalsRequired - approvedBy.length);
     const mayStillApprove = Array.isArray(approvers)
       ? approvers.filter((userId) => userId !== open.proposer && !approvedBy.includes(userId))
       : null;
     if (approvalsNeeded > 0) {
-      return {
-        ok: true,
-        proposal: open,
-        approvers: approvedBy,
-        approvalsNeeded,
-        mayStillApprove,
-        message:
-          `Approval recorded (${approvedBy.length} of ${open.approvalsRequired}); ` +
-          `${plural(approvalsNeeded, 'more approval')} needed, ${whoMayStillApprove(mayStillApprove, approvalsNeeded)}.`,
-      };
+      return { ok: true, proposal: open, approvers: approvedBy, approvalsNeeded, mayStillApprove };
     }
 
-    const approved = await this.advance(proposalId, 'approved');
-    if (approved) {
-      await this.audit('approved', approverId, approved, { detail: `approved by ${approvedBy.join(', ')}` });
-    }
+    const approved = await this.advance(proposalId, 'approved', approverId, {
+      decidedBy: approverId,
+      detail: `approved by ${approvedBy.join(', ')}`,
+    });
     // Null: another approver's click completed it at the same moment; this approval still counted.
     const current = approved ?? (await this.store.getProposal(proposalId)) ?? open;
     if (current.state === 'denied' || current.state === 'expired') {
       return this.refuseClosed('approve', approverId, current);
     }
-    return {
-      ok: true,
-      proposal: current,
-      approvers: approvedBy,
-      approvalsNeeded: 0,
-      mayStillApprove,
-      message: `Approved (${approvedBy.length} of ${open.approvalsRequired} approvals); the fix can run.`,
-    };
+    return { ok: true, proposal: current, approvers: approvedBy, approvalsNeeded: 0, mayStillApprove };
+  }
+
+  /**
+   * An approval refused before it could be judged, because APPROVERS could not be read: recorded like
+   * every other refusal. `reason` says why, for the person who clicked.
+   */
+  async refuseUnjudgedApproval(proposalId: string, approverId: string, reason: string): Promise<Refusal> {
+    const proposal = await this.store.getProposal(proposalId);
+    return this.refuse(
+      'approve',
+      approverId,
+      { ok: false, code: 'approvers-unavailable', reason, proposal },
+      proposalId,
+    );
   }
 
   /** Anyone may deny (or the proposer withdraw): refusing a change is always the safe direction. */
-  async deny(proposalId: string, userId: string, reason?: string): Promise<Done | Refusal> {
+  async deny(proposalId: string, userId: string, reason?: string): Promise<Denied | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
-    if (!proposal) return this.refuse('deny', userId, proposalId, null, 'not-found', notFound(proposalId));
+    if (!proposal) return this.notFound('deny', userId, proposalId);
     const open = await this.closeIfExpired(proposal);
     if (open.state !== 'proposed') return this.refuseClosed('deny', userId, open);
-    const denied = await this.advance(proposalId, 'denied', { reason: reason ?? null });
+    const denied = await this.advance(proposalId, 'denied', userId, {
+      reason: reason ?? null,
+      decidedBy: userId,
+      detail: reason ?? null,
+    });
     if (!denied) return this.refuseClosed('deny', userId, (await this.store.getProposal(proposalId)) ?? open);
-    await this.audit('denied', userId, denied, { detail: reason ?? null });
-    const verb = userId === denied.proposer ? 'Withdrawn' : 'Denied';
-    return {
-      ok: true,
-      proposal: denied,
-      message: `${verb}: ${denied.fixId} will not run on ${denied.vmName}.`,
-    };
+    return { ok: true, proposal: denied, withdrawn: userId === denied.proposer };
   }
 
   /**
    * Moves an approved proposal to executing. Exactly one caller wins, however many clicks, retries or
    * replicas ask at once; only the winner may run the fix. `holder` names this process for the lease.
    */
-  async claimExecution(proposalId: string, holder: string): Promise<Done | Refusal> {
-    const claimed = await this.advance(proposalId, 'executing');
-    if (!claimed) {
-      const current = await this.store.getProposal(proposalId);
-      if (!current) {
-        return this.refuse('claim', SYSTEM_ACTOR, proposalId, null, 'not-found', notFound(proposalId));
-      }
-      const code = claimCode(current.state);
-      return this.refuse(
-        'claim',
-        SYSTEM_ACTOR,
-        proposalId,
-        current,
-        code,
-        whyClosed(current),
-        `holder ${holder}`,
-      );
-    }
-    await this.store.acquireLease(executionLeaseName(proposalId), holder, this.executionLeaseMs);
-    await this.audit('executing', SYSTEM_ACTOR, claimed, { detail: `holder ${holder}` });
-    return { ok: true, proposal: claimed, message: `Running ${claimed.fixId} on ${claimed.vmName}.` };
+  async claimExecution(proposalId: string, holder: string): Promise<Claimed | Refusal> {
+    const claimed = await this.store.transaction(async (tx) => {
+      const moved = await tx.transition(proposalId, statesLeadingTo('executing'), 'executing');
+      if (!moved) return null;
+      await tx.acquireLease(executionLeaseName(proposalId), holder, this.executionLeaseMs);
+      await audit(tx, 'executing', SYSTEM_ACTOR, moved, { detail: `holder ${holder}` });
+      return moved;
+    });
+    if (claimed) return { ok: true, proposal: claimed };
+    const current = await this.store.getProposal(proposalId);
+    if (!current) return this.notFound('claim', SYSTEM_ACTOR, proposalId);
+    return this.refuse(
+      'claim',
+      SYSTEM_ACTOR,
+      { ok: false, code: claimCode(current.state), proposal: current },
+      proposalId,
+      `holder ${holder}`,
+    );
   }
 
   /** Records how the execution ended and frees its lease. */
@@ -311,39 +252,43 @@ export class ApprovalWorkflow {
     holder: string,
     outcome: ExecutionOutcome,
     details: FinishDetails = {},
-  ): Promise<Done | Refusal> {
-    const finished = await this.advance(proposalId, outcome, { reason: details.detail ?? null });
-    await this.store.releaseLease(executionLeaseName(proposalId), holder);
-    if (!finished) {
-      const current = await this.store.getProposal(proposalId);
-      if (!current) {
-        return this.refuse('finish', SYSTEM_ACTOR, proposalId, null, 'not-found', notFound(proposalId));
+  ): Promise<Finished | Refusal> {
+    const finished = await this.store.transaction(async (tx) => {
+      const moved = await tx.transition(proposalId, statesLeadingTo(outcome), outcome, {
+        reason: details.detail ?? null,
+      });
+      await tx.releaseLease(executionLeaseName(proposalId), holder);
+      if (moved) {
+        await audit(tx, outcome, SYSTEM_ACTOR, moved, {
+          detail: details.detail ?? null,
+          correlationId: details.correlationId ?? null,
+        });
       }
-      // The outcome still goes to the audit log: a late finish after an interruption is what really happened.
-      return this.refuse(
-        'finish',
-        SYSTEM_ACTOR,
-        proposalId,
-        current,
-        'not-executing',
-        whyClosed(current),
-        `reported ${outcome}`,
-        details.correlationId,
-      );
-    }
-    await this.audit(outcome, SYSTEM_ACTOR, finished, {
-      detail: details.detail ?? null,
-      correlationId: details.correlationId ?? null,
+      return moved;
     });
-    return { ok: true, proposal: finished, message: `${finished.fixId} on ${finished.vmName}: ${outcome}.` };
+    if (finished) return { ok: true, proposal: finished };
+    const current = await this.store.getProposal(proposalId);
+    if (!current) return this.notFound('finish', SYSTEM_ACTOR, proposalId);
+    // The outcome still goes to the audit log: a late finish after an interruption is what really happened.
+    return this.refuse(
+      'finish',
+      SYSTEM_ACTOR,
+      { ok: false, code: 'not-executing', proposal: current },
+      proposalId,
+      `reported ${outcome}`,
+      details.correlationId,
+    );
   }
 
   /** Expires every proposal whose time is up; run it on a timer so stale approval buttons close. */
-  async expire(): Promise<Proposal[]> {
-    const expired = await this.store.expireDue(this.clock());
-    for (const proposal of expired)
-      await this.audit('expired', SYSTEM_ACTOR, proposal, { detail: 'not approved in time' });
-    return expired;
+  expire(): Promise<Proposal[]> {
+    return this.store.transaction(async (tx) => {
+      const expired = await tx.expireDue(this.clock());
+      for (const proposal of expired) {
+        await audit(tx, 'expired', SYSTEM_ACTOR, proposal, { detail: 'not approved in time' });
+      }
+      return expired;
+    });
   }
 
   /**
@@ -356,21 +301,31 @@ export class ApprovalWorkflow {
     for (const proposal of await this.store.listProposalsInState(['executing'])) {
       const lease = await this.store.getLease(executionLeaseName(proposal.id));
       if (lease && Date.parse(lease.expiresAt) > now) continue;
-      const moved = await this.advance(proposal.id, 'interrupted', {
+      const moved = await this.advance(proposal.id, 'interrupted', SYSTEM_ACTOR, {
         reason: 'rdp-doctor stopped while the fix was running',
-      });
-      if (!moved) continue;
-      await this.audit('interrupted', SYSTEM_ACTOR, moved, {
         detail: lease ? `lease of ${lease.holder} lapsed` : 'no lease held',
       });
-      interrupted.push(moved);
+      if (moved) interrupted.push(moved);
     }
     return interrupted;
   }
 
-  /** One row of the state table, applied atomically: null when someone else moved the proposal first. */
-  private advance(proposalId: string, to: ProposalState, patch?: TransitionPatch): Promise<Proposal | null> {
-    return this.store.transition(proposalId, statesLeadingTo(to), to, patch);
+  /**
+   * One row of the state table and its audit row, in one transaction: null when someone else moved the
+   * proposal first (then nothing is audited).
+   */
+  private advance(
+    proposalId: string,
+    to: ProposalState,
+    actor: string,
+    change: TransitionPatch & { detail?: string | null } = {},
+  ): Promise<Proposal | null> {
+    const { detail, ...patch } = change;
+    return this.store.transaction(async (tx) => {
+      const moved = await tx.transition(proposalId, statesLeadingTo(to), to, patch);
+      if (moved) await audit(tx, to, actor, moved, { detail: detail ?? null });
+      return moved;
+    });
   }
 
   /** A proposal past its time is expired on the spot, so nobody approves it before the sweep runs. */
@@ -378,26 +333,30 @@ export class ApprovalWorkflow {
     if (proposal.state !== 'proposed' || Date.parse(proposal.expiresAt) > this.clock().getTime()) {
       return proposal;
     }
-    const expired = await this.advance(proposal.id, 'expired');
-    if (expired) await this.audit('expired', SYSTEM_ACTOR, expired, { detail: 'not approved in time' });
+    const expired = await this.advance(proposal.id, 'expired', SYSTEM_ACTOR, {
+      detail: 'not approved in time',
+    });
     return expired ?? (await this.store.getProposal(proposal.id)) ?? proposal;
   }
 
+  private notFound(step: Step, actor: string, proposalId: string): Promise<Refusal> {
+    return this.refuse(step, actor, { ok: false, code: 'not-found', proposalId, proposal: null }, proposalId);
+  }
+
   private refuseClosed(step: Step, actor: string, proposal: Proposal): Promise<Refusal> {
-    const code: RefusalCode = proposal.state === 'expired' ? 'expired' : 'not-pending';
-    return this.refuse(step, actor, proposal.id, proposal, code, whyClosed(proposal));
+    const code = proposal.state === 'expired' ? 'expired' : 'not-pending';
+    return this.refuse(step, actor, { ok: false, code, proposal });
   }
 
   private async refuse(
     step: Step,
     actor: string,
-    proposalId: string,
-    proposal: Proposal | null,
-    code: RefusalCode,
-    message: string,
+    refusal: Refusal,
+    proposalId = refusal.proposal?.id ?? null,
     detail?: string,
     correlationId?: string,
   ): Promise<Refusal> {
+    const { proposal, code } = refusal;
     await this.store.appendAudit({
       actor,
       action: `${step}-refused`,
@@ -408,37 +367,28 @@ export class ApprovalWorkflow {
       correlationId: correlationId ?? null,
       detail: detail ? `${code}: ${detail}` : code,
     });
-    return { ok: false, code, message, proposal };
-  }
-
-  private async audit(
-    action: string,
-    actor: string,
-    proposal: Proposal,
-    extra: { detail?: string | null; correlationId?: string | null } = {},
-  ): Promise<void> {
-    await this.store.appendAudit({
-      actor,
-      action,
-      proposalId: proposal.id,
-      vmId: proposal.vmId,
-      fixId: proposal.fixId,
-      params: proposal.params,
-      correlationId: extra.correlationId ?? null,
-      detail: extra.detail ?? null,
-    });
+    return refusal;
   }
 }
 
-function whoMayStillApprove(mayStillApprove: string[] | null, needed: number): string {
-  if (mayStillApprove === null) return 'from another person (not the proposer)';
-  if (mayStillApprove.length < needed) {
-    return (
-      `but only ${plural(mayStillApprove.length, 'listed approver')} ${mayStillApprove.length === 1 ? 'has' : 'have'} ` +
-      'not approved yet: widen APPROVERS or lower APPROVALS_REQUIRED, then propose again'
-    );
-  }
-  return `from ${mayStillApprove.length === 1 ? 'the one listed approver' : 'one of the listed approvers'} who ${mayStillApprove.length === 1 ? 'has' : 'have'} not approved yet`;
+/** The audit row of a step that moved `proposal`, written with the move. */
+async function audit(
+  tx: AuditRecords,
+  action: string,
+  actor: string,
+  proposal: Proposal,
+  extra: { detail?: string | null; correlationId?: string | null } = {},
+): Promise<void> {
+  await tx.appendAudit({
+    actor,
+    action,
+    proposalId: proposal.id,
+    vmId: proposal.vmId,
+    fixId: proposal.fixId,
+    params: proposal.params,
+    correlationId: extra.correlationId ?? null,
+    detail: extra.detail ?? null,
+  });
 }
 
 function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
@@ -446,7 +396,7 @@ function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
   return typeof approvers === 'function' ? approvers(userId) : approvers.includes(userId);
 }
 
-function claimCode(state: ProposalState): RefusalCode {
+function claimCode(state: ProposalState): StateRefusalCode {
   return state === 'proposed' || state === 'denied' || state === 'expired'
     ? 'not-approved'
     : 'already-claimed';

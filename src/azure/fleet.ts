@@ -1,17 +1,17 @@
 import type { MetricsFacts } from '../diagnosis/facts';
-import {
-  fleetJoiner,
-  type FleetInventory,
-  type FleetReader,
-  type JitRow,
-  type MachineRow,
-  type NetworkRow,
-  QUERY_MARKERS,
-} from '../digest/inventory';
-import type { FleetMachine } from '../digest/machine';
-import type { DigestScope } from '../digest/scope';
 import type { AzureClients } from './clients';
 import { AzureCallError, describeAzureError, isAbort } from './errors';
+import {
+  QUERY_MARKERS,
+  type FleetJoin,
+  type FleetQueryScope,
+  type FleetRead,
+  type JitRow,
+  type MachineRow,
+  type MetricsRead,
+  type MetricsTarget,
+  type NetworkRow,
+} from './fleet-rows';
 import { metricsFactsOf } from './gatherers/metrics';
 
 // The fleet inventory against Azure: three Resource Graph queries for the whole scope, whatever its size
@@ -41,7 +41,7 @@ function kqlString(value: string): string {
 }
 
 /** The scope's resource group and tag terms as `where` clauses: one kind widens, kinds narrow. */
-function scopeFilters(scope: DigestScope): string[] {
+function scopeFilters(scope: FleetQueryScope): string[] {
   const filters: string[] = [];
   if (scope.resourceGroups.length > 0) {
     filters.push(`| where resourceGroup in~ (${scope.resourceGroups.map(kqlString).join(', ')})`);
@@ -53,7 +53,7 @@ function scopeFilters(scope: DigestScope): string[] {
   return filters;
 }
 
-function machinesQuery(scope: DigestScope): string {
+function machinesQuery(scope: FleetQueryScope): string {
   return [
     `// ${QUERY_MARKERS.machines}`,
     'Resources',
@@ -233,10 +233,20 @@ async function allRows<T>(
   return rows;
 }
 
-/** The fleet reader over the real SDK clients (or the sandbox behind them). */
-export function azureFleetReader(clients: AzureClients): FleetReader {
+export interface AzureFleetReader<Machine> {
+  /** `scope.subscriptions` must be resolved (never empty). */
+  inventory(scope: FleetQueryScope): Promise<FleetRead<Machine>>;
+  /** Platform metrics of the machines, by lower-case machine id; the calls add to the inventory's count. */
+  metrics(machines: readonly MetricsTarget[], now: Date): Promise<MetricsRead>;
+}
+
+/** The fleet reader over the real SDK clients (or the sandbox behind them); `join` makes the machine facts. */
+export function azureFleetReader<Machine>(
+  clients: AzureClients,
+  join: FleetJoin<Machine>,
+): AzureFleetReader<Machine> {
   return {
-    async inventory(scope): Promise<FleetInventory> {
+    async inventory(scope) {
       const budget = new CallBudget();
       const subscriptions = scope.subscriptions;
       // All three queries start at once; each page of machines becomes facts as soon as the network and
@@ -244,13 +254,13 @@ export function azureFleetReader(clients: AzureClients): FleetReader {
       const joiner = Promise.all([
         allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),
         allRows<JitRow>(clients, budget, subscriptions, jitQuery()),
-      ]).then(([network, jit]) => fleetJoiner(network, jit));
-      const machines: FleetMachine[] = [];
+      ]).then(([network, jit]) => join(network, jit));
+      const machines: Machine[] = [];
       await Promise.all([
         joiner,
         queryPages<MachineRow>(clients, budget, subscriptions, machinesQuery(scope), async (page) => {
-          const join = await joiner;
-          for (const row of page) machines.push(join(row));
+          const toMachine = await joiner;
+          for (const row of page) machines.push(toMachine(row));
         }),
       ]);
       return { machines, calls: budget.calls, throttledMs: budget.throttledMs };

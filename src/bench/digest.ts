@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { Command } from 'commander';
 import { createAzureClients } from '../azure/clients';
 import { azureFleetReader } from '../azure/fleet';
+import { fleetJoiner } from '../digest/inventory';
 import { DigestService } from '../digest/service';
 import { startSandbox } from '../sandbox/server';
 import { digestMessages } from '../slack/blocks/digest';
@@ -36,7 +37,7 @@ async function digestOnce(target: Target): Promise<Measured> {
     caCertificate: target.caCertificate,
   });
   const service = new DigestService({
-    reader: azureFleetReader(clients),
+    reader: azureFleetReader(clients, fleetJoiner),
     store: { listSnapshotsSince: async () => [], listProposalsSince: async () => [] },
     configuredSubscriptions: [target.subscriptionId],
   });

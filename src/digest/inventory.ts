@@ -1,88 +1,24 @@
-import type { EffectiveNsgGroup, EffectiveRule, MetricsFacts } from '../diagnosis/facts';
+import type { EffectiveNsgGroup, EffectiveRule } from '../diagnosis/facts';
 import { resourceName } from '../diagnosis/net';
+import type {
+  FleetRead,
+  JitRow,
+  MachineRow,
+  MetricsRead,
+  NetworkRow,
+  SecurityRuleRow,
+} from '../azure/fleet-rows';
 import type { FleetMachine } from './machine';
 import type { DigestScope } from './scope';
 
-// The fleet inventory, Azure-free: the rows the Resource Graph queries project (src/azure/fleet.ts runs
-// them) and the in-memory join that turns them into FleetMachine facts. Resource Graph writes a missing
-// value as '' (tostring of null), so '' reads as absent throughout.
+// The fleet inventory, Azure-free: the in-memory join that turns the rows the Resource Graph queries
+// project (src/azure/fleet-rows.ts) into FleetMachine facts. Resource Graph writes a missing value as ''
+// (tostring of null), so '' reads as absent throughout.
 
-/** The comment each fleet query opens with, by which the sandbox knows which columns to answer with. */
-export const QUERY_MARKERS = {
-  machines: 'rdp-doctor:fleet-machines',
-  network: 'rdp-doctor:fleet-network',
-  jit: 'rdp-doctor:fleet-jit',
-} as const;
+// The sandbox's Resource Graph still finds the markers here until it keeps its own copy of them.
+export { QUERY_MARKERS } from '../azure/fleet-rows';
 
-/** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */
-export interface SecurityRuleRow {
-  name: string;
-  properties: {
-    priority: number;
-    direction: string;
-    access: string;
-    protocol: string;
-    sourceAddressPrefix?: string;
-    sourceAddressPrefixes?: string[];
-    destinationPortRange?: string;
-    destinationPortRanges?: string[];
-  };
-}
-
-/** One VM joined with its primary NIC, that NIC's NSG rules and its public IP. */
-export interface MachineRow {
-  id: string;
-  name: string;
-  resourceGroup: string;
-  subscriptionId: string;
-  location: string;
-  tags: Record<string, string> | null;
-  osType: string;
-  /** `PowerState/running` */
-  powerState: string;
-  /** `Ready`, `Not Ready`, or '' when the instance view carries no agent status. */
-  agentStatus: string;
-  agentMessage: string;
-  bootDiagnostics: boolean | null;
-  nicId: string;
-  privateIp: string;
-  subnetId: string;
-  nicNsgId: string;
-  nicNsgRules: SecurityRuleRow[] | null;
-  publicIpId: string;
-  publicIpName: string;
-  publicIpAddress: string;
-  publicIpAllocation: string;
-  publicIpFqdn: string;
-}
-
-/** The network around the machines: subnets (with their NSG), the subnet NSGs' rules, Bastion hosts. */
-export type NetworkRow =
-  | { kind: 'subnet'; id: string; vnetId: string; addressPrefixes: string[] | null; nsgId: string }
-  | { kind: 'subnet-nsg'; id: string; rules: SecurityRuleRow[] | null }
-  | { kind: 'bastion'; id: string; name: string; vnetId: string };
-
-/** One VM a Defender JIT policy covers. */
-export interface JitRow {
-  /** The VM's id. */
-  id: string;
-  ports: { number: number }[] | null;
-}
-
-export interface FleetInventory {
-  machines: FleetMachine[];
-  /** Resource Graph and Monitor requests sent (the SDK's own retries of a 429 not counted). */
-  calls: number;
-  /** How long throttling (429 with Retry-After) held the inventory back. */
-  throttledMs: number;
-}
-
-export interface MetricsRead {
-  metrics: Map<string, MetricsFacts>;
-  calls: number;
-  /** What went wrong for the machines whose metrics could not be read. */
-  failures: string[];
-}
+export type FleetInventory = FleetRead<FleetMachine>;
 
 /** Reads the fleet from Azure: one query set for the whole scope, then metrics for a few machines. */
 export interface FleetReader {

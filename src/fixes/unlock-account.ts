@@ -2,10 +2,11 @@ import { LOGON_STATUS, failuresByAccount, lockouts, logonFailures } from '../dia
 import type { Facts } from '../diagnosis/facts';
 import type { GuestFacts } from '../diagnosis/guest-facts';
 import type { CauseId } from '../diagnosis/ids';
-import { FixRefusal, type FixDefinition } from './fix';
+import type { FixDefinition } from './fix';
 import { runGuestFix } from './guest-script';
 import { textParam } from './params';
-import { findAccount, localAccounts, reachableGuest, type LocalAccount } from './target';
+import { USER_NAME_INPUT, localAccountInput, plannedAccount } from './local-account';
+import { findAccount, localAccounts, type LocalAccount } from './target';
 import { accountName } from './validate';
 
 // Clears a lockout and enables a disabled local account. A domain account is unlocked in Active Directory,
@@ -50,35 +51,20 @@ export const unlockAccount: FixDefinition = {
   title: 'Unlock the account',
   causes: ['account-locked-out', 'account-disabled'],
   inputs({ facts, finding }) {
-    const suggested = suggestedAccount(facts, finding.cause);
     return [
-      {
-        name: 'userName',
-        label: 'Local account',
-        hint: 'The local account to unlock and enable.',
-        ...(suggested ? { initial: suggested } : {}),
-      },
+      localAccountInput(suggestedAccount(facts, finding.cause), 'The local account to unlock and enable.'),
     ];
   },
   plan({ facts, input }) {
-    const vm = reachableGuest(facts);
-    let userName = accountName(input.userName);
-    const accounts = localAccounts(facts);
-    if (accounts !== null) {
-      const account = findAccount(accounts, userName);
-      if (!account) {
-        throw new FixRefusal(
-          `${userName} is not a local account on ${vm.name} (its local accounts: ${accounts.map((a) => a.name).join(', ') || 'none found'}): ` +
-            'a domain account is unlocked in Active Directory, not on the VM.',
-        );
-      }
-      if (!isBlocked(account)) {
-        throw new FixRefusal(
-          `${account.name} is neither locked out nor disabled on ${vm.name}: there is nothing to unlock.`,
-        );
-      }
-      userName = account.name;
-    }
+    const { vm, userName } = plannedAccount(facts, input[USER_NAME_INPUT], {
+      unknown: ({ userName: typed, vm: machine, known }) =>
+        `${typed} is not a local account on ${machine.name} (its local accounts: ${known}): ` +
+        'a domain account is unlocked in Active Directory, not on the VM.',
+      unsuitable: (account, machine) =>
+        isBlocked(account)
+          ? null
+          : `${account.name} is neither locked out nor disabled on ${machine.name}: there is nothing to unlock.`,
+    });
     return {
       params: { userName },
       description: `Unlock and enable local account ${userName} on ${vm.name}, through Run Command.`,

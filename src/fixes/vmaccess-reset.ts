@@ -5,10 +5,11 @@ import type { Facts } from '../diagnosis/facts';
 import type { GuestFacts } from '../diagnosis/guest-facts';
 import type { CauseId } from '../diagnosis/ids';
 import { correlated } from './arm';
-import { FixRefusal, type FixDefinition } from './fix';
+import type { FixDefinition } from './fix';
 import { generatePassword } from './password';
 import { textParam } from './params';
-import { findAccount, localAccounts, reachableGuest } from './target';
+import { USER_NAME_INPUT, localAccountInput, plannedAccount } from './local-account';
+import { findAccount } from './target';
 import { accountName } from './validate';
 
 // The guide's blunt instrument: VMAccess resets a local administrator's password and, as a side effect,
@@ -64,31 +65,19 @@ export const vmaccessReset: FixDefinition = {
   title: 'Reset password and RDP configuration',
   causes: ['password-rejected', 'password-expired', 'rdp-not-listening'],
   inputs({ facts, finding }) {
-    const suggested = suggestedAccount(facts, finding.cause);
     return [
-      {
-        name: 'userName',
-        label: 'Local account',
-        hint: 'The local administrator account whose password is reset; the new password is shown only to you.',
-        ...(suggested ? { initial: suggested } : {}),
-      },
+      localAccountInput(
+        suggestedAccount(facts, finding.cause),
+        'The local administrator account whose password is reset; the new password is shown only to you.',
+      ),
     ];
   },
   plan({ facts, input }) {
-    const vm = reachableGuest(facts);
-    let userName = accountName(input.userName);
-    const accounts = localAccounts(facts);
-    if (accounts !== null) {
-      const account = findAccount(accounts, userName);
-      if (!account) {
-        const known = accounts.map((a) => a.name).join(', ') || 'none found';
-        throw new FixRefusal(
-          `${vm.name} has no local account ${userName} (its local accounts: ${known}), and VMAccess would create it as a ` +
-            'new administrator: type one of the existing accounts.',
-        );
-      }
-      userName = account.name;
-    }
+    const { vm, userName } = plannedAccount(facts, input[USER_NAME_INPUT], {
+      unknown: ({ userName: typed, vm: machine, known }) =>
+        `${machine.name} has no local account ${typed} (its local accounts: ${known}), and VMAccess would create it as a ` +
+        'new administrator: type one of the existing accounts.',
+    });
     return {
       params: { userName },
       description:

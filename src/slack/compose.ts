@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { ProposalService } from '../approvals/proposal-service';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
 import type { AzureEnvironment } from '../environment';
@@ -8,7 +9,8 @@ import type { Store } from '../store';
 import { auditTrail } from './audit';
 import type { SlackContext } from './context';
 import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
-import { FixProposals } from './proposals';
+import { FixExecutor } from './fix-executor';
+import { ProposalMessages } from './proposal-messages';
 
 export interface AppDependencies {
   config: Config;
@@ -42,6 +44,14 @@ export function slackContext(deps: AppDependencies) {
   return (app: App): SlackContext => {
     const service = diagnosisService(deps.azure);
     const fixPolicy = { nsgMaxPrefix: deps.config.NSG_MAX_PREFIX };
+    const proposals = new ProposalService({ store: deps.store, workflow: deps.workflow });
+    const proposalMessages = new ProposalMessages({
+      client: app.client,
+      store: deps.store,
+      proposals,
+      logger: deps.logger,
+      approverSetting: deps.config.APPROVERS,
+    });
     return {
       config: deps.config,
       logger: deps.logger,
@@ -56,7 +66,9 @@ export function slackContext(deps: AppDependencies) {
       snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
       workflow: deps.workflow,
       fixPolicy,
-      proposals: new FixProposals({
+      proposals,
+      proposalMessages,
+      executor: new FixExecutor({
         client: app.client,
         store: deps.store,
         workflow: deps.workflow,
@@ -64,7 +76,7 @@ export function slackContext(deps: AppDependencies) {
         logger: deps.logger,
         replicaId: deps.replicaId,
         policy: fixPolicy,
-        approverSetting: deps.config.APPROVERS,
+        messages: proposalMessages,
       }),
       audit: auditTrail(deps.store, service),
       digests: deps.digests,

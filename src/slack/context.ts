@@ -1,12 +1,12 @@
+import type { ProposalService, SnapshotSource } from '../approvals/proposal-service';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
-import type { Facts } from '../diagnosis/facts';
-import type { Report } from '../diagnosis/report';
 import type { FixPolicy } from '../fixes/fix';
 import type { Logger } from '../logger';
 import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
-import type { FixProposals } from './proposals';
+import type { FixExecutor } from './fix-executor';
+import type { ProposalMessages } from './proposal-messages';
 
 /** Everything a listener may use, handed down explicitly from the composition root. */
 export interface SlackContext {
@@ -15,15 +15,17 @@ export interface SlackContext {
   service: DiagnosisService;
   runner: DiagnosisRunner;
   /** Finished runs, by run id: what fix buttons and the symptom picker act on. */
-  snapshots: {
-    get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null>;
-  };
+  snapshots: SnapshotSource;
   /** The two-person rule over the store: every approve and deny goes through it. */
   workflow: ApprovalWorkflow;
   /** The guards' settings (NSG_MAX_PREFIX) every fix plan and execution applies. */
   fixPolicy: FixPolicy;
-  /** Proposal messages and approved executions. */
-  proposals: FixProposals;
+  /** Load, plan and propose fixes; describe proposals. */
+  proposals: ProposalService;
+  /** The proposal messages in the diagnosis threads. */
+  proposalMessages: ProposalMessages;
+  /** Approved fixes, run in the background. */
+  executor: FixExecutor;
   audit: { show(args: { target: string; respond: (message: SlackMessage) => Promise<void> }): Promise<void> };
   digests: {
     command(args: {

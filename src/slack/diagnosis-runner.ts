@@ -22,8 +22,19 @@ export interface DiagnosisService {
   ): Promise<Report>;
 }
 
-/** What the runner needs from the store: a lease so replicas do not run the same VM twice, and snapshots. */
-export type RunStore = Pick<Store, 'acquireLease' | 'releaseLease' | 'saveSnapshot' | 'listLeases'>;
+/**
+ * What the runner needs from the store: a lease so replicas do not run the same VM twice, the runs in
+ * flight, and snapshots.
+ */
+export type RunStore = Pick<
+  Store,
+  | 'acquireLease'
+  | 'releaseLease'
+  | 'saveSnapshot'
+  | 'startDiagnosisRun'
+  | 'finishDiagnosisRun'
+  | 'abandonOverdueRuns'
+>;
 
 export interface RunRequest {
   channel: string;
@@ -41,15 +52,9 @@ interface ActiveRun {
 }
 
 const RUN_LEASE_MS = 10 * 60_000;
-// A run is bounded by its gatherers' timeouts (the Run Command's 120 s is the longest): a run whose
-// marker outlives this died with its process.
+// A run is bounded by its gatherers' timeouts (the Run Command's 120 s is the longest): a run still
+// running past this died with its process.
 const IN_FLIGHT_MS = 5 * 60_000;
-const IN_FLIGHT = 'running|';
-
-/** The store marker of a posted run's message: where it is and what was asked, to close it if the process dies. */
-function inFlightLease(channel: string, ts: string, runId: string, target: string): string {
-  return `${IN_FLIGHT}${channel}|${ts}|${runId}|${target}`;
-}
 
 /**
  * One diagnosis run per VM and channel at a time: people who ask while it runs join it (their names
@@ -100,11 +105,20 @@ export class DiagnosisRunner {
         ...diagnosisMessage(run.state),
       });
       run.updater = new MessageUpdater(this.deps.client, req.channel, posted.ts as string, this.deps.logger);
-      const inFlight = inFlightLease(req.channel, posted.ts as string, run.state.runId, req.target);
-      await this.deps.store.acquireLease(inFlight, this.deps.replicaId, IN_FLIGHT_MS);
+      const { runId } = run.state;
+      await this.deps.store.startDiagnosisRun(
+        {
+          runId,
+          channel: req.channel,
+          messageTs: posted.ts as string,
+          target: req.target,
+          holder: this.deps.replicaId,
+        },
+        IN_FLIGHT_MS,
+      );
       void this.follow(run, req, posted.ts as string).finally(async () => {
         this.runs.delete(key);
-        await this.deps.store.releaseLease(inFlight, this.deps.replicaId).catch(() => undefined);
+        await this.deps.store.finishDiagnosisRun(runId).catch(() => undefined);
         await this.deps.store.releaseLease(lease, this.deps.replicaId).catch(() => undefined);
       });
       return { outcome: 'started', runId: run.state.runId };
@@ -116,22 +130,18 @@ export class DiagnosisRunner {
   }
 
   /**
-   * Runs whose process died mid-way (their marker expired without being released): their messages still
-   * say "checking", so they are closed with what happened and what to do. Any replica may do it.
+   * Runs whose process died mid-way (still running past their time): their messages still say "checking",
+   * so they are closed with what happened and what to do. Any replica may do it; each run is closed once.
    */
   async closeAbandonedRuns(now = new Date()): Promise<number> {
-    const abandoned = (await this.deps.store.listLeases(IN_FLIGHT)).filter(
-      (l) => Date.parse(l.expiresAt) <= now.getTime(),
-    );
-    for (const lease of abandoned) {
-      const [channel, ts, runId, ...rest] = lease.name.slice(IN_FLIGHT.length).split('|');
-      const target = rest.join('|');
+    const abandoned = await this.deps.store.abandonOverdueRuns(now);
+    for (const { runId, target, channel, messageTs: ts, startedAt } of abandoned) {
       const state: LiveDiagnosis = {
         runId,
         target,
         requestedBy: [],
         request: { symptom: 'unknown', source: null, host: null },
-        startedAt: new Date(Number(ts.split('.')[0]) * 1000).toISOString(),
+        startedAt,
         layers: {},
         failure: `rdp-doctor stopped while this diagnosis ran, so it never finished. Run \`/rdp ${target}\` again.`,
       };
@@ -140,7 +150,6 @@ export class DiagnosisRunner {
       } catch (error) {
         this.deps.logger.warn({ err: error, channel, ts }, 'closing an abandoned diagnosis message failed');
       }
-      await this.deps.store.releaseLease(lease.name, lease.holder);
     }
     return abandoned.length;
   }

@@ -7,6 +7,30 @@ export interface Migration {
   version: number;
   name: string;
   statements(dialect: Dialect): string[];
+  /** Moves existing rows into the new shape, after the statements, in the same transaction. */
+  moveData?(tx: Db): Promise<void>;
+}
+
+/** The lease names the in-flight diagnosis markers had before migration 4: `running|channel|ts|runId|target`. */
+const IN_FLIGHT_LEASE = 'running|';
+
+/** Copies each in-flight marker lease into diagnosis_runs, then forgets the lease. */
+async function moveInFlightLeases(tx: Db): Promise<void> {
+  const leases = await tx.query<{ name: string; holder: string; expires_at: string }>(
+    'SELECT name, holder, expires_at FROM leases WHERE substr(name, 1, 8) = $1',
+    [IN_FLIGHT_LEASE],
+  );
+  for (const lease of leases) {
+    const [channel, ts, runId, ...target] = lease.name.slice(IN_FLIGHT_LEASE.length).split('|');
+    // The message's ts is when it was posted: seconds since the epoch.
+    const startedAt = new Date(Number(ts.split('.')[0]) * 1000).toISOString();
+    await tx.query(
+      `INSERT INTO diagnosis_runs (run_id, channel, message_ts, target, holder, state, started_at, expires_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $6)`,
+      [runId, channel, ts, target.join('|'), lease.holder, startedAt, lease.expires_at],
+    );
+    await tx.query('DELETE FROM leases WHERE name = $1', [lease.name]);
+  }
 }
 
 function autoIncrementId(dialect: Dialect): string {
@@ -119,6 +143,38 @@ export const MIGRATIONS: readonly Migration[] = [
              FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
           ],
   },
+  {
+    version: 3,
+    name: 'who decided a proposal',
+    // Read from the proposal itself instead of scanning the audit log; filled for the proposals decided so far.
+    statements: () => [
+      'ALTER TABLE fix_proposals ADD COLUMN decided_by TEXT',
+      `UPDATE fix_proposals SET decided_by = (
+         SELECT actor FROM audit_log
+         WHERE audit_log.proposal_id = fix_proposals.id AND audit_log.action IN ('approved', 'denied')
+         ORDER BY audit_log.id DESC LIMIT 1
+       )`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'in-flight diagnosis runs',
+    statements: () => [
+      `CREATE TABLE diagnosis_runs (
+        run_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        message_ts TEXT NOT NULL,
+        target TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX diagnosis_runs_state ON diagnosis_runs (state, expires_at)',
+    ],
+    moveData: moveInFlightLeases,
+  },
 ];
 
 /** Any constant shared by every replica: they serialize their migrations on this advisory lock. */
@@ -141,6 +197,7 @@ export async function migrate(db: Db, now: Date): Promise<number[]> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements(tx.dialect)) await tx.query(statement);
+      await migration.moveData?.(tx);
       await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         migration.version,
         migration.name,

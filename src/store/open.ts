@@ -1,7 +1,7 @@
 import { StoreError, type Db } from './db';
 import { migrate } from './migrations';
 import { openPostgres } from './postgres';
-import { SqlStore } from './sql-store';
+import { sqlStore } from './sql-store';
 import { openSqlite } from './sqlite';
 import type { Store } from './store';
 
@@ -34,5 +34,5 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     await db.close();
     throw error;
   }
-  return new SqlStore(db, clock);
+  return sqlStore(db, clock);
 }

@@ -1,4 +1,4 @@
-import type { ProposalState } from '../approvals/states';
+import type { ProposalState } from './proposal-state';
 import type { CauseId, FixId } from '../diagnosis/ids';
 import type { Facts } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
@@ -24,6 +24,7 @@ export interface NewProposal extends Partial<MessageRef> {
   params: JsonObject;
   /** What the fix will change, in one sentence (the plan's). */
   description?: string;
+  /** From the signed Slack payload (or the signed-in user), never from message text. */
   proposer: string;
   approvalsRequired: number;
   expiresAt: Date;
@@ -43,6 +44,8 @@ export interface Proposal extends MessageRef {
   state: ProposalState;
   /** Why it ended where it did: the denier's reason, the failure, the interruption. */
   reason: string | null;
+  /** Who decided it: the approver whose approval completed it, or who denied (or withdrew) it. */
+  decidedBy: string | null;
   createdAt: string;
   expiresAt: string;
   updatedAt: string;
@@ -52,6 +55,7 @@ export interface Proposal extends MessageRef {
 
 export interface TransitionPatch {
   reason?: string | null;
+  decidedBy?: string;
 }
 
 export interface NewAuditEntry {
@@ -123,6 +127,27 @@ export interface Snapshot extends NewSnapshot {
 /** A snapshot without its facts: what a summary of many runs reads. */
 export type SnapshotSummary = Omit<Snapshot, 'facts'>;
 
+export const DIAGNOSIS_RUN_STATES = ['running', 'finished', 'abandoned'] as const;
+export type DiagnosisRunState = (typeof DIAGNOSIS_RUN_STATES)[number];
+
+export interface NewDiagnosisRun {
+  runId: string;
+  /** Where the run's message is. */
+  channel: string;
+  messageTs: string;
+  /** What was asked for (`/rdp <target>`), to say what to run again. */
+  target: string;
+  /** The process running it. */
+  holder: string;
+}
+
+export interface DiagnosisRun extends NewDiagnosisRun {
+  state: DiagnosisRunState;
+  startedAt: string;
+  /** Past this while still running, its process is taken for dead. */
+  expiresAt: string;
+}
+
 export interface Lease {
   name: string;
   holder: string;
@@ -134,7 +159,8 @@ export interface AuditFilter {
   proposalId?: string;
 }
 
-export interface Store {
+/** Fix proposals and their approvals. */
+export interface ProposalRecords {
   createProposal(proposal: NewProposal): Promise<Proposal>;
   getProposal(id: string): Promise<Proposal | null>;
   /** The machine's proposals, newest first. */
@@ -159,12 +185,20 @@ export interface Store {
   ): Promise<Proposal | null>;
   /** Moves every `proposed` proposal whose time is up to `expired` and returns them. */
   expireDue(now: Date): Promise<Proposal[]>;
+  /** Proposals created at or after `since`, newest first, at most `limit`: the digest's fixes of the period. */
+  listProposalsSince(since: Date, limit: number): Promise<Proposal[]>;
+}
 
+/** The append-only audit log. */
+export interface AuditRecords {
   /** Appends one row; the audit log has no update or delete. */
   appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
   /** Oldest first. */
   listAudit(filter?: AuditFilter): Promise<AuditEntry[]>;
+}
 
+/** Channels' digest subscriptions and the claims on their scheduled runs. */
+export interface DigestRecords {
   createSubscription(subscription: NewDigestSubscription): Promise<DigestSubscription>;
   getSubscription(id: string): Promise<DigestSubscription | null>;
   listSubscriptions(channel?: string): Promise<DigestSubscription[]>;
@@ -173,25 +207,55 @@ export interface Store {
   deleteSubscription(id: string): Promise<boolean>;
   /** True for exactly one caller per (subscription, scheduled time), whichever replica asks first. */
   claimDigestRun(subscriptionId: string, fireAt: Date, holder: string): Promise<boolean>;
+}
 
+/** Finished diagnoses: their report and the facts behind it. */
+export interface SnapshotRecords {
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
   getSnapshot(runId: string): Promise<Snapshot | null>;
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
   /** Runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
   listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]>;
-  /** Proposals created at or after `since`, newest first, at most `limit`: the digest's fixes of the period. */
-  listProposalsSince(since: Date, limit: number): Promise<Proposal[]>;
+}
 
+/** Diagnoses still running, so that a run whose process died gets its message closed. */
+export interface DiagnosisRunRecords {
+  /** Records a run whose message is posted, held by `holder` for at most `ttlMs`. */
+  startDiagnosisRun(run: NewDiagnosisRun, ttlMs: number): Promise<void>;
+  /** Marks the run finished (verdict or failure posted); false when it was not running any more. */
+  finishDiagnosisRun(runId: string): Promise<boolean>;
+  /**
+   * Marks abandoned every run still running past its time and returns them, each to exactly one caller
+   * however many replicas ask at once: that caller closes its message.
+   */
+  abandonOverdueRuns(now: Date): Promise<DiagnosisRun[]>;
+}
+
+/** Named, expiring leases: who holds what, for how long. */
+export interface LeaseRecords {
   /** Takes the named lease for `ttlMs`, or renews it for its holder; false while someone else holds it. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Null when nobody ever took it or it was released; an expired lease is returned with its old expiry. */
   getLease(name: string): Promise<Lease | null>;
-  /** Every lease whose name starts with `prefix`, expired ones included. */
-  listLeases(prefix: string): Promise<Lease[]>;
   /** Forgets the expired leases whose name starts with `prefix`; returns how many. */
   deleteExpiredLeases(prefix: string): Promise<number>;
   /** Releases the lease only if `holder` holds it. */
   releaseLease(name: string, holder: string): Promise<void>;
+}
 
+/** Everything one transaction may read and write. */
+export type StoreRecords = ProposalRecords &
+  AuditRecords &
+  DigestRecords &
+  SnapshotRecords &
+  DiagnosisRunRecords &
+  LeaseRecords;
+
+export interface Store extends StoreRecords {
+  /**
+   * Runs `work` in one transaction: what it writes through `tx` is committed together when it resolves,
+   * and none of it when it throws or the process dies first. Use only `tx` inside.
+   */
+  transaction<T>(work: (tx: StoreRecords) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

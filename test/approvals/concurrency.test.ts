@@ -1,3 +1,4 @@
+import { refusalMessage } from '../../src/approvals/messages';
 import { ApprovalWorkflow } from '../../src/approvals/workflow';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
@@ -40,7 +41,7 @@ describe.each(DRIVERS)('approval races on %s', (driver) => {
       params: {},
       proposer: 'U0PROPOSER',
     });
-    if (!result.ok) throw new Error(result.message);
+    if (!result.ok) throw new Error(refusalMessage(result));
     return result.proposal.id;
   }
 

@@ -1,3 +1,4 @@
+import { refusalMessage } from '../../src/approvals/messages';
 import fs from 'node:fs';
 import { planOf, runApprovedFix, type FixRun } from '../../src/approvals/run-fix';
 import { ApprovalWorkflow } from '../../src/approvals/workflow';
@@ -81,9 +82,9 @@ describe('an approved proposal, run against the sandbox', () => {
       description: plan.description,
       proposer: PROPOSER,
     });
-    if (!proposed.ok) throw new Error(proposed.message);
+    if (!proposed.ok) throw new Error(refusalMessage(proposed));
     const approved = await workflow.approve(proposed.proposal.id, APPROVER, null);
-    if (!approved.ok) throw new Error(approved.message);
+    if (!approved.ok) throw new Error(refusalMessage(approved));
     return approved.proposal;
   }
 
@@ -183,7 +184,7 @@ describe('an approved proposal, run against the sandbox', () => {
   test('a proposal not approved yet is not claimed, and nothing runs', async () => {
     const proposal = await approvedProposal('termservice-not-running', 'start-termservice');
     const waiting = await workflow.propose({ ...proposal, params: proposal.params, proposer: PROPOSER });
-    if (!waiting.ok) throw new Error(waiting.message);
+    if (!waiting.ok) throw new Error(refusalMessage(waiting));
 
     expect(await run(waiting.proposal.id)).toMatchObject({
       claimed: false,

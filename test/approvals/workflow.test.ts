@@ -1,8 +1,13 @@
+import { approvalMessage, denialMessage, refusalMessage } from '../../src/approvals/messages';
 import {
   ApprovalWorkflow,
   DEFAULT_APPROVAL_TTL_MS,
   executionLeaseName,
+  type ApprovalRecorded,
+  type Denied,
   type NewProposalRequest,
+  type Proposed,
+  type Refusal,
 } from '../../src/approvals/workflow';
 import { openStore } from '../../src/store/open';
 import { REDACTED } from '../../src/store/redact';
@@ -45,8 +50,16 @@ describe('approval workflow', () => {
     overrides: Partial<NewProposalRequest> = {},
   ): Promise<Proposal> {
     const result = await flow.propose({ ...request, ...overrides });
-    if (!result.ok) throw new Error(result.message);
+    if (!result.ok) throw new Error(refusalMessage(result));
     return result.proposal;
+  }
+
+  /** The result with the sentence the person who clicked reads, as every surface says it. */
+  function spoken(result: Proposed | ApprovalRecorded | Denied | Refusal) {
+    if (!result.ok) return { ...result, message: refusalMessage(result) };
+    if ('approvalsNeeded' in result) return { ...result, message: approvalMessage(result) };
+    if ('withdrawn' in result) return { ...result, message: denialMessage(result) };
+    return result;
   }
 
   async function actions(proposalId: string): Promise<string[]> {
@@ -64,7 +77,6 @@ describe('approval workflow', () => {
         channel: 'C0INCIDENT',
         expiresAt: new Date(clock.time.getTime() + DEFAULT_APPROVAL_TTL_MS).toISOString(),
       },
-      message: expect.stringContaining('2 approvals'),
     });
     if (!result.ok) return;
     expect(await actions(result.proposal.id)).toEqual(['proposed by U0PROPOSER']);
@@ -77,7 +89,7 @@ describe('approval workflow', () => {
       fixId: 'vmaccess-reset',
       params: { userName: 'rdpadmin', newPassword: 'hunter2!' },
     });
-    expect(result).toMatchObject({
+    expect(spoken(result)).toMatchObject({
       ok: false,
       code: 'secret-in-params',
       message: expect.stringContaining('newPassword'),
@@ -93,7 +105,7 @@ describe('approval workflow', () => {
   test('self-approval is refused with a sentence, and the proposal stays proposed', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(await flow.approve(proposal.id, 'U0PROPOSER', null)).toEqual({
+    expect(spoken(await flow.approve(proposal.id, 'U0PROPOSER', null))).toEqual({
       ok: false,
       code: 'self-approval',
       message: 'You proposed this fix; a second person must approve it.',
@@ -116,7 +128,7 @@ describe('approval workflow', () => {
     const flow = workflow();
     const proposal = await propose(flow);
     const approvers = ['U0ALICE', 'U0BOB'];
-    expect(await flow.approve(proposal.id, 'U0MALLORY', approvers)).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0MALLORY', approvers))).toMatchObject({
       ok: false,
       code: 'not-an-approver',
       message: expect.stringContaining('APPROVERS'),
@@ -158,7 +170,7 @@ describe('approval workflow', () => {
     const approvers = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0PROPOSER'];
 
     const first = await flow.approve(proposal.id, 'U0ALICE', approvers);
-    expect(first).toMatchObject({
+    expect(spoken(first)).toMatchObject({
       ok: true,
       proposal: { state: 'proposed' },
       approvers: ['U0ALICE'],
@@ -187,7 +199,7 @@ describe('approval workflow', () => {
       approvalsNeeded: 0,
       mayStillApprove: ['U0CAROL'],
     });
-    expect(await flow.approve(proposal.id, 'U0CAROL', approvers)).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0CAROL', approvers))).toMatchObject({
       ok: false,
       code: 'not-pending',
       message: 'This fix is already approved; it runs once.',
@@ -201,7 +213,7 @@ describe('approval workflow', () => {
   test('when fewer listed approvers remain than approvals needed, the result says the proposal cannot complete', async () => {
     const flow = workflow({ approvalsRequired: 2 });
     const proposal = await propose(flow);
-    expect(await flow.approve(proposal.id, 'U0ALICE', ['U0ALICE', 'U0PROPOSER'])).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', ['U0ALICE', 'U0PROPOSER']))).toMatchObject({
       ok: true,
       approvalsNeeded: 1,
       mayStillApprove: [],
@@ -221,7 +233,7 @@ describe('approval workflow', () => {
     const flow = workflow({ approvalTtlMs: 15 * 60_000 });
     const proposal = await propose(flow);
     clock.advance(15 * 60_000);
-    expect(await flow.approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', null))).toMatchObject({
       ok: false,
       code: 'expired',
       message: expect.stringContaining('expired at 10:15 UTC'),
@@ -256,12 +268,12 @@ describe('approval workflow', () => {
   test('deny closes the proposal with its reason; approving afterwards is refused and repeats the reason', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(await flow.deny(proposal.id, 'U0BOB', 'change freeze until 18:00')).toMatchObject({
+    expect(spoken(await flow.deny(proposal.id, 'U0BOB', 'change freeze until 18:00'))).toMatchObject({
       ok: true,
       proposal: { state: 'denied', reason: 'change freeze until 18:00' },
       message: expect.stringMatching(/^Denied/),
     });
-    expect(await flow.approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', null))).toMatchObject({
       ok: false,
       code: 'not-pending',
       message: expect.stringContaining('change freeze until 18:00'),
@@ -269,10 +281,38 @@ describe('approval workflow', () => {
     expect(await flow.deny(proposal.id, 'U0BOB')).toMatchObject({ ok: false, code: 'not-pending' });
   });
 
+  test('the proposal records who decided it: the denier, or the approver whose approval completed it', async () => {
+    const flow = workflow({ approvalsRequired: 2 });
+    const denied = await propose(flow);
+    await flow.approve(denied.id, 'U0ALICE', null);
+    await flow.deny(denied.id, 'U0BOB', 'change freeze');
+    expect(await store.getProposal(denied.id)).toMatchObject({ state: 'denied', decidedBy: 'U0BOB' });
+    const approved = await propose(flow);
+    await flow.approve(approved.id, 'U0ALICE', null);
+    expect((await store.getProposal(approved.id))?.decidedBy).toBeNull();
+    await flow.approve(approved.id, 'U0CAROL', null);
+    expect(await store.getProposal(approved.id)).toMatchObject({ state: 'approved', decidedBy: 'U0CAROL' });
+  });
+
+  test('an approval that could not be judged (APPROVERS unreadable) is refused and audited by the workflow', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    const why = 'Slack did not answer when rdp-doctor read the approver group; try again in a minute.';
+    expect(spoken(await flow.refuseUnjudgedApproval(proposal.id, 'U0ALICE', why))).toEqual({
+      ok: false,
+      code: 'approvers-unavailable',
+      reason: why,
+      proposal,
+      message: why,
+    });
+    expect(await store.getProposal(proposal.id)).toMatchObject({ state: 'proposed', decidedBy: null });
+    expect(await actions(proposal.id)).toEqual(['proposed by U0PROPOSER', 'approve-refused by U0ALICE']);
+  });
+
   test('the proposer denying their own proposal withdraws it', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(await flow.deny(proposal.id, 'U0PROPOSER')).toMatchObject({
+    expect(spoken(await flow.deny(proposal.id, 'U0PROPOSER'))).toMatchObject({
       ok: true,
       message: expect.stringMatching(/^Withdrawn/),
     });

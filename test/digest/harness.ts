@@ -1,6 +1,6 @@
 import { createAzureClients, type AzureClients } from '../../src/azure/clients';
 import { azureFleetReader } from '../../src/azure/fleet';
-import type { FleetReader } from '../../src/digest/inventory';
+import { fleetJoiner, type FleetReader } from '../../src/digest/inventory';
 import type { DigestScope } from '../../src/digest/scope';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server';
 
@@ -26,7 +26,7 @@ export async function startFleetHarness(options: SandboxOptions = {}): Promise<F
   return {
     sandbox,
     clients,
-    reader: azureFleetReader(clients),
+    reader: azureFleetReader(clients, fleetJoiner),
     scope: { subscriptions: [sandbox.subscriptionId], resourceGroups: [], tags: [] },
     graphCalls: (since = 0) =>
       sandbox.requests.filter(

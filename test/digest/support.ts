@@ -1,10 +1,5 @@
-import {
-  fleetJoiner,
-  type JitRow,
-  type MachineRow,
-  type NetworkRow,
-  type SecurityRuleRow,
-} from '../../src/digest/inventory';
+import type { JitRow, MachineRow, NetworkRow, SecurityRuleRow } from '../../src/azure/fleet-rows';
+import { fleetJoiner } from '../../src/digest/inventory';
 import type { FleetMachine } from '../../src/digest/machine';
 import type { RiskContext, RiskFinding, RiskRule } from '../../src/digest/risk';
 import type { MetricSeries } from '../../src/diagnosis/facts';

@@ -21,7 +21,7 @@ import { resetRdpPort } from '../../src/fixes/reset-rdp-port';
 import { startTermservice } from '../../src/fixes/start-termservice';
 import { stopProcess } from '../../src/fixes/stop-process';
 import { unlockAccount } from '../../src/fixes/unlock-account';
-import { factsWith, failedLogon, guestWith, healthyFacts } from '../fixtures/facts';
+import { factsWith, failedLogon, guestWith, healthyFacts, localAccount } from '../fixtures/facts';
 import { FakeAzure, executionContext, findingOf, inputsFor, planFor, runCommandResult } from './support';
 
 const RUN = 'virtualMachines.beginRunCommandAndWait';
@@ -31,10 +31,7 @@ function broken(change: (guest: GuestFacts) => void): () => Facts {
 }
 
 const lockedOut = broken((g) => {
-  g.accounts = [
-    { name: 'azureadmin', enabled: true, lockedOut: true, passwordExpired: false, rdpAllowed: true },
-    { name: 'opsuser', enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: true },
-  ];
+  g.accounts = [localAccount('azureadmin', { lockedOut: true }), localAccount('opsuser')];
 });
 const memoryLow = broken((g) => {
   g.resources!.memory = { totalBytes: 8 * 2 ** 30, freeBytes: 100 * 2 ** 20 };
@@ -237,10 +234,7 @@ describe('unlock-account', () => {
   it('suggests the locked account for a lockout and the refused one for a disabled account', () => {
     expect(inputsFor(unlockAccount, accountLockedOut, lockedOut())[0].initial).toBe('azureadmin');
     const disabled = guestWith((g) => {
-      g.accounts = [
-        { name: 'azureadmin', enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: true },
-        { name: 'opsuser', enabled: false, lockedOut: false, passwordExpired: false, rdpAllowed: true },
-      ];
+      g.accounts = [localAccount('azureadmin'), localAccount('opsuser', { enabled: false })];
       g.events = [failedLogon('OpsUser', { status: '0xC000006E', subStatus: '0xC0000072' }, '203.0.113.10')];
     });
     expect(inputsFor(unlockAccount, accountDisabled, disabled)[0].initial).toBe('opsuser');

@@ -5,7 +5,14 @@ import type { Facts } from '../../src/diagnosis/facts';
 import { FixRefusal } from '../../src/fixes/fix';
 import { PASSWORD_CLASSES, PASSWORD_LENGTH, generatePassword } from '../../src/fixes/password';
 import { vmaccessReset } from '../../src/fixes/vmaccess-reset';
-import { factsWith, failedLogon, guestEvents, guestWith, healthyFacts } from '../fixtures/facts';
+import {
+  factsWith,
+  failedLogon,
+  guestEvents,
+  guestWith,
+  healthyFacts,
+  localAccount,
+} from '../fixtures/facts';
 import { FakeAzure, PROPOSAL_ID, executionContext, inputsFor, planFor, restError } from './support';
 
 const EXTENSION = 'virtualMachineExtensions.beginCreateOrUpdateAndWait';
@@ -13,8 +20,8 @@ const EXTENSION = 'virtualMachineExtensions.beginCreateOrUpdateAndWait';
 function expiredAdmin(): Facts {
   return guestWith((guest) => {
     guest.accounts = [
-      { name: 'svc-backup', enabled: true, lockedOut: false, passwordExpired: false, rdpAllowed: false },
-      { name: 'azureadmin', enabled: true, lockedOut: false, passwordExpired: true, rdpAllowed: true },
+      localAccount('svc-backup', { rdpAllowed: false }),
+      localAccount('azureadmin', { passwordExpired: true }),
     ];
   });
 }

@@ -306,6 +306,7 @@ describe('proposals in every state, drawn', () => {
     approvalsRequired: 1,
     state,
     reason: state === 'proposed' ? null : 'Verified: the rule allows TCP 3389',
+    decidedBy: state === 'proposed' ? null : BOB,
     createdAt: '2026-03-04T09:00:00.000Z',
     expiresAt: '2026-03-04T09:15:00.000Z',
     updatedAt: '2026-03-04T09:01:00.000Z',

@@ -25,6 +25,7 @@ function proposal(state: ProposalState, overrides: Partial<Proposal> = {}): Prop
     approvalsRequired: 2,
     state,
     reason: null,
+    decidedBy: null,
     channel: 'C0INCIDENT',
     messageTs: '1700000000.000200',
     threadTs: '1700000000.000100',

@@ -118,7 +118,7 @@ export async function finalProposal(h: Harness, id: string, timeoutMs = 30_000):
     if (Date.now() > deadline) throw new Error(`proposal ${id} is still ${proposal?.state}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  await h.app.proposals.idle();
+  await h.app.executor.idle();
   return proposal;
 }
 

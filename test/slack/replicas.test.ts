@@ -51,7 +51,7 @@ describe.each<[string, Driver, number]>([
     expect(responses.map((r) => r.status)).toEqual(APPROVERS.map(() => 200));
 
     const done = await finalProposal(first, id);
-    for (const replica of replicas) await replica.app.proposals.idle();
+    for (const replica of replicas) await replica.app.executor.idle();
     await settle();
     expect(done.state).toBe('succeeded');
     expect(

@@ -1,3 +1,4 @@
+import { refusalMessage } from '../../src/approvals/messages';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,7 +57,7 @@ describe('SQLite store across restarts', () => {
       proposer: 'U0PROPOSER',
     });
     await first.close();
-    if (!proposed.ok) throw new Error(proposed.message);
+    if (!proposed.ok) throw new Error(refusalMessage(proposed));
 
     const reopened = await openStore({ dataDir, clock: clock.now });
     const workflow = new ApprovalWorkflow({ store: reopened, clock: clock.now });

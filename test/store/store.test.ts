@@ -291,18 +291,46 @@ describe.each(DRIVERS)('Store on %s', (driver) => {
     expect(racers.filter(Boolean)).toHaveLength(1);
   });
 
-  test('leases are listed by name prefix, and only the expired ones of a prefix are forgotten', async () => {
-    const prefix = `running|${randomUUID()}|`;
+  test('only the expired leases of a prefix are forgotten', async () => {
+    const prefix = `slack-request:${randomUUID()}|`;
     await store.acquireLease(`${prefix}a`, 'replica-a', 1000);
     await store.acquireLease(`${prefix}b`, 'replica-b', 60_000);
     await store.acquireLease(`other|${prefix}c`, 'replica-c', 1000);
-    expect((await store.listLeases(prefix)).map((l) => [l.name, l.holder])).toEqual([
-      [`${prefix}a`, 'replica-a'],
-      [`${prefix}b`, 'replica-b'],
-    ]);
     clock.advance(2000);
     expect(await store.deleteExpiredLeases(prefix)).toBe(1);
-    expect((await store.listLeases(prefix)).map((l) => l.name)).toEqual([`${prefix}b`]);
+    expect(await store.getLease(`${prefix}a`)).toBeNull();
+    expect(await store.getLease(`${prefix}b`)).not.toBeNull();
     expect(await store.getLease(`other|${prefix}c`)).not.toBeNull();
+  });
+
+  test('diagnosis runs: running until finished; an overdue one is abandoned once, whoever asks', async () => {
+    const run = (runId: string) => ({
+      runId,
+      channel: 'C0RUNS',
+      messageTs: '1741082400.000100',
+      target: 'rg-web/web-01',
+      holder: 'replica-a',
+    });
+    const started = clock.now();
+    await store.startDiagnosisRun(run('run-finishes'), 60_000);
+    await store.startDiagnosisRun(run('run-dies'), 60_000);
+    expect(await store.finishDiagnosisRun('run-finishes')).toBe(true);
+    expect(await store.finishDiagnosisRun('run-finishes')).toBe(false);
+    expect(await store.abandonOverdueRuns(clock.now())).toEqual([]);
+    clock.advance(60_000);
+    const sweeps = await Promise.all([
+      store.abandonOverdueRuns(clock.now()),
+      store.abandonOverdueRuns(clock.now()),
+    ]);
+    expect(sweeps.flat()).toEqual([
+      {
+        ...run('run-dies'),
+        state: 'abandoned',
+        startedAt: started.toISOString(),
+        expiresAt: new Date(started.getTime() + 60_000).toISOString(),
+      },
+    ]);
+    // A run that ended late, after it was taken for dead, stays abandoned: its message was closed.
+    expect(await store.finishDiagnosisRun('run-dies')).toBe(false);
   });
 });

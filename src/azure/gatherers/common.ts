@@ -1,11 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { NicFacts, VmFacts } from '../../diagnosis/facts';
-import { callAzure } from '../errors';
-import { GatherSkipped, type GatherContext } from '../gatherer';
-import { requireResourceId, sameLocation } from '../resource-id';
 
-// What several gatherers share: which NIC and port the session uses, the source address to test with,
-// and the region's Network Watcher.
+// What several gatherers share: which NIC and port the session uses, and the source address to test with.
 
 export const SECOND = 1000;
 
@@ -44,49 +40,3 @@ export function skipUnlessRunning(vm: VmFacts, what: string): string | null {
     ? null
     : `${vm.name} is ${vm.powerState}: Azure computes ${what} only for a running VM`;
 }
-
-export interface WatcherRef {
-  resourceGroup: string;
-  name: string;
-}
-
-async function findRegionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
-  const watchers = ctx.sub.network.networkWatchers;
-  const found = await callAzure('Network Watcher', async () => {
-    for await (const watcher of watchers.listAll({ abortSignal: ctx.signal })) {
-      if (watcher.location && sameLocation(watcher.location, ctx.vm.location)) return watcher;
-    }
-    return null;
-  });
-  if (!found) {
-    throw new GatherSkipped(
-      `No Network Watcher in ${ctx.vm.location} for subscription ${ctx.sub.subscriptionId}; ` +
-        `enable it with \`az network watcher configure --locations ${ctx.vm.location} --enabled true -g NetworkWatcherRG\``,
-    );
-  }
-  const id = requireResourceId(found.id, 'a Network Watcher');
-  return { resourceGroup: id.resourceGroup, name: found.name ?? id.name };
-}
-
-// IP flow verify and next hop both need the VM's regional watcher: one lookup per diagnosis (keyed by
-// the diagnosis's machine facts), not one per check.
-const watcherLookups = new WeakMap<GatherContext['vm'], Promise<WatcherRef>>();
-
-/**
- * The Network Watcher of the VM's region. Azure creates one per region on demand, usually in
- * NetworkWatcherRG; with none, its checks cannot run and the fact is skipped, saying how to enable it.
- */
-export function regionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
-  let lookup = watcherLookups.get(ctx.vm);
-  if (!lookup) {
-    lookup = findRegionalWatcher(ctx);
-    watcherLookups.set(ctx.vm, lookup);
-  }
-  return lookup;
-}
-
-/** Network Watcher's own throttling and busy answers, said in its words. */
-export const NETWORK_WATCHER_HINTS = {
-  429: 'too many requests for this subscription; retry later',
-  409: 'another Network Watcher check is running against this VM; wait for it to finish and retry',
-};

@@ -1,17 +1,7 @@
 import type { VerificationIPFlowParameters, VerificationIPFlowResult } from '@azure/arm-network';
 import type { IpFlowFacts, VmFacts } from '../../diagnosis/facts';
-import { callAzure } from '../errors';
-import type { Gatherer } from '../gatherer';
-import {
-  NETWORK_WATCHER_HINTS,
-  SECOND,
-  dialedPort,
-  primaryNic,
-  primaryPrivateIp,
-  regionalWatcher,
-  skipUnlessRunning,
-  sourceAddress,
-} from './common';
+import { dialedPort, primaryNic, primaryPrivateIp, sourceAddress } from './common';
+import { networkWatcherGatherer } from './network-watcher';
 
 // Network Watcher's verdict on one packet: the user's source to the RDP (or SSH) port of the primary NIC.
 
@@ -49,30 +39,14 @@ export function ipFlowFactsOf(
   };
 }
 
-export const ipFlowGatherer: Gatherer<'ipFlow'> = {
+export const ipFlowGatherer = networkWatcherGatherer({
   key: 'ipFlow',
-  timeoutMs: 60 * SECOND,
-  skip: ({ vm, request }) =>
-    request.source === null
-      ? 'No source address given (use `from <ip>`): IP flow verify needs the address you connect from'
-      : skipUnlessRunning(vm, 'IP flow verify'),
-  async gather(ctx) {
-    const { sub, vm, request, signal } = ctx;
-    const parameters = ipFlowParameters(vm, request.source ?? '');
-    const watcher = await regionalWatcher(ctx);
-    const result = await callAzure(
-      'Network Watcher',
-      () =>
-        sub.network.networkWatchers.beginVerifyIPFlowAndWait(
-          watcher.resourceGroup,
-          watcher.name,
-          parameters,
-          {
-            abortSignal: signal,
-          },
-        ),
-      NETWORK_WATCHER_HINTS,
-    );
-    return ipFlowFactsOf(parameters, result);
-  },
-};
+  needsSource: 'No source address given (use `from <ip>`): IP flow verify needs the address you connect from',
+  check: 'IP flow verify',
+  parameters: ipFlowParameters,
+  ask: (network, watcher, parameters, abortSignal) =>
+    network.networkWatchers.beginVerifyIPFlowAndWait(watcher.resourceGroup, watcher.name, parameters, {
+      abortSignal,
+    }),
+  factsOf: ipFlowFactsOf,
+});

@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { approvalMessage, refusalMessage } from '../../approvals/messages';
 import { resolveApprovers } from '../approvers';
 import { approvalRecorded } from '../blocks/proposal';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
-import { tellPrivately } from '../proposals';
+import { tellPrivately } from '../tell-privately';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -21,18 +22,16 @@ export function approveFix(ctx: SlackContext) {
     const proposalId = action.value ?? '';
 
     const approvers = await resolveApprovers(client, ctx.config.APPROVERS);
-    if (!approvers.ok) {
-      await ctx.proposals.recordRefusedApproval(proposalId, user, 'approvers-unavailable');
-      return tell(approvers.message);
-    }
-    const approval = await ctx.workflow.approve(proposalId, user, approvers.policy);
+    const approval = approvers.ok
+      ? await ctx.workflow.approve(proposalId, user, approvers.policy)
+      : await ctx.workflow.refuseUnjudgedApproval(proposalId, user, approvers.message);
     if (!approval.ok) {
       // The click may have been what expired it.
-      if (approval.code === 'expired') await ctx.proposals.refresh(proposalId);
-      return tell(approval.message);
+      if (approval.code === 'expired') await ctx.proposalMessages.refresh(proposalId);
+      return tell(refusalMessage(approval));
     }
-    await ctx.proposals.refresh(proposalId);
-    if (approval.approvalsNeeded > 0) return tell(approvalRecorded(approval.message));
-    ctx.proposals.execute(proposalId);
+    await ctx.proposalMessages.refresh(proposalId);
+    if (approval.approvalsNeeded > 0) return tell(approvalRecorded(approvalMessage(approval)));
+    ctx.executor.execute(proposalId);
   };
 }

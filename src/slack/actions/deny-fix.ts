@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { refusalMessage } from '../../approvals/messages';
 import type { SlackContext } from '../context';
-import { tellPrivately } from '../proposals';
+import { tellPrivately } from '../tell-privately';
 import { denyReasonModal } from '../views/deny-reason';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -21,7 +22,7 @@ export function denyFix(ctx: SlackContext) {
       return;
     }
     const denial = await ctx.workflow.deny(proposalId, user);
-    await ctx.proposals.refresh(proposalId);
-    if (!denial.ok) await tellPrivately(client, channel, user, denial.message);
+    await ctx.proposalMessages.refresh(proposalId);
+    if (!denial.ok) await tellPrivately(client, channel, user, refusalMessage(denial));
   };
 }

@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { FixButtonValue } from '../blocks/fix-buttons';
 import type { SlackContext } from '../context';
-import { loadFixRequest, planFix, tellPrivately } from '../proposals';
+import { refusalMessage } from '../../approvals/messages';
+import { loadFixRequest, planFix } from '../../approvals/proposal-service';
+import { tellPrivately } from '../tell-privately';
 import { fixParamsModal } from '../views/fix-params';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -53,13 +55,13 @@ export function fixButton(ctx: SlackContext) {
     }
     const planned = planFix(request, {}, ctx.fixPolicy);
     if (!planned.ok) return tell(planned.message);
-    const proposed = await ctx.proposals.propose({
+    const proposed = await ctx.proposalMessages.propose({
       request,
       plan: planned.plan,
       proposer: user,
       channel,
       threadTs: thread,
     });
-    if (!proposed.ok) await tell(proposed.message);
+    if (!proposed.ok) await tell(refusalMessage(proposed));
   };
 }

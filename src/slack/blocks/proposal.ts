@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import type { ProposalDescription } from '../../approvals/proposal-service';
 import type { ProposalState } from '../../approvals/states';
 import type { Proposal } from '../../store';
 import { isUserGroup } from '../approvers';
@@ -17,18 +18,7 @@ export const DENY_ACTION_ID = 'deny-fix';
 const NAMES_SHOWN = 10;
 const REASON_MAX = 2400;
 
-export interface ProposalView {
-  proposal: Proposal;
-  /** The fix's title, e.g. `Allow RDP from your address`. */
-  fixTitle: string;
-  /** The cause's title from the catalog, e.g. `A network security group denies the RDP port`. */
-  causeTitle: string;
-  /** The plan's sentence: exactly what will change, on which resource. */
-  description: string;
-  /** Distinct approvers so far, first first. */
-  approvedBy: string[];
-  /** Who denied or withdrew it, once denied. */
-  deniedBy: string | null;
+export interface ProposalView extends ProposalDescription {
   /** APPROVERS as configured (user and user group ids); empty means anyone but the proposer. */
   approverSetting: readonly string[];
 }

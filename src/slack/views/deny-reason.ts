@@ -3,7 +3,8 @@ import type { Proposal } from '../../store';
 import { plainText, section } from '../blocks/build';
 import { escapeMrkdwn } from '../blocks/mrkdwn';
 import type { SlackContext } from '../context';
-import { tellPrivately } from '../proposals';
+import { tellPrivately } from '../tell-privately';
+import { refusalMessage } from '../../approvals/messages';
 
 // Denying a proposal asks why, optionally: the reason shows on the proposal and in the audit log.
 
@@ -67,7 +68,7 @@ export function submitDenyReason(ctx: SlackContext) {
     await ack();
     const reason = view.state.values[REASON_BLOCK_ID]?.[REASON_ACTION_ID]?.value?.trim();
     const denial = await ctx.workflow.deny(metadata.proposal, body.user.id, reason || undefined);
-    await ctx.proposals.refresh(metadata.proposal);
-    if (!denial.ok) await tellPrivately(client, metadata.channel, body.user.id, denial.message);
+    await ctx.proposalMessages.refresh(metadata.proposal);
+    if (!denial.ok) await tellPrivately(client, metadata.channel, body.user.id, refusalMessage(denial));
   };
 }

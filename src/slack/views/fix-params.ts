@@ -4,7 +4,9 @@ import { plainText, section } from '../blocks/build';
 import type { FixButtonValue } from '../blocks/fix-buttons';
 import { escapeMrkdwn } from '../blocks/mrkdwn';
 import type { SlackContext } from '../context';
-import { loadFixRequest, planFix, tellPrivately, type FixRequest } from '../proposals';
+import { refusalMessage } from '../../approvals/messages';
+import { loadFixRequest, planFix, type FixRequest } from '../../approvals/proposal-service';
+import { tellPrivately } from '../tell-privately';
 
 // The modal a fix with inputs opens (an address, an account): pre-filled from the diagnosis, checked by the
 // fix's own plan when submitted. A refusal comes back on the field, in words, and the modal stays open.
@@ -108,13 +110,13 @@ export function submitFixParams(ctx: SlackContext) {
       return;
     }
     await ack();
-    const proposed = await ctx.proposals.propose({
+    const proposed = await ctx.proposalMessages.propose({
       request,
       plan: planned.plan,
       proposer: user,
       channel: metadata.channel,
       threadTs: metadata.thread,
     });
-    if (!proposed.ok) await tellPrivately(client, metadata.channel, user, proposed.message);
+    if (!proposed.ok) await tellPrivately(client, metadata.channel, user, refusalMessage(proposed));
   };
 }

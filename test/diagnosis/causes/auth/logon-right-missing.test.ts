@@ -4,6 +4,7 @@ import {
   guestEvents,
   guestWith,
   healthyFacts,
+  localAccount,
   testCauseRule,
   testWindowsGuestRule,
 } from '../../../fixtures/facts';
@@ -24,13 +25,7 @@ testCauseRule(logonRightMissing, {
     {
       name: 'and the account list shows why',
       facts: guestWith((g) => {
-        g.accounts!.push({
-          name: 'bob',
-          enabled: true,
-          lockedOut: false,
-          passwordExpired: false,
-          rdpAllowed: false,
-        });
+        g.accounts!.push(localAccount('bob', { rdpAllowed: false }));
         g.events = [failedLogon('Bob', NOT_GRANTED, '203.0.113.10')];
       }),
       summary: ['Bob'],

@@ -1,0 +1,87 @@
+import type { Proposal } from '../store/store';
+import type { ApprovalRecorded, Denied, Refusal } from './workflow';
+
+// What the workflow's results say to the person who clicked, in plain words. The workflow decides and
+// returns codes with their data; the sentences live here, so every surface (Slack, CLI) says the same.
+
+function utcTime(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Why a proposal no longer takes approvals or denials, in the words the person who clicked reads. */
+function whyClosed(proposal: Proposal): string {
+  switch (proposal.state) {
+    case 'proposed':
+      return 'This fix is still waiting for approval.';
+    case 'approved':
+      return 'This fix is already approved; it runs once.';
+    case 'denied':
+      return `This fix was denied${proposal.reason ? ` (${proposal.reason})` : ''}; it will not run. Propose it again if it is still needed.`;
+    case 'expired':
+      return `This proposal expired at ${utcTime(proposal.expiresAt)} before it was approved; run the diagnosis again to propose the fix.`;
+    case 'executing':
+      return 'This fix is already running.';
+    case 'succeeded':
+      return 'This fix already ran and succeeded.';
+    case 'failed':
+      return 'This fix already ran and failed; check the audit log, then propose it again if the cause still holds.';
+    case 'no-longer-needed':
+      return 'This fix did not run: its cause was already gone when it was about to.';
+    case 'interrupted':
+      return 'This fix was interrupted when rdp-doctor stopped mid-run; check the VM, then propose it again if the cause still holds.';
+  }
+}
+
+export function refusalMessage(refusal: Refusal): string {
+  switch (refusal.code) {
+    case 'not-found':
+      return `No fix proposal ${refusal.proposalId} exists; run the diagnosis again to propose the fix.`;
+    case 'secret-in-params':
+      return (
+        `The fix parameters name secrets (${refusal.secrets.join(', ')}), which would be stored and shown to approvers; ` +
+        'a fix generates its secrets when it runs.'
+      );
+    case 'self-approval':
+      return 'You proposed this fix; a second person must approve it.';
+    case 'not-an-approver':
+      return 'You are not one of the approvers set in APPROVERS; ask one of them to approve this fix.';
+    case 'approvers-unavailable':
+      return refusal.reason;
+    case 'expired':
+    case 'not-pending':
+    case 'not-approved':
+    case 'already-claimed':
+    case 'not-executing':
+      return whyClosed(refusal.proposal);
+  }
+}
+
+function whoMayStillApprove(mayStillApprove: string[] | null, needed: number): string {
+  if (mayStillApprove === null) return 'from another person (not the proposer)';
+  if (mayStillApprove.length < needed) {
+    return (
+      `but only ${plural(mayStillApprove.length, 'listed approver')} ${mayStillApprove.length === 1 ? 'has' : 'have'} ` +
+      'not approved yet: widen APPROVERS or lower APPROVALS_REQUIRED, then propose again'
+    );
+  }
+  return `from ${mayStillApprove.length === 1 ? 'the one listed approver' : 'one of the listed approvers'} who ${mayStillApprove.length === 1 ? 'has' : 'have'} not approved yet`;
+}
+
+export function approvalMessage(recorded: ApprovalRecorded): string {
+  const { approvers, approvalsNeeded, mayStillApprove, proposal } = recorded;
+  if (approvalsNeeded > 0) {
+    return (
+      `Approval recorded (${approvers.length} of ${proposal.approvalsRequired}); ` +
+      `${plural(approvalsNeeded, 'more approval')} needed, ${whoMayStillApprove(mayStillApprove, approvalsNeeded)}.`
+    );
+  }
+  return `Approved (${approvers.length} of ${proposal.approvalsRequired} approvals); the fix can run.`;
+}
+
+export function denialMessage({ proposal, withdrawn }: Denied): string {
+  return `${withdrawn ? 'Withdrawn' : 'Denied'}: ${proposal.fixId} will not run on ${proposal.vmName}.`;
+}

@@ -1,0 +1,140 @@
+import { causes } from '../diagnosis/causes';
+import type { Facts } from '../diagnosis/facts';
+import type { CauseId, FixId } from '../diagnosis/ids';
+import type { Finding, Report } from '../diagnosis/report';
+import { fixById } from '../fixes';
+import { FixFailure, FixRefusal, type FixDefinition, type FixPlan, type FixPolicy } from '../fixes/fix';
+import type { MessageRef, Proposal, Store } from '../store/store';
+import { planOf } from './run-fix';
+import type { ApprovalWorkflow, Proposed, Refusal } from './workflow';
+
+// A fix proposal from the diagnosis it came from: load what the fix acts on, plan it for what the person
+// gave, propose it to the two-person workflow, and describe it as it stands. No Slack here: any surface
+// (the Slack app, the CLI) proposes through it and draws the description its own way.
+
+/** Finished diagnoses, by run id: what a fix acts on. */
+export interface SnapshotSource {
+  get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null>;
+}
+
+/** Which fix, for which finding of which run (what a fix button carries). */
+export interface FixRequestRef {
+  run: string;
+  cause: CauseId;
+  fix: FixId;
+}
+
+export type FixRequest =
+  | { ok: true; fix: FixDefinition; facts: Facts; finding: Finding; vmId: string; vmName: string }
+  | { ok: false; message: string };
+
+/** What a fix acts on: the fix, and the facts and finding of the run it came from. */
+export async function loadFixRequest(snapshots: SnapshotSource, ref: FixRequestRef): Promise<FixRequest> {
+  const fix = fixById(ref.fix);
+  if (!fix)
+    return {
+      ok: false,
+      message: `This version of rdp-doctor has no fix ${ref.fix}; run \`/rdp <vm>\` again.`,
+    };
+  const snapshot = await snapshots.get(ref.run);
+  if (!snapshot) {
+    return {
+      ok: false,
+      message:
+        'That diagnosis is still finishing, or is no longer on record: wait for its verdict and click again, ' +
+        'or run `/rdp <vm>` again.',
+    };
+  }
+  const vmName = snapshot.report.vm.name;
+  const finding = snapshot.report.findings.find((f) => f.cause === ref.cause);
+  if (!snapshot.facts || !finding) {
+    return {
+      ok: false,
+      message: `That diagnosis of ${vmName} no longer holds what the fix needs: run \`/rdp ${vmName}\` again.`,
+    };
+  }
+  return { ok: true, fix, facts: snapshot.facts, finding, vmId: snapshot.report.vm.id, vmName };
+}
+
+export type Planned = { ok: true; plan: FixPlan } | { ok: false; message: string };
+
+/** The fix's plan for what the person gave; a refusal is said in plain words, never as a raw error. */
+export function planFix(
+  request: Extract<FixRequest, { ok: true }>,
+  input: Record<string, string>,
+  policy: FixPolicy,
+): Planned {
+  try {
+    return {
+      ok: true,
+      plan: request.fix.plan({ facts: request.facts, finding: request.finding, input, policy }),
+    };
+  } catch (error) {
+    if (error instanceof FixRefusal || error instanceof FixFailure)
+      return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** A proposal as it stands, with the names a person reads. */
+export interface ProposalDescription {
+  proposal: Proposal;
+  /** The fix's title, e.g. `Allow RDP from your address`. */
+  fixTitle: string;
+  /** The cause's title from the catalog. */
+  causeTitle: string;
+  /** The plan's sentence: exactly what will change, on which resource. */
+  description: string;
+  /** Distinct approvers so far, first first. */
+  approvedBy: string[];
+  /** Who denied or withdrew it, once denied. */
+  deniedBy: string | null;
+}
+
+export function fixTitleOf(proposal: Pick<Proposal, 'fixId'>): string {
+  return fixById(proposal.fixId)?.title ?? proposal.fixId;
+}
+
+export class ProposalService {
+  constructor(
+    private readonly deps: {
+      store: Pick<Store, 'getProposal' | 'listApprovers'>;
+      workflow: ApprovalWorkflow;
+    },
+  ) {}
+
+  get(proposalId: string): Promise<Proposal | null> {
+    return this.deps.store.getProposal(proposalId);
+  }
+
+  /** Proposes the planned fix for `proposer` (from a signed payload or the signed-in user, never typed text). */
+  propose(args: {
+    request: Extract<FixRequest, { ok: true }>;
+    plan: FixPlan;
+    proposer: string;
+    message?: Partial<MessageRef>;
+  }): Promise<Proposed | Refusal> {
+    const { request, plan } = args;
+    return this.deps.workflow.propose({
+      vmId: request.vmId,
+      vmName: request.vmName,
+      fixId: request.fix.id,
+      cause: request.finding.cause,
+      params: plan.params,
+      description: plan.description,
+      proposer: args.proposer,
+      ...args.message,
+    });
+  }
+
+  async describe(proposal: Proposal): Promise<ProposalDescription> {
+    return {
+      proposal,
+      fixTitle: fixTitleOf(proposal),
+      causeTitle: causes.find((cause) => cause.id === proposal.cause)?.title ?? proposal.cause,
+      description: planOf(proposal).description,
+      approvedBy: await this.deps.store.listApprovers(proposal.id),
+      deniedBy: proposal.state === 'denied' ? proposal.decidedBy : null,
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import type { MetricsFacts } from '../diagnosis/facts';
+
+// What the fleet's Resource Graph queries return, as the rows they project (src/azure/fleet.ts writes
+// the queries). The digest joins these rows into its own machine facts; nothing here knows the digest.
+
+/** The comment each fleet query opens with, by which the sandbox knows which columns to answer with. */
+export const QUERY_MARKERS = {
+  machines: 'rdp-doctor:fleet-machines',
+  network: 'rdp-doctor:fleet-network',
+  jit: 'rdp-doctor:fleet-jit',
+} as const;
+
+/** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */
+export interface SecurityRuleRow {
+  name: string;
+  properties: {
+    priority: number;
+    direction: string;
+    access: string;
+    protocol: string;
+    sourceAddressPrefix?: string;
+    sourceAddressPrefixes?: string[];
+    destinationPortRange?: string;
+    destinationPortRanges?: string[];
+  };
+}
+
+/** One VM joined with its primary NIC, that NIC's NSG rules and its public IP. */
+export interface MachineRow {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+  tags: Record<string, string> | null;
+  osType: string;
+  /** `PowerState/running` */
+  powerState: string;
+  /** `Ready`, `Not Ready`, or '' when the instance view carries no agent status. */
+  agentStatus: string;
+  agentMessage: string;
+  bootDiagnostics: boolean | null;
+  nicId: string;
+  privateIp: string;
+  subnetId: string;
+  nicNsgId: string;
+  nicNsgRules: SecurityRuleRow[] | null;
+  publicIpId: string;
+  publicIpName: string;
+  publicIpAddress: string;
+  publicIpAllocation: string;
+  publicIpFqdn: string;
+}
+
+/** The network around the machines: subnets (with their NSG), the subnet NSGs' rules, Bastion hosts. */
+export type NetworkRow =
+  | { kind: 'subnet'; id: string; vnetId: string; addressPrefixes: string[] | null; nsgId: string }
+  | { kind: 'subnet-nsg'; id: string; rules: SecurityRuleRow[] | null }
+  | { kind: 'bastion'; id: string; name: string; vnetId: string };
+
+/** One VM a Defender JIT policy covers. */
+export interface JitRow {
+  /** The VM's id. */
+  id: string;
+  ports: { number: number }[] | null;
+}
+
+/** Which machines the queries cover: subscriptions (resolved, never empty), resource groups, tags. */
+export interface FleetQueryScope {
+  subscriptions: readonly string[];
+  resourceGroups: readonly string[];
+  tags: readonly { key: string; value: string }[];
+}
+
+/** Turns machine rows into the caller's machine facts, once the network and JIT rows are in. */
+export type FleetJoin<Machine> = (
+  network: readonly NetworkRow[],
+  jit: readonly JitRow[],
+) => (row: MachineRow) => Machine;
+
+/** A machine as the metrics read needs it. */
+export interface MetricsTarget {
+  id: string;
+  name: string;
+  subscriptionId: string;
+}
+
+export interface FleetRead<Machine> {
+  machines: Machine[];
+  /** Resource Graph and Monitor requests sent (the SDK's own retries of a 429 not counted). */
+  calls: number;
+  /** How long throttling (429 with Retry-After) held the inventory back. */
+  throttledMs: number;
+}
+
+export interface MetricsRead {
+  metrics: Map<string, MetricsFacts>;
+  calls: number;
+  /** What went wrong for the machines whose metrics could not be read. */
+  failures: string[];
+}

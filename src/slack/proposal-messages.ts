@@ -1,0 +1,107 @@
+import type { WebClient } from '@slack/web-api';
+import type { FixRequest, ProposalService } from '../approvals/proposal-service';
+import type { Proposed, Refusal } from '../approvals/workflow';
+import type { FixPlan } from '../fixes/fix';
+import type { Logger } from '../logger';
+import type { Proposal, Store } from '../store';
+import { proposalMessage, type ProposalView } from './blocks/proposal';
+
+// The proposal's message in the diagnosis thread: posted when it is proposed, and redrawn from the store
+// whenever the proposal moves, whichever replica moved it.
+
+/** A redraw re-reads the store after it drew; this many rounds settle any race between replicas. */
+const REDRAW_ROUNDS = 5;
+
+export class ProposalMessages {
+  constructor(
+    private readonly deps: {
+      client: WebClient;
+      store: Pick<Store, 'getProposal' | 'setProposalMessage' | 'listApprovers'>;
+      proposals: ProposalService;
+      logger: Logger;
+      /** APPROVERS as configured, for saying who may approve. */
+      approverSetting: readonly string[];
+    },
+  ) {}
+
+  /**
+   * Proposes the planned fix for `proposer` (from the signed payload) and posts it in the diagnosis thread,
+   * broadcast so the channel sees who proposes what on which machine and why.
+   */
+  async propose(args: {
+    request: Extract<FixRequest, { ok: true }>;
+    plan: FixPlan;
+    proposer: string;
+    channel: string;
+    threadTs: string;
+  }): Promise<Proposed | Refusal> {
+    const { request, channel, threadTs } = args;
+    const proposed = await this.deps.proposals.propose({
+      request,
+      plan: args.plan,
+      proposer: args.proposer,
+      message: { channel, threadTs },
+    });
+    if (!proposed.ok) return proposed;
+    const posted = await this.deps.client.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      reply_broadcast: true,
+      ...proposalMessage(await this.view(proposed.proposal)),
+    });
+    const proposal = await this.deps.store.setProposalMessage(proposed.proposal.id, {
+      channel,
+      messageTs: posted.ts as string,
+      threadTs,
+    });
+    this.deps.logger.info(
+      {
+        proposalId: proposed.proposal.id,
+        fixId: request.fix.id,
+        vm: request.vmName,
+        proposer: args.proposer,
+      },
+      'fix proposed',
+    );
+    return { ok: true, proposal: proposal ?? proposed.proposal };
+  }
+
+  /**
+   * Redraws the proposal message from the store. Replicas redraw the same message concurrently; each reads
+   * again after it drew and draws once more if the proposal moved meanwhile, so the last drawing shows the
+   * latest state. Never throws: the message is only a view of the store.
+   */
+  async refresh(proposalId: string): Promise<void> {
+    try {
+      for (let round = 0; round < REDRAW_ROUNDS; round++) {
+        const proposal = await this.deps.store.getProposal(proposalId);
+        if (!proposal?.channel || !proposal.messageTs) return;
+        const view = await this.view(proposal);
+        await this.deps.client.chat.update({
+          channel: proposal.channel,
+          ts: proposal.messageTs,
+          ...proposalMessage(view),
+        });
+        const [after, approvers] = await Promise.all([
+          this.deps.store.getProposal(proposalId),
+          this.deps.store.listApprovers(proposalId),
+        ]);
+        if (after?.version === proposal.version && approvers.length === view.approvedBy.length) return;
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error, proposalId }, 'redrawing the proposal message failed');
+    }
+  }
+
+  /** Redraws proposals the housekeeping moved (expired, interrupted). */
+  async redraw(proposals: readonly Proposal[]): Promise<void> {
+    for (const proposal of proposals) await this.refresh(proposal.id);
+  }
+
+  private async view(proposal: Proposal): Promise<ProposalView> {
+    return {
+      ...(await this.deps.proposals.describe(proposal)),
+      approverSetting: this.deps.approverSetting,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import type { Facts } from '../../diagnosis/facts';
+import type { Report } from '../../diagnosis/report';
+import type { Db } from '../db';
+import type { NewSnapshot, Snapshot, SnapshotRecords, SnapshotSummary } from '../store';
+
+// Finished diagnoses, by run id: what fix buttons act on and what the digest summarises.
+
+interface SnapshotRow {
+  id: number | string;
+  run_id: string;
+  vm_id: string;
+  requested_by: string;
+  facts: string | null;
+  channel: string | null;
+  message_ts: string | null;
+  report: string;
+  created_at: string;
+  [column: string]: unknown;
+}
+
+function toSnapshotSummary(row: SnapshotRow): SnapshotSummary {
+  return {
+    id: Number(row.id),
+    runId: row.run_id,
+    vmId: row.vm_id,
+    channel: row.channel,
+    messageTs: row.message_ts,
+    requestedBy: JSON.parse(row.requested_by) as string[],
+    report: JSON.parse(row.report) as Report,
+    createdAt: row.created_at,
+  };
+}
+
+function toSnapshot(row: SnapshotRow): Snapshot {
+  return {
+    ...toSnapshotSummary(row),
+    facts: row.facts === null ? null : (JSON.parse(row.facts) as Facts),
+  };
+}
+
+export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
+  const stamp = () => clock().toISOString();
+  return {
+    async saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot> {
+      const rows = await db.query<SnapshotRow>(
+        `INSERT INTO diagnosis_snapshots (run_id, vm_id, channel, message_ts, requested_by, report, facts, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       RETURNING *`,
+        [
+          snapshot.runId,
+          snapshot.vmId,
+          snapshot.channel,
+          snapshot.messageTs,
+          JSON.stringify(snapshot.requestedBy),
+          JSON.stringify(snapshot.report),
+          snapshot.facts === null ? null : JSON.stringify(snapshot.facts),
+          stamp(),
+        ],
+      );
+      return toSnapshot(rows[0]);
+    },
+
+    async getSnapshot(runId: string): Promise<Snapshot | null> {
+      const rows = await db.query<SnapshotRow>('SELECT * FROM diagnosis_snapshots WHERE run_id = $1', [
+        runId,
+      ]);
+      return rows.length ? toSnapshot(rows[0]) : null;
+    },
+
+    async latestSnapshot(vmId: string): Promise<Snapshot | null> {
+      const rows = await db.query<SnapshotRow>(
+        'SELECT * FROM diagnosis_snapshots WHERE vm_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1',
+        [vmId],
+      );
+      return rows.length ? toSnapshot(rows[0]) : null;
+    },
+
+    async listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]> {
+      // The facts stay in the database: a summary of many runs reads only their reports.
+      const rows = await db.query<SnapshotRow>(
+        `SELECT id, run_id, vm_id, channel, message_ts, requested_by, report, NULL AS facts, created_at
+       FROM diagnosis_snapshots WHERE created_at >= $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [since.toISOString(), limit],
+      );
+      return rows.map(toSnapshotSummary);
+    },
+  };
+}
