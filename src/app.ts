@@ -4,7 +4,7 @@ import type http from 'node:http';
 import { ApprovalWorkflow } from './approvals/workflow';
 import type { Config } from './config';
 import type { AzureEnvironment } from './environment';
-import type { Logger } from './logger';
+import { neverLog, type Logger } from './logger';
 import { openStore, type Store } from './store';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
 import { slackContext } from './slack/compose';
@@ -54,6 +54,14 @@ const REPLAY_LEASE = 'slack-request:';
 /** The composition root: store, workflow, Slack app, timers. `main` and the integration tests start it. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger, azure } = options;
+  for (const secret of [
+    options.slack.signingSecret,
+    options.slack.botToken,
+    options.slack.appToken,
+    config.AZURE_ACCESS_TOKEN,
+  ]) {
+    neverLog(secret);
+  }
   const store =
     options.store ?? (await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL }));
   const replicaId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
