@@ -66,6 +66,8 @@ const viewSubmission = z.looseObject({
     hash: z.string().max(255),
     state: z.looseObject({ values: z.record(id, z.record(id, inputValue)) }),
   }),
+  // Bolt reads the first entry's `response_url` before any listener runs.
+  response_urls: z.array(z.looseObject({ response_url: z.url({ protocol: /^https?$/ }) })).optional(),
 });
 
 /** Slack's handshake when the request URL is saved; Bolt answers it. */
