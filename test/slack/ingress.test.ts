@@ -133,6 +133,18 @@ describe.each<Driver>(['sqlite', 'postgres'])('on %s', (driver) => {
     expect((await rowCounts(db)).leases).toBe(rowsBefore.leases + 1);
   });
 
+  it("answers Slack's unsigned ssl_check with 200 and stores nothing", async () => {
+    const rowsBefore = await rowCounts(db);
+    const response = await fetch(h.url, {
+      method: 'POST',
+      body: 'ssl_check=1&token=x&payload=%7B%22type%22%3A%22block_actions%22%7D',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    expect(await rowCounts(db)).toEqual(rowsBefore);
+  });
+
   it.each([
     ['ten minutes ahead', 600, 401],
     ['five and a half minutes ahead', 330, 401],

@@ -75,7 +75,11 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, deps:
     throw error;
   }
   // Slack's certificate probe is unsigned by design and carries nothing to act on.
-  if (isSslCheck(req, rawBody)) return refuse(res, 200, 'ssl_check');
+  if (isSslCheck(req, rawBody)) {
+    res.writeHead(200);
+    res.end();
+    return;
+  }
 
   const signed = checkSlackSignature({
     signingSecret: deps.signingSecret,
