@@ -4,7 +4,7 @@ import type http from 'node:http';
 import { ApprovalWorkflow } from './approvals/workflow';
 import type { Config } from './config';
 import type { AzureEnvironment } from './environment';
-import type { Logger } from './logger';
+import { neverLog, type Logger } from './logger';
 import { openStore, type Store } from './store';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
 import { slackContext } from './slack/compose';
@@ -48,12 +48,23 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-const REPLAY_WINDOW_MS = 6 * 60_000;
+// A timestamp passes from 5 minutes behind to 5 minutes ahead of the clock (ingress/signature.ts), so a
+// signature stays usable for up to 10 minutes after it is first seen; a minute more covers clock skew
+// between replicas.
+const REPLAY_WINDOW_MS = 11 * 60_000;
 const REPLAY_LEASE = 'slack-request:';
 
 /** The composition root: store, workflow, Slack app, timers. `main` and the integration tests start it. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger, azure } = options;
+  for (const secret of [
+    options.slack.signingSecret,
+    options.slack.botToken,
+    options.slack.appToken,
+    config.AZURE_ACCESS_TOKEN,
+  ]) {
+    neverLog(secret);
+  }
   const store =
     options.store ?? (await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL }));
   const replicaId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -92,7 +103,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       apiUrl: options.slack.apiUrl,
       port: config.PORT,
       logger,
-      // A signature is unique per request: seen twice within the timestamp window is a replay. Each
+      // Only a signed, well-formed request gets here (nothing is stored for strangers). A signature is
+      // unique per request: seen twice within the timestamp window is a replay. Each
       // sighting holds the lease under its own name, so not even this replica can take it twice.
       firstSighting: (signature) =>
         store.acquireLease(

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { EnvironmentError, openConfiguredAzure } from './environment';
 import { createLogger, type Logger } from './logger';
 import { startLocalWorkspace } from './local/workspace';
+import { keepServingThroughFaults } from './process-guard';
 
 // `npm start`. With Slack settings it runs for real (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)
 // against the configured Azure subscriptions. With none it starts local mode: the same app against a
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.LOG_LEVEL);
+  keepServingThroughFaults(logger);
   let running: { stop(): Promise<void> };
   try {
     running = isLocalMode(config)

@@ -2,6 +2,7 @@ import type { VirtualMachine } from '@azure/arm-compute';
 import type { VmIdentity } from '../diagnosis/facts';
 import type { AzureClients } from './clients';
 import { AzureCallError, callAzure } from './errors';
+import { quoteName, resourceGroupNameProblem, vmNameProblem } from './names';
 import { parseResourceId } from './resource-id';
 
 // Turns what a person typed (`vm`, `rg/vm`, or a full resource id) into one machine, or says exactly
@@ -27,27 +28,18 @@ export type ParsedTarget =
   | { kind: 'group'; resourceGroup: string; name: string }
   | { kind: 'id'; subscriptionId: string; resourceGroup: string; name: string };
 
-// Azure's naming rules for the resource names (the Windows computer name has its own, shorter limit).
-const VM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const RESOURCE_GROUP_NAME = /^[\p{L}\p{N}._()-]{1,90}$/u;
 const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkVmName(name: string): string {
-  if (!VM_NAME.test(name)) {
-    throw new TargetError(
-      'invalid-target',
-      `'${name}' is not a VM name: use 1-64 letters, digits, '-', '_' or '.'`,
-    );
-  }
+  const problem = vmNameProblem(name);
+  if (problem) throw new TargetError('invalid-target', `${quoteName(name)} is not a VM name: ${problem}`);
   return name;
 }
 
 function checkResourceGroup(name: string): string {
-  if (!RESOURCE_GROUP_NAME.test(name) || name.endsWith('.')) {
-    throw new TargetError(
-      'invalid-target',
-      `'${name}' is not a resource group name: use 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'`,
-    );
+  const problem = resourceGroupNameProblem(name);
+  if (problem) {
+    throw new TargetError('invalid-target', `${quoteName(name)} is not a resource group name: ${problem}`);
   }
   return name;
 }
@@ -56,15 +48,25 @@ function checkResourceGroup(name: string): string {
 export function parseTarget(target: string): ParsedTarget {
   const text = target.trim();
   if (text.startsWith('/')) {
+    const dotSegment = text.split('/').find((part) => part === '.' || part === '..');
+    if (dotSegment) {
+      throw new TargetError(
+        'invalid-target',
+        `${quoteName(text)} is not a VM resource id: it has a '${dotSegment}' segment, which names no resource`,
+      );
+    }
     const id = parseResourceId(text);
     if (!id || id.type.toLowerCase() !== 'microsoft.compute/virtualmachines' || id.children.length > 0) {
       throw new TargetError(
         'invalid-target',
-        `'${text}' is not a VM resource id: expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`,
+        `${quoteName(text)} is not a VM resource id: expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`,
       );
     }
     if (!SUBSCRIPTION_ID.test(id.subscriptionId)) {
-      throw new TargetError('invalid-target', `'${id.subscriptionId}' is not a subscription id (a GUID)`);
+      throw new TargetError(
+        'invalid-target',
+        `${quoteName(id.subscriptionId)} is not a subscription id (a GUID)`,
+      );
     }
     return {
       kind: 'id',
@@ -79,7 +81,7 @@ export function parseTarget(target: string): ParsedTarget {
     return { kind: 'group', resourceGroup: checkResourceGroup(parts[0]), name: checkVmName(parts[1]) };
   throw new TargetError(
     'invalid-target',
-    `'${text}' is not a VM: give a name, resource-group/name, or a resource id`,
+    `${quoteName(text)} is not a VM: give a name, resource-group/name, or a resource id`,
   );
 }
 

@@ -19,7 +19,8 @@ export function parseResourceId(id: string): ResourceId | null {
   if (parts.length < 8 || parts.length % 2 !== 0) return null;
   if (parts[0].toLowerCase() !== 'subscriptions' || parts[2].toLowerCase() !== 'resourcegroups') return null;
   if (parts[4].toLowerCase() !== 'providers') return null;
-  if (parts.some((p) => p === '')) return null;
+  // An empty, `.` or `..` segment is no name: URL resolution would drop or collapse it.
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return null;
   const children: [string, string][] = [];
   for (let i = 8; i < parts.length; i += 2) children.push([parts[i], parts[i + 1]]);
   return {

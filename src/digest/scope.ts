@@ -1,4 +1,5 @@
 import type { JsonObject } from '../store';
+import { resourceGroupNameProblem } from '../azure/names';
 import { DigestInputError } from './errors';
 
 // Which machines a digest covers: `subscription:<guid>`, `rg:<name>`, `tag:<key>=<value>`, each repeatable.
@@ -17,8 +18,6 @@ export interface DigestScope {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Azure's resource group names: letters, digits, `_ - . ( )`, not ending in a period, up to 90. */
-const RESOURCE_GROUP = /^[\p{L}\p{N}_\-.()]{1,90}$/u;
 /** Azure refuses `< > % & \ ? /` in tag names; the words of a command cannot hold spaces. */
 const TAG_KEY = /^[^<>%&\\?/\s=]{1,512}$/;
 const TAG_VALUE = /^[^\s]{1,256}$/;
@@ -44,10 +43,11 @@ function addTerm(scope: DigestScope, word: string): void {
     if (!scope.subscriptions.some((id) => id.toLowerCase() === value.toLowerCase()))
       scope.subscriptions.push(value);
   } else if (kind === 'rg') {
-    if (!RESOURCE_GROUP.test(value) || value.endsWith('.')) {
+    const problem = resourceGroupNameProblem(value);
+    if (problem) {
       throw new DigestInputError(
         'digest-scope',
-        `"${value.slice(0, 60)}" is not a resource group name: use \`rg:<name>\` (letters, digits, _ - . ( ), up to 90).`,
+        `"${value.slice(0, 60)}" is not a resource group name: ${problem} (\`rg:<name>\`).`,
       );
     }
     if (!scope.resourceGroups.some((rg) => rg.toLowerCase() === value.toLowerCase()))

@@ -1,5 +1,6 @@
 import type { VirtualMachineExtension } from '@azure/arm-compute';
 import { callAzure } from '../azure/errors';
+import { neverLog } from '../logger';
 import { LOGON_STATUS, failuresByAccount, logonFailures } from '../diagnosis/events';
 import type { Facts } from '../diagnosis/facts';
 import type { GuestFacts } from '../diagnosis/guest-facts';
@@ -88,6 +89,8 @@ export const vmaccessReset: FixDefinition = {
   async execute(ctx) {
     const userName = accountName(textParam(ctx.params, 'userName'));
     const password = generatePassword(userName);
+    // Before any call that might log it: the Web API client logs the proposer's ephemeral at debug.
+    neverLog(password);
     const extension: VirtualMachineExtension = {
       location: ctx.vm.location,
       publisher: 'Microsoft.Compute',

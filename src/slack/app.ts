@@ -4,6 +4,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../logger';
 import { boltLogger } from './bolt-logger';
 import type { SlackContext } from './context';
+import { serveSlackEvents } from './ingress/events-endpoint';
 import { registerListeners } from './listeners';
 
 export interface SlackAppOptions {
@@ -36,9 +37,9 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The Bolt app behind our own HTTP server: `/slack/events` (Bolt's default path, signature and
- * timestamp checked by Bolt, replays refused here), `/healthz`, `/readyz`. In Socket Mode the server
- * keeps only the health routes.
+ * The Bolt app behind our own HTTP server: `/slack/events` (Bolt's default path; signature, timestamp,
+ * shape and replays checked by `serveSlackEvents` before Bolt), `/healthz`, `/readyz`. In Socket Mode
+ * the server keeps only the health routes.
  */
 export async function startSlackApp(
   options: SlackAppOptions,
@@ -78,19 +79,12 @@ export async function startSlackApp(
     }
     if (options.extraRoutes?.(req, res)) return;
     if (receiver && req.method === 'POST' && path === EVENTS_PATH) {
-      const signature = req.headers['x-slack-signature'];
-      if (typeof signature !== 'string') return json(res, 401, { ok: false, error: 'missing signature' });
-      void options.firstSighting(signature).then(
-        (first) =>
-          first
-            ? receiver.requestListener(req, res)
-            : json(res, 401, { ok: false, error: 'replayed request' }),
-        (error) => {
-          options.logger.error({ err: error }, 'replay check failed; refusing the request');
-          json(res, 503, { ok: false, error: 'store unavailable' });
-        },
-      );
-      return;
+      return serveSlackEvents(req, res, {
+        signingSecret: options.signingSecret ?? '',
+        logger: options.logger,
+        firstSighting: options.firstSighting,
+        dispatch: receiver.requestListener,
+      });
     }
     json(res, 404, { ok: false, error: 'not found' });
   });

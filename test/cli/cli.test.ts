@@ -120,6 +120,39 @@ describe('bad input exits 2 with one line that says what to do', () => {
   });
 });
 
+describe('names Azure would refuse never reach an ARM URL: exit 2 saying what is wrong', () => {
+  const SUB = '5a4d0b0c-0000-4000-8000-000000000001';
+  it.each([
+    ['.', /'\.' is not a VM name: it starts with '\.'/],
+    ['..', /'\.\.' is not a VM name: it starts with '\.'/],
+    ['rg-sandbox/..', /'\.\.' is not a VM name/],
+    ['rg-sandbox/.', /'\.' is not a VM name/],
+    ['../vm-healthy', /'\.\.' is not a resource group name: it ends with '\.'/],
+    ['a/b/c', /is not a VM: give a name, resource-group\/name, or a resource id/],
+    ['%2e%2e', /is not a VM name: it contains '%'/],
+    ['rg-sandbox/%2e%2e', /is not a VM name: it contains '%'/],
+    ['vm-héalthy', /is not a VM name: it contains 'é' \(U\+00E9\)/],
+    ['x'.repeat(65), /is not a VM name: it is 65 characters long; Azure allows at most 64/],
+    [`${'r'.repeat(91)}/vm`, /is not a resource group name: it is 91 characters long/],
+    [
+      `/subscriptions/${SUB}/resourceGroups/rg-sandbox/providers/Microsoft.Compute/virtualMachines/..`,
+      /it has a '\.\.' segment/,
+    ],
+  ])('%s', async (target, message) => {
+    const run = await cli(['diagnose', target, '--sandbox']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('a/b is a resource group and a name, looked up as such: no such VM', async () => {
+    const run = await cli(['diagnose', 'a/b', '--sandbox']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/No VM named b in resource group a/);
+  });
+});
+
 describe('an environment that cannot run exits 1 with one line', () => {
   it('no subscription configured', async () => {
     const run = await cli(['diagnose', 'vm-healthy'], { AZURE_SUBSCRIPTION_IDS: undefined });

@@ -2,15 +2,18 @@ import { startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { openConfiguredAzure } from '../../src/environment';
 import { createLogger } from '../../src/logger';
+import { keepServingThroughFaults } from '../../src/process-guard';
 
 // The app as a process of its own, for the tests that kill -9 it: configured from the environment as in
 // production (the test's sandbox trusted through NODE_EXTRA_CA_CERTS, its fake Slack through SLACK_API_URL),
 // plus EXECUTION_LEASE_MS so a test need not wait half an hour for an interrupted execution to be noticed.
-// Logs one JSON line per event on stdout; `app-process ready` carries the port once requests may come.
+// Installs main's process-level fault handlers. Logs one JSON line per event on stdout; `app-process ready`
+// carries the port once requests may come.
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
+  keepServingThroughFaults(logger);
   const lease = process.env.EXECUTION_LEASE_MS;
   const app = await startApp({
     config,

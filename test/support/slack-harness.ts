@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { startApp, type RunningApp } from '../../src/app';
 import { createAzureClients } from '../../src/azure/clients';
 import { loadConfig } from '../../src/config';
 import { openSandboxAzure, type AzureEnvironment } from '../../src/environment';
+import { createLogger } from '../../src/logger';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/server';
 import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeView } from '../../src/slack/fake';
 import { interactionBody, signRequest, slashCommandBody } from '../../src/slack/fake/inbound';
@@ -228,7 +228,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env });
   const logLines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+  const logger = createLogger(config.LOG_LEVEL, { write: (line: string) => void logLines.push(line) });
   const app = await startApp({
     config,
     logger,
