@@ -57,9 +57,11 @@ async function main(): Promise<void> {
       ? await startLocalMode(config, logger)
       : await startProduction(config, logger);
   } catch (error) {
-    if (error instanceof ConfigError ||
+    if (
+      error instanceof ConfigError ||
       error instanceof EnvironmentError ||
-      error instanceof StandInMissingError) {
+      error instanceof StandInMissingError
+    ) {
       process.stderr.write(`${error.message}\n`);
     } else {
       logger.fatal({ err: error }, 'rdp-doctor could not start');

@@ -1,6 +1,10 @@
 import { SYMPTOMS } from '../../src/diagnosis/facts';
 import { CAUSE_IDS } from '../../src/diagnosis/ids';
-import { buildWorld, OTHER_SUBSCRIPTION_ID, SANDBOX_SUBSCRIPTION_ID } from '@rdp-doctor/azure-sandbox/build-world';
+import {
+  buildWorld,
+  OTHER_SUBSCRIPTION_ID,
+  SANDBOX_SUBSCRIPTION_ID,
+} from '@rdp-doctor/azure-sandbox/build-world';
 import { parseIpv4 } from '@rdp-doctor/azure-sandbox/net/ip';
 import { scenarios } from '@rdp-doctor/azure-sandbox';
 

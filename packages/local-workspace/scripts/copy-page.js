@@ -4,4 +4,5 @@ const path = require('path');
 const from = path.join(__dirname, '..', 'src', 'page');
 const to = path.join(__dirname, '..', 'dist', 'page');
 fs.mkdirSync(to, { recursive: true });
-for (const file of ['index.html', 'app.js', 'app.css']) fs.copyFileSync(path.join(from, file), path.join(to, file));
+for (const file of ['index.html', 'app.js', 'app.css'])
+  fs.copyFileSync(path.join(from, file), path.join(to, file));

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FAKE_BOT, type FakeFile, type FakeMessage, type FakeSlack, type FakeView } from '@rdp-doctor/slack-fake';
+import {
+  FAKE_BOT,
+  type FakeFile,
+  type FakeMessage,
+  type FakeSlack,
+  type FakeView,
+} from '@rdp-doctor/slack-fake';
 import { CHANNEL, displayNames, PEOPLE, type Person } from './people';
 import { BlockKitRenderer } from './render/block-kit';
 import { messageBodyHtml, modalHtml } from './render/surfaces';

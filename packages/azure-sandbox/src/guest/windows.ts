@@ -20,7 +20,11 @@ export interface WindowsRdp {
   userAuthentication: 0 | 1 | null;
   securityLayer: number | null;
   certificate: { thumbprint: string | null; present: boolean; notAfter: string | null } | null;
-  firewall: { rdpRulesEnabled: boolean; portAllowed: boolean; defaultInboundAction: 'Block' | 'Allow' } | null;
+  firewall: {
+    rdpRulesEnabled: boolean;
+    portAllowed: boolean;
+    defaultInboundAction: 'Block' | 'Allow';
+  } | null;
   rdsh: {
     installed: boolean;
     licensingMode: number | null;
