@@ -27,7 +27,7 @@ export interface SandboxOptions {
   pageSize?: number;
   /** The machines to create (default: every scenario). */
   scenarios?: readonly Scenario[];
-  /** A generated fleet of `size` machines in the sandbox subscription, risks sprinkled by `seed` (src/sandbox/fleet.ts). */
+  /** A generated fleet of `size` machines in the sandbox subscription, risks sprinkled by `seed` (fleet.ts). */
   fleet?: FleetOptions;
 }
 
