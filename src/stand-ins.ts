@@ -89,7 +89,9 @@ async function load<T>(name: string): Promise<T> {
   try {
     return (await import(specifier)) as T;
   } catch (error) {
-    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    const { code, message } = error as { code?: string; message?: string };
+    // Only the package itself missing; a module missing inside it is its own failure, reported as is.
+    if (code !== 'MODULE_NOT_FOUND' || !message?.includes(`'${specifier}'`)) throw error;
     throw new StandInMissingError(
       `${specifier} is not installed: local mode and --sandbox need the workspace packages (run \`npm ci && npm run build\` in a clone of the repository; the production image has none).`,
     );
