@@ -1,4 +1,4 @@
-// tsc does not copy non-TypeScript files (the guest probe, the fix scripts, the local page) nor set
+// tsc does not copy non-TypeScript files (the guest probe, the fix scripts) nor set
 // file modes; this does both after every build.
 const fs = require('fs');
 const path = require('path');
@@ -12,9 +12,6 @@ const assets = [
   ['src/fixes/scripts/unlock-account.ps1', 'dist/fixes/scripts/unlock-account.ps1'],
   ['src/fixes/scripts/stop-process.ps1', 'dist/fixes/scripts/stop-process.ps1'],
   ['src/fixes/scripts/logoff-session.ps1', 'dist/fixes/scripts/logoff-session.ps1'],
-  ['src/local/page/index.html', 'dist/local/page/index.html'],
-  ['src/local/page/app.js', 'dist/local/page/app.js'],
-  ['src/local/page/app.css', 'dist/local/page/app.css'],
 ];
 for (const [from, to] of assets) {
   fs.mkdirSync(path.dirname(to), { recursive: true });

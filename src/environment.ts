@@ -1,13 +1,13 @@
 import { createAzureClients, type AzureClients } from './azure/clients';
 import type { DnsResolver } from './azure/gatherers/dns';
 import type { Config } from './config';
-import { startSandbox, type Sandbox } from './sandbox/server';
+import { loadAzureSandbox, type SandboxAzure, type SandboxOptions } from './stand-ins';
 
 /** Where Azure is for this process: the real cloud from config, or the built-in sandbox on loopback. */
 export interface AzureEnvironment {
   clients: AzureClients;
   resolveHost?: DnsResolver;
-  sandbox?: Sandbox;
+  sandbox?: SandboxAzure;
   close(): Promise<void>;
 }
 
@@ -15,9 +15,9 @@ export class EnvironmentError extends Error {
   readonly code = 'environment';
 }
 
-export async function openSandboxAzure(
-  options: { latency?: 'off' | 'realistic'; scale?: number } = {},
-): Promise<AzureEnvironment> {
+/** The sandbox package (packages/azure-sandbox), loaded only now: the product never ships it. */
+export async function openSandboxAzure(options: SandboxOptions = {}): Promise<AzureEnvironment> {
+  const { startSandbox } = await loadAzureSandbox();
   const sandbox = await startSandbox(options);
   const clients = createAzureClients({
     endpoint: sandbox.endpoint,

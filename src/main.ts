@@ -3,8 +3,9 @@ import { startApp, type RunningApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { EnvironmentError, openConfiguredAzure } from './environment';
 import { createLogger, type Logger } from './logger';
-import { startLocalWorkspace } from './local/workspace';
+import { startLocalMode } from './local-mode';
 import { keepServingThroughFaults } from './process-guard';
+import { StandInMissingError } from './stand-ins';
 
 // `npm start`. With Slack settings it runs for real (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)
 // against the configured Azure subscriptions. With none it starts local mode: the same app against a
@@ -55,10 +56,14 @@ async function main(): Promise<void> {
   let running: { stop(): Promise<void> };
   try {
     running = isLocalMode(config)
-      ? await startLocalWorkspace(config, logger)
+      ? await startLocalMode(config, logger)
       : await startProduction(config, logger);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof EnvironmentError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof EnvironmentError ||
+      error instanceof StandInMissingError
+    ) {
       process.stderr.write(`${error.message}\n`);
     } else {
       logger.fatal({ err: error }, 'rdp-doctor could not start');

@@ -4,11 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../sandbox/server';
-import { scenarios } from '../sandbox/scenarios';
-import { startFakeSlack } from '../slack/fake';
-import { signRequest, slashCommandBody, type SignedRequest } from '../slack/fake/inbound';
 import { Worker } from 'node:worker_threads';
+import { loadAzureSandbox, loadSlackFake, type SignedRequest } from '../stand-ins';
 
 // `npm run bench:ack`: 50 `/rdp` commands at once against the app running as it does in production
 // (`node dist/main.js`, its own process), with the sandbox Azure and the fake Slack in this process,
@@ -65,6 +62,8 @@ function fireFromWorker(url: string, requests: SignedRequest[]): Promise<number[
 async function main(): Promise<void> {
   const text = process.argv[2];
   const dir = mkdtempSync(join(tmpdir(), 'rdp-doctor-bench-'));
+  const { startFakeSlack, signRequest, slashCommandBody } = await loadSlackFake();
+  const { startSandbox, scenarios } = await loadAzureSandbox();
   const fake = await startFakeSlack();
   const sandbox = await startSandbox();
   const caFile = join(dir, 'sandbox-ca.pem');

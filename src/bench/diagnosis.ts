@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { openSandboxAzure } from '../environment';
 import { diagnose } from '../pipeline/diagnose';
-import type { Sandbox } from '../sandbox/server';
+import type { SandboxAzure } from '../stand-ins';
 
 // `npm run bench`: one diagnosis of a sandbox VM under the realistic latency profile. The sandbox
 // records every ARM call and how long its caller waited for it (for long-running operations, until the
@@ -20,7 +20,7 @@ interface Measured {
   verdict: string;
 }
 
-function callsOf(sandbox: Sandbox, since: number) {
+function callsOf(sandbox: SandboxAzure, since: number) {
   // Status polls and result fetches belong to the operation they follow, not calls of their own.
   return sandbox.requests.filter((r) => r.startedAt >= since && r.pollOf === undefined);
 }

@@ -4,7 +4,7 @@ import { createAzureClients } from '../azure/clients';
 import { azureFleetReader } from '../azure/fleet';
 import { fleetJoiner } from '../digest/inventory';
 import { DigestService } from '../digest/service';
-import { startSandbox } from '../sandbox/server';
+import { loadAzureSandbox } from '../stand-ins';
 import { digestMessages } from '../slack/blocks/digest';
 
 // `npm run bench:digest`: one channel digest over a sandbox fleet of 10,000 VMs, then of 1,000 to show how
@@ -76,6 +76,7 @@ function inChild(target: Target): Promise<Measured> {
 }
 
 async function measure(size: number, scale: number): Promise<void> {
+  const { startSandbox } = await loadAzureSandbox();
   const sandbox = await startSandbox({ scenarios: [], fleet: { size }, latency: 'realistic', scale });
   try {
     const before = sandbox.requests.length;

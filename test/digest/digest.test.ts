@@ -4,7 +4,7 @@ import { DigestService } from '../../src/digest/service';
 import type { RiskId } from '../../src/digest/risk';
 import { RISKS } from '../../src/digest/risks';
 import { createLogger } from '../../src/logger';
-import { startFakeSlack, type FakeMessage, type FakeSlack } from '../../src/slack/fake';
+import { startFakeSlack, type FakeMessage, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { digestCommands, type DigestCommands } from '../../src/slack/digests';
 import type { SlackMessage } from '../../src/slack/blocks/types';
 import { openStore, type Store } from '../../src/store';

@@ -2,7 +2,7 @@ import { createAzureClients, type AzureClients } from '../../src/azure/clients';
 import { azureFleetReader } from '../../src/azure/fleet';
 import { fleetJoiner, type FleetReader } from '../../src/digest/inventory';
 import type { DigestScope } from '../../src/digest/scope';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server';
+import { startSandbox, type Sandbox, type SandboxOptions } from '@rdp-doctor/azure-sandbox';
 
 // A sandbox and the real SDK clients pointed at it, as the app's --sandbox mode makes them.
 

@@ -1,7 +1,12 @@
 import { assessFleet } from '../../src/digest/assess';
 import type { RiskFinding, RiskId } from '../../src/digest/risk';
-import { LOCATION, RESOURCE_GROUP, SECOND_RESOURCE_GROUP, subnetId } from '../../src/sandbox/foundation';
-import { resourceId } from '../../src/sandbox/ids';
+import {
+  LOCATION,
+  RESOURCE_GROUP,
+  SECOND_RESOURCE_GROUP,
+  subnetId,
+} from '@rdp-doctor/azure-sandbox/foundation';
+import { resourceId } from '@rdp-doctor/azure-sandbox/ids';
 import { CONTEXT } from './support';
 import { startFleetHarness, type FleetHarness } from './harness';
 

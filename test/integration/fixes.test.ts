@@ -5,7 +5,7 @@ import { DEFAULT_FIX_POLICY, type FixDefinition, type FixOutcome, type FixPlan }
 import { VMACCESS_EXTENSION } from '../../src/fixes/vmaccess-reset';
 import { diagnose } from '../../src/pipeline/diagnose';
 import { recheckCause } from '../../src/pipeline/recheck';
-import { scenarios } from '../../src/sandbox/scenarios';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
 import { RG, startHarness, type Harness } from '../sandbox/harness';
 
 // Every fix of the catalog, end to end against the sandbox with the real SDK clients: diagnose the machine

@@ -1,6 +1,6 @@
-import { BlockKitRenderer, UNSUPPORTED } from '../../src/local/render/block-kit';
-import { messageBodyHtml, modalHtml } from '../../src/local/render/surfaces';
-import type { FakeFile, FakeView } from '../../src/slack/fake';
+import { BlockKitRenderer, UNSUPPORTED } from '@rdp-doctor/local-workspace/render/block-kit';
+import { messageBodyHtml, modalHtml } from '@rdp-doctor/local-workspace/render/surfaces';
+import type { FakeFile, FakeView } from '@rdp-doctor/slack-fake';
 
 // The page's Block Kit renderer on its own: what each block and mrkdwn construct becomes, that text from
 // the app never becomes markup, and that what it cannot draw stays visible.

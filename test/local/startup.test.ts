@@ -15,7 +15,7 @@ let child: ChildProcess | undefined;
 let dataDir: string;
 
 beforeAll(() => {
-  if (!existsSync(MAIN) || !existsSync(join(ROOT, 'dist/local/page/index.html'))) {
+  if (!existsSync(MAIN) || !existsSync(join(ROOT, 'packages/local-workspace/dist/page/index.html'))) {
     throw new Error(`${MAIN} or the local page is missing: run \`npm run build\` first (npm ci does it).`);
   }
   dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-start-'));

@@ -3,17 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import type { PageMessage, PageView } from '../../src/local/live-feed';
-import {
-  startLocalWorkspace,
-  type LocalWorkspace,
-  type LocalWorkspaceOptions,
-} from '../../src/local/workspace';
+import type { PageMessage, PageView } from '@rdp-doctor/local-workspace/live-feed';
+import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../src/local-mode';
 
 // The local workspace on a free port and a temp DATA_DIR, and the page's side of it without a browser:
 // the event stream one person's page receives, and the POSTs the page sends.
 
-export interface TestWorkspace extends LocalWorkspace {
+export interface TestWorkspace extends LocalMode {
   logLines: string[];
   /** POSTs JSON to the workspace as the page does. */
   post(path: string, body: object): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -21,12 +17,12 @@ export interface TestWorkspace extends LocalWorkspace {
   events(user: string): Promise<EventStream>;
 }
 
-export async function startTestWorkspace(options: LocalWorkspaceOptions = {}): Promise<TestWorkspace> {
+export async function startTestWorkspace(options: LocalModeOptions = {}): Promise<TestWorkspace> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-local-'));
   const logLines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-  const workspace = await startLocalWorkspace(config, logger, options);
+  const workspace = await startLocalMode(config, logger, options);
   const base = `http://127.0.0.1:${workspace.port}`;
   const streams: EventStream[] = [];
   return {

@@ -1,8 +1,8 @@
 import { PROPOSAL_STATES } from '../../src/approvals/states';
-import type { PageMessage, PageView } from '../../src/local/live-feed';
-import { BlockKitRenderer, UNSUPPORTED } from '../../src/local/render/block-kit';
-import { messageBodyHtml } from '../../src/local/render/surfaces';
-import { scenarios } from '../../src/sandbox/scenarios';
+import type { PageMessage, PageView } from '@rdp-doctor/local-workspace/live-feed';
+import { BlockKitRenderer, UNSUPPORTED } from '@rdp-doctor/local-workspace/render/block-kit';
+import { messageBodyHtml } from '@rdp-doctor/local-workspace/render/surfaces';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
 import { fixResultMessage, proposalMessage, secretMessage } from '../../src/slack/blocks/proposal';
 import type { Proposal } from '../../src/store';
 import { controlsIn, startTestWorkspace, type EventStream, type TestWorkspace } from './support';

@@ -5,7 +5,7 @@ import { activityLogGatherer } from '../../src/azure/gatherers/activity-log';
 import { gatherVm } from '../../src/azure/gatherers/vm';
 import { guestFactsSchema, type GuestFacts } from '../../src/diagnosis/guest-facts';
 import { FIX_SCRIPTS_DIR, fixCommand, type GuestFixId } from '../../src/fixes/guest-script';
-import { FIX_SCRIPTS } from '../../src/sandbox/guest/fix-scripts';
+import { FIX_SCRIPTS } from '@rdp-doctor/azure-sandbox/guest/fix-scripts';
 import { RG, startHarness, type Harness } from './harness';
 
 // The sandbox's Windows runs the fix scripts: Run Command with a script whose first line names a fix binds

@@ -1,6 +1,6 @@
 import { createAzureClients, type AzureClients, type SubscriptionClients } from '../../src/azure/clients';
-import { RESOURCE_GROUP } from '../../src/sandbox/foundation';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server';
+import { RESOURCE_GROUP } from '@rdp-doctor/azure-sandbox/foundation';
+import { startSandbox, type Sandbox, type SandboxOptions } from '@rdp-doctor/azure-sandbox';
 
 // Starts a sandbox and the real SDK clients pointed at it, the way the CLI's --sandbox mode does.
 

@@ -1,6 +1,6 @@
 import { privateIpOf, RG, startHarness, type Harness } from './harness';
-import { FIREWALL_IP, JUMP_HOST_IP } from '../../src/sandbox/foundation';
-import { OFFICE_SOURCE } from '../../src/sandbox/scenarios/healthy';
+import { FIREWALL_IP, JUMP_HOST_IP } from '@rdp-doctor/azure-sandbox/foundation';
+import { OFFICE_SOURCE } from '@rdp-doctor/azure-sandbox/scenarios/healthy';
 
 // Microsoft.Network through the real NetworkManagementClient: effective rules and routes computed from the
 // world, Network Watcher's verdicts, and writes that change them.

@@ -1,7 +1,7 @@
 import https from 'node:https';
-import { latencyModel } from '../../src/sandbox/latency';
-import { OFFICE_SOURCE } from '../../src/sandbox/scenarios/healthy';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { latencyModel } from '@rdp-doctor/azure-sandbox/latency';
+import { OFFICE_SOURCE } from '@rdp-doctor/azure-sandbox/scenarios/healthy';
+import { startSandbox, type Sandbox } from '@rdp-doctor/azure-sandbox';
 import { privateIpOf, RG, startHarness } from './harness';
 
 // ARM's protocol at the wire: authentication, error shapes, api-version checks, and the latency profile.

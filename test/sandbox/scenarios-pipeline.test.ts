@@ -1,6 +1,6 @@
 import { causes } from '../../src/diagnosis/causes';
 import { diagnose } from '../../src/pipeline/diagnose';
-import { scenarios } from '../../src/sandbox/scenarios';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
 import { startHarness, type Harness } from './harness';
 
 // Each scenario through the whole pipeline (real gatherers, real SDK clients, real rules): its cause fires,

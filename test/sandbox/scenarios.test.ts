@@ -1,8 +1,12 @@
 import { SYMPTOMS } from '../../src/diagnosis/facts';
 import { CAUSE_IDS } from '../../src/diagnosis/ids';
-import { buildWorld, OTHER_SUBSCRIPTION_ID, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/build-world';
-import { parseIpv4 } from '../../src/sandbox/net/ip';
-import { scenarios } from '../../src/sandbox/scenarios';
+import {
+  buildWorld,
+  OTHER_SUBSCRIPTION_ID,
+  SANDBOX_SUBSCRIPTION_ID,
+} from '@rdp-doctor/azure-sandbox/build-world';
+import { parseIpv4 } from '@rdp-doctor/azure-sandbox/net/ip';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
 
 // The scenario catalogue as data: one VM per cause id, named by it, each with a request that demonstrates it.
 

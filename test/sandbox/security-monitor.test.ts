@@ -1,5 +1,5 @@
 import { privateIpOf, RG, startHarness, type Harness } from './harness';
-import { OFFICE_SOURCE } from '../../src/sandbox/scenarios/healthy';
+import { OFFICE_SOURCE } from '@rdp-doctor/azure-sandbox/scenarios/healthy';
 
 // Microsoft.Security (JIT), Microsoft.Insights (metrics, activity log) and Resource Graph through the SDKs.
 

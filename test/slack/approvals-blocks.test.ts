@@ -2,7 +2,7 @@ import { PROPOSAL_STATES, type ProposalState } from '../../src/approvals/states'
 import { fixById } from '../../src/fixes';
 import { contentLength, MESSAGE_CONTENT_BUDGET } from '../../src/slack/blocks/build';
 import { fixResultMessage, proposalMessage, type ProposalView } from '../../src/slack/blocks/proposal';
-import { validateMessageBlocks, validateView } from '../../src/slack/fake';
+import { validateMessageBlocks, validateView } from '@rdp-doctor/slack-fake';
 import { fixParamsModal } from '../../src/slack/views/fix-params';
 import type { Proposal } from '../../src/store';
 import { healthyFacts } from '../fixtures/facts';

@@ -1,8 +1,8 @@
-import { scenarios } from '../../src/sandbox/scenarios';
-import { RESOURCE_GROUP } from '../../src/sandbox/foundation';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
+import { RESOURCE_GROUP } from '@rdp-doctor/azure-sandbox/foundation';
 import { scenarioAzure, startHarness, type Harness } from '../support/slack-harness';
 import { armWrites, diagnosed, openedModal, propose, proposalsIn, settle, textOf } from './approvals-support';
-import type { FakeMessage } from '../../src/slack/fake';
+import type { FakeMessage } from '@rdp-doctor/slack-fake';
 
 // The NSG fix's guard speaks in the modal: a source that would open RDP too widely is refused on the field,
 // in words, before anything is proposed; a deny no allow can overtake is said plainly, never as an ARM error.

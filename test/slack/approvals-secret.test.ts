@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { openSqlite } from '../../src/store/sqlite';
-import { scenarios } from '../../src/sandbox/scenarios';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
 import { tempDataDir } from '../store/support';
 import { scenarioAzure, startHarness, type Harness } from '../support/slack-harness';
 import { diagnosed, ephemeralsFor, finalProposal, propose, proposalIdOf, textOf } from './approvals-support';

@@ -1,5 +1,5 @@
 import { isFinal } from '../../src/approvals/states';
-import type { FakeMessage, FakeView } from '../../src/slack/fake';
+import type { FakeMessage, FakeView } from '@rdp-doctor/slack-fake';
 import { findButton, type Harness, type SlackSide } from '../support/slack-harness';
 import type { Proposal } from '../../src/store';
 

@@ -1,6 +1,6 @@
-import { scenarios } from '../../src/sandbox/scenarios';
-import { RESOURCE_GROUP } from '../../src/sandbox/foundation';
-import { validateMessageBlocks } from '../../src/slack/fake';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
+import { RESOURCE_GROUP } from '@rdp-doctor/azure-sandbox/foundation';
+import { validateMessageBlocks } from '@rdp-doctor/slack-fake';
 import { CHANNEL, findButton, scenarioAzure, startHarness, type Harness } from '../support/slack-harness';
 import {
   armWrites,

@@ -1,13 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AzureEnvironment } from '../../src/environment';
-import { scenarios } from '../../src/sandbox/scenarios';
-import { startFakeSlack, type FakeSlack } from '../../src/slack/fake';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { openStore } from '../../src/store/open';
 import type { Proposal } from '../../src/store';
 import { tempDataDir } from '../store/support';
-import { SIGNING_SECRET, scenarioAzure, slackSide, type SlackSide } from '../support/slack-harness';
+import {
+  SIGNING_SECRET,
+  scenarioAzure,
+  slackSide,
+  type SandboxEnvironment,
+  type SlackSide,
+} from '../support/slack-harness';
 import { diagnosed, privateAnswer, propose, proposalIdOf, settle, textOf } from './approvals-support';
 
 // The app as its own process, killed with SIGKILL at the worst moments and started again on the same
@@ -29,7 +34,7 @@ interface AppProcess {
 }
 
 let fake: FakeSlack;
-let azure: AzureEnvironment;
+let azure: SandboxEnvironment;
 let caFile: string;
 const running = new Set<ChildProcess>();
 

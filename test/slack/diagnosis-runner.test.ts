@@ -8,7 +8,7 @@ import type { VmIdentity } from '../../src/diagnosis/facts';
 import type { Check } from '../../src/diagnosis/report';
 import { DiagnosisRunner, type DiagnosisService } from '../../src/slack/diagnosis-runner';
 import { MessageUpdater } from '../../src/slack/message-updater';
-import { startFakeSlack, validateMessageBlocks, type FakeSlack } from '../../src/slack/fake';
+import { startFakeSlack, validateMessageBlocks, type FakeSlack } from '@rdp-doctor/slack-fake';
 
 // The runner and the updater against the fake Slack Web API through the real WebClient: a run that dies
 // half way says so, and updates honour Slack's rate limits.

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { scenarios } from '../../src/sandbox/scenarios';
-import type { AzureEnvironment } from '../../src/environment';
-import { interactionBody, slashCommandBody } from '../../src/slack/fake/inbound';
+import { scenarios } from '@rdp-doctor/azure-sandbox/scenarios';
+import { interactionBody, slashCommandBody } from '@rdp-doctor/slack-fake';
 import type { Db } from '../../src/store/db';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store';
 import { createTarget, type Driver, type StoreTarget } from '../store/support';
-import { CHANNEL, scenarioAzure, startHarness, type Harness } from '../support/slack-harness';
+import { CHANNEL, scenarioAzure, startHarness, type Harness, type SandboxEnvironment } from '../support/slack-harness';
 
 // The front door of /slack/events: a request that is not signed by Slack, or is signed for a time more
 // than five minutes away in either direction, is refused before anything is stored, on either store.
@@ -44,7 +43,7 @@ function fileSizes(dir: string): Record<string, number> {
 describe.each<Driver>(['sqlite', 'postgres'])('on %s', (driver) => {
   let target: StoreTarget;
   let store: Store;
-  let azure: AzureEnvironment;
+  let azure: SandboxEnvironment;
   let h: Harness;
   let db: Db;
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AzureEnvironment } from '../../src/environment';
-import { scenarios } from '../../src/sandbox/scenarios';
-import { startFakeSlack, type FakeSlack } from '../../src/slack/fake';
-import { signRequest } from '../../src/slack/fake/inbound';
+import { scenarios } from '@rdp-doctor/azure-sandbox/scenarios';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
+import { signRequest } from '@rdp-doctor/slack-fake';
 import { tempDataDir } from '../store/support';
 import { CHANNEL, SIGNING_SECRET, scenarioAzure } from '../support/slack-harness';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app';

@@ -1,5 +1,5 @@
-import { validateMessageBlocks } from '../../src/slack/fake';
-import type { FakeMessage } from '../../src/slack/fake';
+import { validateMessageBlocks } from '@rdp-doctor/slack-fake';
+import type { FakeMessage } from '@rdp-doctor/slack-fake';
 import { CHANNEL, startHarness, type Harness } from '../support/slack-harness';
 
 // `/rdp` through the real Bolt app over signed HTTP, the engine against the sandbox emulator, and the

@@ -1,13 +1,12 @@
-import { scenarios } from '../../src/sandbox/scenarios';
-import type { AzureEnvironment } from '../../src/environment';
-import type { FakeMessage } from '../../src/slack/fake';
-import { CHANNEL, scenarioAzure, startHarness, type Harness } from '../support/slack-harness';
+import { scenarios } from '@rdp-doctor/azure-sandbox/scenarios';
+import type { FakeMessage } from '@rdp-doctor/slack-fake';
+import { CHANNEL, scenarioAzure, startHarness, type Harness, type SandboxEnvironment } from '../support/slack-harness';
 
 // `/rdp` with names Azure would refuse: the person is told privately what is wrong with the name, and
 // no request reaches ARM, so a `.` or `..` can never collapse an ARM path into another resource's.
 
 let h: Harness;
-let azure: AzureEnvironment;
+let azure: SandboxEnvironment;
 
 beforeAll(async () => {
   azure = await scenarioAzure({ scenarios: scenarios.filter((s) => s.name === 'vm-healthy') });

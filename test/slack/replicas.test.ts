@@ -1,8 +1,7 @@
-import type { AzureEnvironment } from '../../src/environment';
-import { scenarios } from '../../src/sandbox/scenarios';
-import { startFakeSlack, type FakeSlack } from '../../src/slack/fake';
+import { scenarios } from '@rdp-doctor/azure-sandbox';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { createTarget, type Driver, type StoreTarget } from '../store/support';
-import { scenarioAzure, startHarness, type Harness } from '../support/slack-harness';
+import { scenarioAzure, startHarness, type Harness, type SandboxEnvironment } from '../support/slack-harness';
 import { diagnosed, finalProposal, propose, proposalIdOf, settle } from './approvals-support';
 
 // Twenty people click Approve at once, their clicks spread over the app's replicas: the fix runs exactly
@@ -18,7 +17,7 @@ describe.each<[string, Driver, number]>([
 ])('%s', (_name, driver, instances) => {
   let target: StoreTarget;
   let fake: FakeSlack;
-  let azure: AzureEnvironment;
+  let azure: SandboxEnvironment;
   let replicas: Harness[];
 
   beforeAll(async () => {

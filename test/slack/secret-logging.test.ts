@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AzureEnvironment } from '../../src/environment';
-import { scenarios } from '../../src/sandbox/scenarios';
-import { startFakeSlack, type FakeSlack } from '../../src/slack/fake';
+import { scenarios } from '@rdp-doctor/azure-sandbox/scenarios';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { createTarget, tempDataDir, type Driver } from '../store/support';
 import { scenarioAzure } from '../support/slack-harness';
 import { spawnApp } from '../support/spawn-app';

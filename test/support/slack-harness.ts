@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
 import { createAzureClients } from '../../src/azure/clients';
 import { loadConfig } from '../../src/config';
-import { openSandboxAzure, type AzureEnvironment } from '../../src/environment';
+import type { AzureEnvironment } from '../../src/environment';
 import { createLogger } from '../../src/logger';
-import { startSandbox, type SandboxOptions } from '../../src/sandbox/server';
-import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeView } from '../../src/slack/fake';
-import { interactionBody, signRequest, slashCommandBody } from '../../src/slack/fake/inbound';
+import { startSandbox, type Sandbox, type SandboxOptions } from '@rdp-doctor/azure-sandbox';
+import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeView } from '@rdp-doctor/slack-fake';
+import { interactionBody, signRequest, slashCommandBody } from '@rdp-doctor/slack-fake';
 import type { Store } from '../../src/store';
 
 // The real Bolt app over HTTP, the fake Slack Web API, the sandbox Azure and a store on a temp dir:
@@ -41,7 +41,7 @@ export interface SlackSide {
 
 export interface Harness extends SlackSide {
   app: RunningApp;
-  azure: AzureEnvironment;
+  azure: SandboxEnvironment;
   logLines: string[];
   stop(): Promise<void>;
 }
@@ -71,8 +71,11 @@ export function findButton(
   return walk(message.blocks, '');
 }
 
+/** Azure as the app sees it, with the sandbox behind it in full for tests to inspect. */
+export type SandboxEnvironment = Omit<AzureEnvironment, 'sandbox'> & { sandbox: Sandbox };
+
 /** A sandbox of only these scenarios' machines, and the clients the app would build for it. */
-export async function scenarioAzure(options: SandboxOptions): Promise<AzureEnvironment> {
+export async function scenarioAzure(options: SandboxOptions = {}): Promise<SandboxEnvironment> {
   const sandbox = await startSandbox(options);
   const clients = createAzureClients({
     endpoint: sandbox.endpoint,
@@ -215,7 +218,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   store?: Store;
   /** Shared with other harnesses (several replicas of one app); the owner stops it. */
-  azure?: AzureEnvironment;
+  azure?: SandboxEnvironment;
   /** Shared with other harnesses, like `azure`. */
   fake?: FakeSlack;
   /** How long an execution may run before a restart treats it as interrupted. */
@@ -224,7 +227,7 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = options.fake ?? (await startFakeSlack());
-  const azure = options.azure ?? (await openSandboxAzure());
+  const azure = options.azure ?? (await scenarioAzure());
   const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env });
   const logLines: string[] = [];

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { FakeSlack } from '../../src/slack/fake';
+import type { FakeSlack } from '@rdp-doctor/slack-fake';
 import { SIGNING_SECRET, slackSide, type SlackSide } from './slack-harness';
 
 // The app as a process of its own (app-process.ts), configured from the environment as in production,

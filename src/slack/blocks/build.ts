@@ -1,3 +1,4 @@
+import { BLOCK_KIT_LIMITS } from '@rdp-doctor/block-kit-limits';
 import type { types } from '@slack/bolt';
 import { truncate } from './mrkdwn';
 import type { KnownBlock } from './types';
@@ -5,23 +6,8 @@ import type { KnownBlock } from './types';
 // Block builders that hold Slack's limits (https://docs.slack.dev/reference/block-kit/blocks), so no
 // evidence, however long, makes Slack refuse a message: text is cut with an ellipsis instead.
 
-export const LIMITS = {
-  messageBlocks: 50,
-  messageText: 40_000,
-  sectionText: 3000,
-  headerText: 150,
-  contextElements: 10,
-  contextText: 3000,
-  actionsElements: 25,
-  blockId: 255,
-  actionId: 255,
-  buttonText: 75,
-  buttonValue: 2000,
-  placeholder: 150,
-  selectOptions: 100,
-  optionText: 75,
-  optionValue: 150,
-} as const;
+/** Slack's published limits, the same table the fake Slack enforces. */
+export const LIMITS = BLOCK_KIT_LIMITS;
 
 /**
  * Slack also refuses a message whose blocks hold more than about 13,000 characters in all

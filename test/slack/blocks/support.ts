@@ -4,7 +4,7 @@ import type { CauseId, FixId } from '../../../src/diagnosis/ids';
 import type { Check, CheckStatus, Finding, Report, Verdict } from '../../../src/diagnosis/report';
 import { contentLength, MESSAGE_CONTENT_BUDGET } from '../../../src/slack/blocks/build';
 import type { KnownBlock, SlackMessage } from '../../../src/slack/blocks/types';
-import { BLOCK_KIT_LIMITS, validateMessageBlocks } from '../../../src/slack/fake/block-kit-limits';
+import { BLOCK_KIT_LIMITS, validateMessageBlocks } from '@rdp-doctor/slack-fake';
 
 // Reports built by hand, the way the engine shapes them, and what a person sees of a rendered message.
 

@@ -1,4 +1,4 @@
-import { validateMessageBlocks, validateView } from '../../../src/slack/fake/block-kit-limits';
+import { validateMessageBlocks, validateView } from '@rdp-doctor/slack-fake';
 
 const text = (n: number, type = 'mrkdwn') => ({ type, text: 'x'.repeat(n) });
 const plain = (n: number) => text(n, 'plain_text');

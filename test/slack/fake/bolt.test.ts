@@ -1,5 +1,5 @@
 import { App, LogLevel } from '@slack/bolt';
-import { startFakeSlack, type FakeSlack } from '../../../src/slack/fake';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 
 let fake: FakeSlack;
 

@@ -1,6 +1,6 @@
 // The real @slack/web-api client pointed at the fake, quiet, and without retries so errors surface at once.
 import { LogLevel, WebClient, type Logger, type WebClientOptions } from '@slack/web-api';
-import type { FakeSlack } from '../../../src/slack/fake';
+import type { FakeSlack } from '@rdp-doctor/slack-fake';
 
 const silent: Logger = {
   debug: () => undefined,

@@ -1,4 +1,4 @@
-import { startFakeSlack, type FakeFile, type FakeSlack } from '../../../src/slack/fake';
+import { startFakeSlack, type FakeFile, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { clientFor, slackError } from './client';
 
 // A 1×1 PNG, the size of a boot-diagnostics screenshot's smallest cousin.

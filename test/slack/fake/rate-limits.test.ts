@@ -1,5 +1,5 @@
-import { RateLimiter } from '../../../src/slack/fake/rate-limits';
-import { startFakeSlack, type FakeSlack } from '../../../src/slack/fake';
+import { RateLimiter } from '@rdp-doctor/slack-fake/rate-limits';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { clientFor } from './client';
 
 describe('RateLimiter', () => {

@@ -1,4 +1,4 @@
-import { startFakeSlack, type FakeSlack } from '../../../src/slack/fake';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { clientFor } from './client';
 
 const CHANNEL = 'C0INCIDENTS';

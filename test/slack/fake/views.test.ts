@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { startFakeSlack, type FakeSlack } from '../../../src/slack/fake';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { clientFor, slackError } from './client';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
