@@ -15,9 +15,6 @@ import type { DigestScope } from './scope';
 // project (src/azure/fleet-rows.ts) into FleetMachine facts. Resource Graph writes a missing value as ''
 // (tostring of null), so '' reads as absent throughout.
 
-// The sandbox's Resource Graph still finds the markers here until it keeps its own copy of them.
-export { QUERY_MARKERS } from '../azure/fleet-rows';
-
 export type FleetInventory = FleetRead<FleetMachine>;
 
 /** Reads the fleet from Azure: one query set for the whole scope, then metrics for a few machines. */

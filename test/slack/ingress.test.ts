@@ -6,7 +6,13 @@ import type { Db } from '../../src/store/db';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store';
 import { createTarget, type Driver, type StoreTarget } from '../store/support';
-import { CHANNEL, scenarioAzure, startHarness, type Harness, type SandboxEnvironment } from '../support/slack-harness';
+import {
+  CHANNEL,
+  scenarioAzure,
+  startHarness,
+  type Harness,
+  type SandboxEnvironment,
+} from '../support/slack-harness';
 
 // The front door of /slack/events: a request that is not signed by Slack, or is signed for a time more
 // than five minutes away in either direction, is refused before anything is stored, on either store.

@@ -1,6 +1,12 @@
 import { scenarios } from '@rdp-doctor/azure-sandbox/scenarios';
 import type { FakeMessage } from '@rdp-doctor/slack-fake';
-import { CHANNEL, scenarioAzure, startHarness, type Harness, type SandboxEnvironment } from '../support/slack-harness';
+import {
+  CHANNEL,
+  scenarioAzure,
+  startHarness,
+  type Harness,
+  type SandboxEnvironment,
+} from '../support/slack-harness';
 
 // `/rdp` with names Azure would refuse: the person is told privately what is wrong with the name, and
 // no request reaches ARM, so a `.` or `..` can never collapse an ARM path into another resource's.
