@@ -14,6 +14,10 @@ import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
 import { fleetJoiner } from './digest/inventory';
 import type { SlackContext } from './slack/context';
+import { watchCommands, watchPoster } from './slack/watches';
+import { readChanges } from './azure/watch-changes';
+import { WatchService } from './watch/service';
+import { WatchScheduler } from './watch/scheduler';
 import type { FixExecutor } from './slack/fix-executor';
 import type { ProposalMessages } from './slack/proposal-messages';
 
@@ -34,6 +38,8 @@ export interface StartOptions {
   /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
   executionLeaseMs?: number;
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** When the watch ticks, as cron (default every minute); tests use a per-second expression. */
+  watchTick?: string;
 }
 
 export interface RunningApp {
@@ -80,6 +86,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     store,
     configuredSubscriptions: azure.clients.settings.subscriptionIds,
   });
+  let watchService: WatchService | undefined;
   let digests: DigestCommands | undefined;
   let context: SlackContext | undefined;
   // Digests post with the Bolt app's own Web API client, which exists once the app does.
@@ -92,7 +99,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // Runs only on `/rdp digest add|remove`, after the scheduler below exists.
       onChange: () => void scheduler.reload(),
     });
-    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests })(app);
+    watchService = new WatchService({
+      reader: azureFleetReader(azure.clients, fleetJoiner),
+      readChanges: (subscriptions, groups, since, until) =>
+        readChanges(azure.clients, subscriptions, groups, since, until),
+      store,
+      poster: watchPoster(app.client),
+      configuredSubscriptions: azure.clients.settings.subscriptionIds,
+    });
+    const watches = watchCommands({ store, service: watchService, logger });
+    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests, watches })(app);
     return context;
   };
   const slack = await startSlackApp(
@@ -124,6 +140,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     logger,
   });
   await scheduler.start();
+  const watchScheduler = new WatchScheduler({
+    store,
+    holder: replicaId,
+    tick: () => watchService!.tick(),
+    logger,
+    expression: options.watchTick,
+  });
+  watchScheduler.start();
   const { proposalMessages, executor } = context as SlackContext;
   // Executions a process left behind when it died are closed as interrupted, and their messages say so.
   await proposalMessages.redraw(await workflow.recoverInterrupted());
@@ -150,6 +174,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     stop: async () => {
       clearInterval(housekeeping);
       await scheduler.stop();
+      await watchScheduler.stop();
       await slack.stop();
       await executor.idle();
       if (!options.store) await store.close();
