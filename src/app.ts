@@ -18,6 +18,7 @@ import { watchCommands, watchPoster } from './slack/watches';
 import { readChanges } from './azure/watch-changes';
 import { WatchService } from './watch/service';
 import { WatchScheduler } from './watch/scheduler';
+import { eventGridRoute } from './watch/event-grid-route';
 import type { FixExecutor } from './slack/fix-executor';
 import type { ProposalMessages } from './slack/proposal-messages';
 
@@ -68,6 +69,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     options.slack.botToken,
     options.slack.appToken,
     config.AZURE_ACCESS_TOKEN,
+    config.EVENT_GRID_SECRET,
   ]) {
     neverLog(secret);
   }
@@ -111,6 +113,18 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     context = slackContext({ config, logger, store, azure, replicaId, workflow, digests, watches })(app);
     return context;
   };
+  // Event Grid's webhook, served only when its shared secret is configured.
+  const withEventGrid = (extra: StartOptions['extraRoutes']): StartOptions['extraRoutes'] => {
+    if (!config.EVENT_GRID_SECRET) return extra;
+    const route = eventGridRoute({
+      secret: config.EVENT_GRID_SECRET,
+      store,
+      service: () => watchService!,
+      configuredSubscriptions: azure.clients.settings.subscriptionIds,
+      logger,
+    });
+    return (req, res) => route(req, res) || (extra?.(req, res) ?? false);
+  };
   const slack = await startSlackApp(
     {
       signingSecret: options.slack.signingSecret,
@@ -129,7 +143,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
           REPLAY_WINDOW_MS,
         ),
       storeReady: async () => (await store.getLease('readiness-probe'), true),
-      extraRoutes: options.extraRoutes,
+      extraRoutes: withEventGrid(options.extraRoutes),
     },
     createContext,
   );
