@@ -49,8 +49,8 @@ export class WatchScheduler {
   private async claimAndTick(fireAt: Date): Promise<void> {
     if (!(await this.options.store.claimWatchTick(fireAt, this.options.holder))) return;
     const result = await this.options.tick();
-    if (result.alerts > 0 || result.recoveries > 0) {
-      this.options.logger.info({ fireAt: fireAt.toISOString(), ...result }, 'watch tick posted');
+    if (result.alerts > 0 || result.recoveries > 0 || result.started > 0) {
+      this.options.logger.info({ fireAt: fireAt.toISOString(), ...result }, 'watch tick');
     }
   }
 }

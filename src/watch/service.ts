@@ -74,6 +74,8 @@ export interface WatchServiceOptions {
 export interface CheckResult {
   alerts: number;
   recoveries: number;
+  /** Watches that took their first look: what reaches now is their baseline. */
+  started: number;
   /** ARM requests made: inventory and activity log. */
   calls: number;
 }
@@ -107,11 +109,12 @@ export class WatchService {
 
   /** Looks at every watch once. */
   async tick(): Promise<CheckResult> {
-    const total: CheckResult = { alerts: 0, recoveries: 0, calls: 0 };
+    const total: CheckResult = { alerts: 0, recoveries: 0, started: 0, calls: 0 };
     for (const watch of await this.options.store.listWatches()) {
       const result = await this.check(watch);
       total.alerts += result.alerts;
       total.recoveries += result.recoveries;
+      total.started += result.started;
       total.calls += result.calls;
     }
     return total;
@@ -129,7 +132,12 @@ export class WatchService {
     ]);
     const changes = unique([...read.changes, ...delivered].filter(touchesPath));
     const pairs = reachablePairs(inventory.machines, watch.sources);
-    const result: CheckResult = { alerts: 0, recoveries: 0, calls: inventory.calls + read.calls };
+    const result: CheckResult = {
+      alerts: 0,
+      recoveries: 0,
+      started: watch.reachable === null ? 1 : 0,
+      calls: inventory.calls + read.calls,
+    };
 
     if (watch.reachable !== null) {
       for (const cut of cutOffs(watch.reachable, pairs, changes, inventory.machines)) {
