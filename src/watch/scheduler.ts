@@ -10,7 +10,7 @@ export interface WatchSchedulerOptions {
   store: Pick<Store, 'claimWatchTick'>;
   /** This replica, as the claims name it. */
   holder: string;
-  tick(): Promise<CheckResult>;
+  tick(): Promise<CheckResult & { failures: { watchId: string; error: unknown }[] }>;
   logger: Logger;
   engine?: CronEngine;
   /** When ticks fire (default every minute); tests use a 6-field, per-second expression. */
@@ -48,7 +48,10 @@ export class WatchScheduler {
 
   private async claimAndTick(fireAt: Date): Promise<void> {
     if (!(await this.options.store.claimWatchTick(fireAt, this.options.holder))) return;
-    const result = await this.options.tick();
+    const { failures, ...result } = await this.options.tick();
+    for (const { watchId, error } of failures) {
+      this.options.logger.error({ err: error, watchId }, 'a watch could not look at its scope this tick');
+    }
     if (result.alerts > 0 || result.recoveries > 0 || result.started > 0) {
       this.options.logger.info({ fireAt: fireAt.toISOString(), ...result }, 'watch tick');
     }

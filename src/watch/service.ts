@@ -107,11 +107,23 @@ export class WatchService {
     return allowedSources(inventory.machines);
   }
 
-  /** Looks at every watch once. */
-  async tick(): Promise<CheckResult> {
-    const total: CheckResult = { alerts: 0, recoveries: 0, started: 0, calls: 0 };
+  /** Looks at every watch once; one watch failing (its subscription unreadable) does not stop the others. */
+  async tick(): Promise<CheckResult & { failures: { watchId: string; error: unknown }[] }> {
+    const total = {
+      alerts: 0,
+      recoveries: 0,
+      started: 0,
+      calls: 0,
+      failures: [] as { watchId: string; error: unknown }[],
+    };
     for (const watch of await this.options.store.listWatches()) {
-      const result = await this.check(watch);
+      let result: CheckResult;
+      try {
+        result = await this.check(watch);
+      } catch (error) {
+        total.failures.push({ watchId: watch.id, error });
+        continue;
+      }
       total.alerts += result.alerts;
       total.recoveries += result.recoveries;
       total.started += result.started;

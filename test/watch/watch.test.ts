@@ -179,3 +179,28 @@ test('three replicas on PostgreSQL post one alert for one breaking change', asyn
     await Promise.all(replicas.map((replica) => replica.close()));
   }
 });
+
+test('a watch whose subscription cannot be read is reported, and the others still alert', async () => {
+  const poster = new RecordingPoster();
+  const watches = service(poster);
+  const unreadable = '5a4db0c5-0000-4000-8000-00000000dead';
+  await store.createWatch({
+    channel: CHANNEL,
+    scope: { subscriptions: [unreadable], resourceGroups: [], tags: [] },
+    sources: ['203.0.113.0/24'],
+    createdBy: 'U0ALICE',
+    cursor: new Date().toISOString(),
+  });
+  const watch = await addWatch(watches);
+  await watches.tick();
+  expect((await changeAs('frank@contoso.com', 'Deny-RDP-Audit', denyRdpRule(120))).status).toBe(201);
+  const ticked = await watches.tick();
+  expect(ticked.failures.map((failure) => failure.watchId)).not.toContain(watch.id);
+  expect(ticked.failures).toHaveLength(1);
+  expect(poster.posted.map((p) => p.detail.change.caller)).toEqual(['frank@contoso.com']);
+  await adminCall(h.sandbox, '/admin/security-rules/delete', {
+    caller: 'frank@contoso.com',
+    nsgId: nicNsgOf(h.sandbox, HEALTHY_VM),
+    name: 'Deny-RDP-Audit',
+  });
+});
