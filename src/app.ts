@@ -14,6 +14,11 @@ import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
 import { fleetJoiner } from './digest/inventory';
 import type { SlackContext } from './slack/context';
+import { watchCommands, watchPoster } from './slack/watches';
+import { readChanges } from './azure/watch-changes';
+import { WatchService } from './watch/service';
+import { WatchScheduler } from './watch/scheduler';
+import { eventGridRoute } from './watch/event-grid-route';
 import type { FixExecutor } from './slack/fix-executor';
 import type { ProposalMessages } from './slack/proposal-messages';
 
@@ -34,6 +39,8 @@ export interface StartOptions {
   /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
   executionLeaseMs?: number;
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** When the watch ticks, as cron (default every minute); tests use a per-second expression. */
+  watchTick?: string;
 }
 
 export interface RunningApp {
@@ -62,6 +69,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     options.slack.botToken,
     options.slack.appToken,
     config.AZURE_ACCESS_TOKEN,
+    config.EVENT_GRID_SECRET,
   ]) {
     neverLog(secret);
   }
@@ -80,6 +88,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     store,
     configuredSubscriptions: azure.clients.settings.subscriptionIds,
   });
+  let watchService: WatchService | undefined;
   let digests: DigestCommands | undefined;
   let context: SlackContext | undefined;
   // Digests post with the Bolt app's own Web API client, which exists once the app does.
@@ -92,8 +101,29 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // Runs only on `/rdp digest add|remove`, after the scheduler below exists.
       onChange: () => void scheduler.reload(),
     });
-    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests })(app);
+    watchService = new WatchService({
+      reader: azureFleetReader(azure.clients, fleetJoiner),
+      readChanges: (subscriptions, groups, since, until) =>
+        readChanges(azure.clients, subscriptions, groups, since, until),
+      store,
+      poster: watchPoster(app.client),
+      configuredSubscriptions: azure.clients.settings.subscriptionIds,
+    });
+    const watches = watchCommands({ store, service: watchService, logger });
+    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests, watches })(app);
     return context;
+  };
+  // Event Grid's webhook, served only when its shared secret is configured.
+  const withEventGrid = (extra: StartOptions['extraRoutes']): StartOptions['extraRoutes'] => {
+    if (!config.EVENT_GRID_SECRET) return extra;
+    const route = eventGridRoute({
+      secret: config.EVENT_GRID_SECRET,
+      store,
+      service: () => watchService!,
+      configuredSubscriptions: azure.clients.settings.subscriptionIds,
+      logger,
+    });
+    return (req, res) => route(req, res) || (extra?.(req, res) ?? false);
   };
   const slack = await startSlackApp(
     {
@@ -113,7 +143,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
           REPLAY_WINDOW_MS,
         ),
       storeReady: async () => (await store.getLease('readiness-probe'), true),
-      extraRoutes: options.extraRoutes,
+      extraRoutes: withEventGrid(options.extraRoutes),
     },
     createContext,
   );
@@ -124,6 +154,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     logger,
   });
   await scheduler.start();
+  const watchScheduler = new WatchScheduler({
+    store,
+    holder: replicaId,
+    tick: () => watchService!.tick(),
+    logger,
+    expression: options.watchTick,
+  });
+  watchScheduler.start();
   const { proposalMessages, executor } = context as SlackContext;
   // Executions a process left behind when it died are closed as interrupted, and their messages say so.
   await proposalMessages.redraw(await workflow.recoverInterrupted());
@@ -150,6 +188,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     stop: async () => {
       clearInterval(housekeeping);
       await scheduler.stop();
+      await watchScheduler.stop();
       await slack.stop();
       await executor.idle();
       if (!options.store) await store.close();

@@ -75,6 +75,10 @@ export const configSchema = z.object({
     .max(32)
     .default(24),
   ALLOWED_CHANNELS: commaList(z.string().regex(/^[CGD][A-Z0-9]{2,}$/), 'Slack channel ids (C…)'),
+  /** The `key` Event Grid's webhook URL carries; unset, /azure/events is not served. */
+  EVENT_GRID_SECRET: optionalText.pipe(
+    z.string().min(16, { error: 'a random string of at least 16 characters' }).optional(),
+  ),
 });
 
 const SECRET_KEYS = new Set([
@@ -83,6 +87,7 @@ const SECRET_KEYS = new Set([
   'SLACK_APP_TOKEN',
   'AZURE_ACCESS_TOKEN',
   'DATABASE_URL',
+  'EVENT_GRID_SECRET',
 ]);
 
 export type Config = z.output<typeof configSchema>;

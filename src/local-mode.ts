@@ -5,6 +5,7 @@ import { openSandboxAzure } from './environment';
 import type { Logger } from './logger';
 import { loadLocalWorkspace, loadSlackFake, type SandboxOptions } from './stand-ins';
 import { openStore } from './store';
+import { hardenAsColleague } from './local-harden';
 
 // Local mode: `npm start` with no Slack settings. The real app, unchanged, against the fake Slack Web API
 // and the sandbox Azure, with the workspace page mounted on the app's own port to play the Slack client.
@@ -54,7 +55,13 @@ export async function startLocalMode(
     stops.push(() => store.close());
     // A new secret each start: only this process's page can sign requests the app accepts.
     const signingSecret = randomBytes(32).toString('hex');
-    const workspace = openLocalWorkspace({ slack: fake, signingSecret, logger });
+    const sandbox = azure.sandbox;
+    const workspace = openLocalWorkspace({
+      slack: fake,
+      signingSecret,
+      logger,
+      harden: sandbox ? () => hardenAsColleague(sandbox, azure.clients) : undefined,
+    });
     stops.push(async () => workspace.close());
     const app = await startApp({
       config,
@@ -63,6 +70,8 @@ export async function startLocalMode(
       store,
       slack: { botToken: fake.botToken, signingSecret, apiUrl: fake.url },
       extraRoutes: workspace.routes,
+      // Every 10 seconds: a newcomer sees the watch alert without waiting out a minute.
+      watchTick: '*/10 * * * * *',
     });
     stops.push(() => app.stop());
     const port = app.slack.port;

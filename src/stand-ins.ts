@@ -75,6 +75,7 @@ interface LocalWorkspacePackage {
     slack: FakeSlackApi;
     signingSecret: string;
     logger: { error(details: object, message: string): void };
+    harden?: () => Promise<string>;
   }): LocalWorkspacePage;
 }
 

@@ -21,6 +21,7 @@ export interface AppDependencies {
   replicaId: string;
   workflow: ApprovalWorkflow;
   digests: SlackContext['digests'];
+  watches: SlackContext['watches'];
 }
 
 /** The engine bound to this process's Azure: what the Slack app calls to diagnose. */
@@ -80,6 +81,7 @@ export function slackContext(deps: AppDependencies) {
       }),
       audit: auditTrail(deps.store, service),
       digests: deps.digests,
+      watches: deps.watches,
     };
   };
 }

@@ -7,6 +7,7 @@ import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
 import type { FixExecutor } from './fix-executor';
 import type { ProposalMessages } from './proposal-messages';
+import type { WatchCommands } from './watches';
 
 /** Everything a listener may use, handed down explicitly from the composition root. */
 export interface SlackContext {
@@ -27,6 +28,7 @@ export interface SlackContext {
   /** Approved fixes, run in the background. */
   executor: FixExecutor;
   audit: { show(args: { target: string; respond: (message: SlackMessage) => Promise<void> }): Promise<void> };
+  watches: WatchCommands;
   digests: {
     command(args: {
       action: 'add' | 'list' | 'remove' | 'run';

@@ -175,6 +175,39 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
     moveData: moveInFlightLeases,
   },
+  {
+    version: 5,
+    name: 'watches and their alerts',
+    statements: () => [
+      `CREATE TABLE watches (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        cursor TEXT NOT NULL,
+        reachable TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE watch_ticks (
+        fire_at TEXT PRIMARY KEY,
+        claimed_by TEXT NOT NULL,
+        claimed_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE watch_alerts (
+        watch_id TEXT NOT NULL,
+        change_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        cut_off TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        message_ts TEXT,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (watch_id, change_id)
+      )`,
+      'CREATE INDEX watch_alerts_open ON watch_alerts (watch_id, state)',
+    ],
+  },
 ];
 
 /** Any constant shared by every replica: they serialize their migrations on this advisory lock. */

@@ -5,6 +5,7 @@ import { digestRecords } from './records/digest-subscriptions';
 import { leaseRecords } from './records/leases';
 import { proposalRecords } from './records/proposals';
 import { snapshotRecords } from './records/snapshots';
+import { watchRecords } from './records/watches';
 import type { Store, StoreRecords } from './store';
 
 // The Store over one database: each kind of record has its module under records/, and every query there
@@ -15,6 +16,7 @@ function records(db: Db, clock: () => Date): StoreRecords {
     ...proposalRecords(db, clock),
     ...auditRecords(db, clock),
     ...digestRecords(db, clock),
+    ...watchRecords(db, clock),
     ...snapshotRecords(db, clock),
     ...diagnosisRunRecords(db, clock),
     ...leaseRecords(db, clock),

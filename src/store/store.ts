@@ -106,6 +106,41 @@ export type DigestSubscriptionPatch = Partial<
   Pick<DigestSubscription, 'schedule' | 'timezone' | 'scope' | 'lastReport'>
 >;
 
+export interface NewWatch {
+  channel: string;
+  /** Which machines the watch covers, in the digest's scope shape. */
+  scope: JsonObject;
+  /** Where people connect from: addresses or CIDR ranges. */
+  sources: string[];
+  createdBy: string;
+  /** The activity log is read from here on. */
+  cursor: string;
+}
+
+export interface Watch extends NewWatch {
+  id: string;
+  createdAt: string;
+  /** `<vm id>|<source>` pairs that reached the dialed port at the last tick; null before the first. */
+  reachable: string[] | null;
+}
+
+export interface NewWatchAlert {
+  watchId: string;
+  /** The change's ARM correlation id: the same through the activity log and Event Grid. */
+  changeId: string;
+  channel: string;
+  /** Lower-case ids of the machines the change cut off. */
+  cutOff: string[];
+  /** What the alert says about the change, for redrawing it. */
+  detail: JsonObject;
+}
+
+export interface WatchAlert extends NewWatchAlert {
+  messageTs: string | null;
+  state: 'open' | 'recovered';
+  createdAt: string;
+}
+
 export interface NewSnapshot {
   /** The diagnosis run's id: what fix buttons and the symptom picker carry. */
   runId: string;
@@ -209,6 +244,25 @@ export interface DigestRecords {
   claimDigestRun(subscriptionId: string, fireAt: Date, holder: string): Promise<boolean>;
 }
 
+/** Channels' watches, their cursors, and the one alert per change that keeps N replicas to one post. */
+export interface WatchRecords {
+  createWatch(watch: NewWatch): Promise<Watch>;
+  listWatches(channel?: string): Promise<Watch[]>;
+  /** Returns whether it existed. */
+  deleteWatch(id: string): Promise<boolean>;
+  /** Moves the cursor and remembers what was reachable; null when the watch is gone. */
+  advanceWatch(id: string, cursor: string, reachable: string[]): Promise<Watch | null>;
+  /** True for exactly one caller per tick time, whichever replica asks first. */
+  claimWatchTick(fireAt: Date, holder: string): Promise<boolean>;
+  /** Records the alert for the change unless one exists; true for exactly one caller. */
+  claimWatchAlert(alert: NewWatchAlert): Promise<boolean>;
+  setWatchAlertMessage(watchId: string, changeId: string, messageTs: string): Promise<void>;
+  /** The watch's alerts still open, oldest first. */
+  listOpenWatchAlerts(watchId: string): Promise<WatchAlert[]>;
+  /** Marks it recovered; true for the one caller that moved it. */
+  recoverWatchAlert(watchId: string, changeId: string, detail: JsonObject): Promise<boolean>;
+}
+
 /** Finished diagnoses: their report and the facts behind it. */
 export interface SnapshotRecords {
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
@@ -247,6 +301,7 @@ export interface LeaseRecords {
 export type StoreRecords = ProposalRecords &
   AuditRecords &
   DigestRecords &
+  WatchRecords &
   SnapshotRecords &
   DiagnosisRunRecords &
   LeaseRecords;

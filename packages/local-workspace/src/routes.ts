@@ -42,6 +42,8 @@ export interface RouteDependencies {
   feed: LiveFeed;
   relay: SlackRelay;
   assets: PageAssets;
+  /** Makes a breaking change in the sandbox Azure as someone else; says what it did. */
+  harden?: () => Promise<string>;
   /** Where the page's failures are reported: the app's own logger. */
   logger: { error(details: object, message: string): void };
 }
@@ -90,6 +92,10 @@ export function localRoutes(deps: RouteDependencies): (req: IncomingMessage, res
         });
       case '/local/view-close':
         return deps.relay.close(person, text(body.viewId));
+      case '/local/harden':
+        return deps.harden
+          ? { status: 200, body: { ok: true, message: await deps.harden() } }
+          : { status: 404, body: { ok: false, error: 'This workspace has no sandbox Azure to change.' } };
       default:
         return null;
     }

@@ -15,6 +15,8 @@ export interface LocalWorkspaceOptions {
   /** The app's signing secret: the workspace signs its requests with it, as Slack does. */
   signingSecret: string;
   logger: { error(details: object, message: string): void };
+  /** The "add a hardening deny rule" button: a change in the sandbox Azure made as a colleague. */
+  harden?: () => Promise<string>;
 }
 
 export interface LocalWorkspace {
@@ -37,7 +39,7 @@ export function openLocalWorkspace(options: LocalWorkspaceOptions): LocalWorkspa
   let eventsUrl = '';
   const relay = new SlackRelay({ fake: slack, feed, signingSecret, eventsUrl: () => eventsUrl });
   return {
-    routes: localRoutes({ fake: slack, feed, relay, assets, logger }),
+    routes: localRoutes({ fake: slack, feed, relay, assets, logger, harden: options.harden }),
     connect(url) {
       eventsUrl = url;
     },

@@ -1,7 +1,7 @@
 import { SYMPTOMS } from '../../diagnosis/facts';
 
 // The `/rdp` grammar: `/rdp <vm> [symptom] [from <ip>] [host <name>]`, `/rdp help`, `/rdp audit <vm>`,
-// `/rdp digest add|list|remove|run …`. Parsing only splits words; the values are validated where they
+// `/rdp digest add|list|remove|run …`, `/rdp watch add|list|remove …`. Parsing only splits words; the values are validated where they
 // are used (the same validators as the CLI), so both surfaces say the same thing about bad input.
 
 export type RdpCommand =
@@ -9,10 +9,12 @@ export type RdpCommand =
   | { kind: 'diagnose'; target: string; symptom?: string; from?: string; host?: string }
   | { kind: 'audit'; target: string }
   | { kind: 'digest'; action: 'add' | 'list' | 'remove' | 'run'; args: string[] }
+  | { kind: 'watch'; action: 'add' | 'list' | 'remove'; args: string[] }
   | { kind: 'invalid'; message: string };
 
 const MAX_COMMAND_LENGTH = 1000;
 const DIGEST_ACTIONS = ['add', 'list', 'remove', 'run'] as const;
+const WATCH_ACTIONS = ['add', 'list', 'remove'] as const;
 
 export function parseRdpCommand(text: string): RdpCommand {
   if (text.length > MAX_COMMAND_LENGTH) {
@@ -38,6 +40,16 @@ export function parseRdpCommand(text: string): RdpCommand {
         };
       }
       return { kind: 'digest', action: action as (typeof DIGEST_ACTIONS)[number], args: rest.slice(1) };
+    }
+    case 'watch': {
+      const action = rest[0]?.toLowerCase();
+      if (!(WATCH_ACTIONS as readonly string[]).includes(action ?? '')) {
+        return {
+          kind: 'invalid',
+          message: 'Usage: `/rdp watch add <scope> [from <ip or cidr>]`, `list` or `remove <id>`.',
+        };
+      }
+      return { kind: 'watch', action: action as (typeof WATCH_ACTIONS)[number], args: rest.slice(1) };
     }
   }
   const command: Extract<RdpCommand, { kind: 'diagnose' }> = { kind: 'diagnose', target: first };

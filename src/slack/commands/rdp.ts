@@ -46,6 +46,15 @@ export function rdpCommand(ctx: SlackContext) {
           respond: (m) => answerPrivately(respond, m),
         });
         return;
+      case 'watch':
+        await ctx.watches.command({
+          action: parsed.action,
+          args: parsed.args,
+          channel,
+          user,
+          respond: (m) => answerPrivately(respond, m),
+        });
+        return;
       case 'diagnose':
         await startDiagnosis(ctx, {
           channel,

@@ -4,6 +4,8 @@ import { denyFix } from '../actions/deny-fix';
 import { FIX_ACTION_PATTERN, fixButton } from '../actions/fix-button';
 import { pickVm } from '../actions/pick-vm';
 import { selectSymptom } from '../actions/select-symptom';
+import { watchDiagnose } from '../actions/watch-diagnose';
+import { WATCH_DIAGNOSE_PATTERN } from '../blocks/watch';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../blocks/proposal';
 import { rdpCommand } from '../commands/rdp';
 import type { SlackContext } from '../context';
@@ -18,6 +20,7 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   app.action('pick-vm', pickVm(ctx));
   app.action('symptom:select', selectSymptom(ctx));
   app.action(FIX_ACTION_PATTERN, fixButton(ctx));
+  app.action(WATCH_DIAGNOSE_PATTERN, watchDiagnose(ctx));
   app.action(APPROVE_ACTION_ID, approveFix(ctx));
   app.action(DENY_ACTION_ID, denyFix(ctx));
   app.view(FIX_PARAMS_CALLBACK_ID, submitFixParams(ctx));

@@ -1,5 +1,6 @@
 import type { Route } from '../arm/router';
 import { activityLogRoutes } from './activity-log';
+import { adminRoutes } from './admin';
 import { jitPolicyRoutes } from './jit-policies';
 import { metricRoutes } from './metrics';
 import { networkInterfaceRoutes } from './network-interfaces';
@@ -28,4 +29,5 @@ export const apiRoutes: readonly Route[] = [
   ...metricRoutes,
   ...activityLogRoutes,
   ...resourceGraphRoutes,
+  ...adminRoutes,
 ];

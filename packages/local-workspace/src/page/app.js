@@ -361,7 +361,9 @@
     } else if (target.classList.contains('modal-submit')) submitModal();
     else if (target.classList.contains('modal-close'))
       send('/local/view-close', { viewId: $('modal').dataset.viewId });
-    else if (target.classList.contains('example')) {
+    else if (target.id === 'harden') {
+      send('/local/harden', {}).then((answer) => answer.ok && toast(answer.message));
+    } else if (target.classList.contains('example')) {
       $('composer').value = target.textContent;
       $('composer').focus();
     }

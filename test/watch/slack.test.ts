@@ -1,0 +1,111 @@
+import { HEALTHY_VM, scenarios } from '@rdp-doctor/azure-sandbox';
+import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
+import { readChanges } from '../../src/azure/watch-changes';
+import { createLogger } from '../../src/logger';
+import type { SlackMessage } from '../../src/slack/blocks/types';
+import { parseRdpCommand } from '../../src/slack/commands/parse-rdp';
+import { watchCommands, watchPoster, type WatchAction, type WatchCommands } from '../../src/slack/watches';
+import { openStore, type Store } from '../../src/store';
+import { WatchService } from '../../src/watch/service';
+import { startFleetHarness, type FleetHarness } from '../digest/harness';
+import { clientFor } from '../slack/fake/client';
+import { tempDataDir } from '../store/support';
+import { adminCall, denyRdpRule, nicNsgOf } from './support';
+
+// `/rdp watch …` and the alert as Slack shows it: the fake Slack refuses whatever real Slack would.
+
+const CHANNEL = 'C0WATCH02';
+
+let h: FleetHarness;
+let fake: FakeSlack;
+let store: Store;
+let service: WatchService;
+let commands: WatchCommands;
+
+beforeAll(async () => {
+  h = await startFleetHarness({ scenarios: scenarios.filter((s) => s.name === HEALTHY_VM) });
+  fake = await startFakeSlack();
+  store = await openStore({ dataDir: tempDataDir() });
+  service = new WatchService({
+    reader: h.reader,
+    readChanges: (subscriptions, groups, since, until) =>
+      readChanges(h.clients, subscriptions, groups, since, until),
+    store,
+    poster: watchPoster(clientFor(fake)),
+    configuredSubscriptions: [h.sandbox.subscriptionId],
+  });
+  commands = watchCommands({ store, service, logger: createLogger('silent') });
+});
+
+afterAll(async () => {
+  await store.close();
+  await fake.stop();
+  await h.sandbox.stop();
+});
+
+async function run(text: string): Promise<string> {
+  const parsed = parseRdpCommand(text);
+  if (parsed.kind !== 'watch') throw new Error(`not a watch command: ${JSON.stringify(parsed)}`);
+  const answers: SlackMessage[] = [];
+  await commands.command({
+    action: parsed.action as WatchAction,
+    args: parsed.args,
+    channel: CHANNEL,
+    user: 'U0ALICE',
+    respond: async (message) => void answers.push(message),
+  });
+  return answers.map((answer) => `${answer.text}\n${JSON.stringify(answer.blocks)}`).join('\n');
+}
+
+test('bad watch input is answered with what to type', async () => {
+  expect(parseRdpCommand('watch start')).toEqual({
+    kind: 'invalid',
+    message: 'Usage: `/rdp watch add <scope> [from <ip or cidr>]`, `list` or `remove <id>`.',
+  });
+  expect(await run('watch add')).toMatch(/A watch needs a scope/);
+  expect(await run('watch add rg:rg-web from 300.1.2.3')).toMatch(
+    /"300.1.2.3" is not an IP address or CIDR range/,
+  );
+  expect(await run('watch add rg:rg-web sometimes')).toMatch(/I did not understand "sometimes"/);
+  expect(await run('watch remove 12')).toMatch(/No watch `12` in this channel/);
+});
+
+test('add, list and remove a watch; a deny rule posts an alert with Diagnose buttons, recovered when removed', async () => {
+  const added = await run(`watch add subscription:${h.sandbox.subscriptionId} from 203.0.113.10`);
+  expect(added).toMatch(/^Watch `[0-9a-f]{8}` added: subscription .* from 203\.0\.113\.10\.\n/);
+  const [watch] = await store.listWatches(CHANNEL);
+  expect(await run('watch list')).toContain(watch.id.slice(0, 8));
+  await service.tick();
+
+  const nsgId = nicNsgOf(h.sandbox, HEALTHY_VM);
+  await adminCall(h.sandbox, '/admin/security-rules', {
+    caller: 'alice@contoso.com',
+    nsgId,
+    name: 'Deny-RDP-Hardening',
+    rule: denyRdpRule(100),
+  });
+  await service.tick();
+  const posted = fake.messages.filter((m) => m.channel === CHANNEL && !m.ephemeral);
+  const main = posted.find((m) => m.thread_ts === undefined)!;
+  expect(main.text).toMatch(
+    /^rule Deny-RDP-Hardening in NSG .* written by alice@contoso\.com at .* cuts 1 VM off Remote Desktop\.$/,
+  );
+  expect(JSON.stringify(main.blocks)).toContain(`"action_id":"watch-diagnose:${HEALTHY_VM}"`);
+  const thread = posted.filter((m) => m.thread_ts === main.ts);
+  expect(thread.map((m) => JSON.stringify(m.blocks)).join()).toContain(HEALTHY_VM);
+
+  await adminCall(h.sandbox, '/admin/security-rules/delete', {
+    caller: 'bob@contoso.com',
+    nsgId,
+    name: 'Deny-RDP-Hardening',
+  });
+  await service.tick();
+  const redrawn = fake.messages.find((m) => m.ts === main.ts)!;
+  expect(redrawn.text).toMatch(
+    /^Recovered: the 1 VM that rule Deny-RDP-Hardening .* cut off reach Remote Desktop again\.$/,
+  );
+  expect(JSON.stringify(redrawn.blocks)).toContain('deleted by bob@contoso.com');
+
+  expect(await run(`watch remove ${watch.id.slice(0, 8)}`)).toMatch(/removed/);
+  expect(await store.listWatches(CHANNEL)).toEqual([]);
+});
