@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { AzureEnvironment } from './environment';
 import { neverLog, type Logger } from './logger';
 import { openStore, type Store } from './store';
+import { batchedLeaseAcquirer } from './store/lease-batch';
 import { startSlackApp, type RunningSlackApp } from './slack/app';
 import { slackContext } from './slack/compose';
 import { digestCommands, type DigestCommands } from './slack/digests';
@@ -125,6 +126,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     });
     return (req, res) => route(req, res) || (extra?.(req, res) ?? false);
   };
+  const acquireReplayLease = batchedLeaseAcquirer(store);
   const slack = await startSlackApp(
     {
       signingSecret: options.slack.signingSecret,
@@ -135,9 +137,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       logger,
       // Only a signed, well-formed request gets here (nothing is stored for strangers). A signature is
       // unique per request: seen twice within the timestamp window is a replay. Each
-      // sighting holds the lease under its own name, so not even this replica can take it twice.
+      // sighting holds the lease under its own name, so not even this replica can take it twice. Sightings
+      // that arrive together share one commit.
       firstSighting: (signature) =>
-        store.acquireLease(
+        acquireReplayLease(
           `${REPLAY_LEASE}${signature}`,
           `${replicaId}:${randomBytes(8).toString('hex')}`,
           REPLAY_WINDOW_MS,
