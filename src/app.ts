@@ -92,7 +92,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // Runs only on `/rdp digest add|remove`, after the scheduler below exists.
       onChange: () => void scheduler.reload(),
     });
-    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests })(app);
+    context = slackContext({
+      config,
+      logger,
+      store,
+      azure,
+      replicaId,
+      workflow,
+      digests,
+      appSecret: options.slack.signingSecret || options.slack.botToken,
+    })(app);
     return context;
   };
   const slack = await startSlackApp(
