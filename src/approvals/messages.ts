@@ -52,7 +52,7 @@ export function refusalMessage(refusal: Refusal): string {
     case 'approvers-unavailable':
       return refusal.reason;
     case 'wrong-place':
-      return `This fix was proposed in <#${refusal.proposal.channel}>: approve it there, where the channel sees it.`;
+      return `This fix was proposed in another channel (${refusal.proposal.channel}): approve it there, where the channel sees it.`;
     case 'expired':
     case 'not-pending':
     case 'not-approved':
