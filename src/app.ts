@@ -111,7 +111,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       configuredSubscriptions: azure.clients.settings.subscriptionIds,
     });
     const watches = watchCommands({ store, service: watchService, logger });
-    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests, watches })(app);
+    context = slackContext({
+      config,
+      logger,
+      store,
+      azure,
+      replicaId,
+      workflow,
+      digests,
+      watches,
+      appSecret: options.slack.signingSecret || options.slack.botToken,
+    })(app);
     return context;
   };
   // Event Grid's webhook, served only when its shared secret is configured.

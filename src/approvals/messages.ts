@@ -51,6 +51,8 @@ export function refusalMessage(refusal: Refusal): string {
       return 'You are not one of the approvers set in APPROVERS; ask one of them to approve this fix.';
     case 'approvers-unavailable':
       return refusal.reason;
+    case 'wrong-place':
+      return `This fix was proposed in another channel (${refusal.proposal.channel}): approve it there, where the channel sees it.`;
     case 'expired':
     case 'not-pending':
     case 'not-approved':

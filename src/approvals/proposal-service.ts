@@ -14,7 +14,14 @@ import type { ApprovalWorkflow, Proposed, Refusal } from './workflow';
 
 /** Finished diagnoses, by run id: what a fix acts on. */
 export interface SnapshotSource {
-  get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null>;
+  get(runId: string): Promise<{
+    report: Report;
+    facts: Facts | null;
+    requestedBy: string[];
+    /** Where the diagnosis was posted: its proposals go to its thread, and only its channel may propose them. */
+    channel: string | null;
+    messageTs: string | null;
+  } | null>;
 }
 
 /** Which fix, for which finding of which run (what a fix button carries). */
@@ -25,11 +32,28 @@ export interface FixRequestRef {
 }
 
 export type FixRequest =
-  | { ok: true; fix: FixDefinition; facts: Facts; finding: Finding; vmId: string; vmName: string }
+  | {
+      ok: true;
+      fix: FixDefinition;
+      facts: Facts;
+      finding: Finding;
+      vmId: string;
+      vmName: string;
+      /** The diagnosis message the fix came from, as stored: never as a click or a form says it. */
+      diagnosis: { channel: string | null; messageTs: string | null };
+    }
   | { ok: false; message: string };
 
-/** What a fix acts on: the fix, and the facts and finding of the run it came from. */
-export async function loadFixRequest(snapshots: SnapshotSource, ref: FixRequestRef): Promise<FixRequest> {
+/**
+ * What a fix acts on: the fix, and the facts and finding of the run it came from. A button is only a
+ * reference: the fix is accepted only when the stored finding of that run offers it, and only from the
+ * channel the diagnosis was posted in (`from`, when the surface has a channel).
+ */
+export async function loadFixRequest(
+  snapshots: SnapshotSource,
+  ref: FixRequestRef,
+  from?: { channel: string },
+): Promise<FixRequest> {
   const fix = fixById(ref.fix);
   if (!fix)
     return {
@@ -53,7 +77,27 @@ export async function loadFixRequest(snapshots: SnapshotSource, ref: FixRequestR
       message: `That diagnosis of ${vmName} no longer holds what the fix needs: run \`/rdp ${vmName}\` again.`,
     };
   }
-  return { ok: true, fix, facts: snapshot.facts, finding, vmId: snapshot.report.vm.id, vmName };
+  if (!finding.fixes.includes(fix.id)) {
+    return {
+      ok: false,
+      message: `The diagnosis of ${vmName} does not offer ${fix.id} for ${finding.cause}: use the buttons under its report.`,
+    };
+  }
+  if (from && from.channel !== snapshot.channel) {
+    return {
+      ok: false,
+      message: `That diagnosis of ${vmName} was posted in another channel: propose its fixes there, or run \`/rdp ${vmName}\` here.`,
+    };
+  }
+  return {
+    ok: true,
+    fix,
+    facts: snapshot.facts,
+    finding,
+    vmId: snapshot.report.vm.id,
+    vmName,
+    diagnosis: { channel: snapshot.channel, messageTs: snapshot.messageTs },
+  };
 }
 
 export type Planned = { ok: true; plan: FixPlan } | { ok: false; message: string };

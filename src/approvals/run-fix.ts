@@ -2,7 +2,7 @@ import type { AzureClients } from '../azure/clients';
 import type { DnsResolver } from '../azure/gatherer';
 import type { DiagnosisRequest, VmIdentity } from '../diagnosis/facts';
 import { fixById } from '../fixes';
-import type { FixDefinition, FixOutcome, FixPlan, FixPolicy } from '../fixes/fix';
+import { FixFailure, type FixDefinition, type FixOutcome, type FixPlan, type FixPolicy } from '../fixes/fix';
 import { locateVm } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { recheckCause, type Recheck } from '../pipeline/recheck';
@@ -146,7 +146,14 @@ async function precheckAndExecute(
       policy: options.policy,
     });
   } catch (error) {
-    return failed(`The fix failed: ${describeFailure(error).message}`);
+    // Only Azure refusing the call (an ARM error, a Run Command turned away) is a failure on its own. A
+    // script that printed nothing readable, or said it failed, may still have changed the machine: the
+    // re-check below decides.
+    if (!(error instanceof FixFailure)) return failed(`The fix failed: ${describeFailure(error).message}`);
+    outcome = {
+      summary: `The fix's own output did not say it worked: ${error.message}`,
+      correlationId: null,
+    };
   }
 
   const ran = { correlationId: outcome.correlationId, secretForProposer: outcome.secretForProposer };

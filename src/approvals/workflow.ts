@@ -31,8 +31,14 @@ export type Refusal = { ok: false } & (
   | { code: 'secret-in-params'; secrets: string[]; proposal: null }
   /** APPROVERS could not be read: `reason` says why, in the words of whoever read it. */
   | { code: 'approvers-unavailable'; reason: string; proposal: Proposal | null }
-  | { code: 'self-approval' | 'not-an-approver' | StateRefusalCode; proposal: Proposal }
+  | { code: 'self-approval' | 'not-an-approver' | 'wrong-place' | StateRefusalCode; proposal: Proposal }
 );
+
+/**
+ * Where an approval click came from: a channel message, or the approver's own App Home (a private surface
+ * that belongs to no channel). An approval counts only from the proposal's channel or an App Home.
+ */
+export type ApprovalPlace = { surface: 'channel'; channel: string } | { surface: 'home' };
 
 export interface Proposed {
   ok: true;
@@ -147,9 +153,20 @@ export class ApprovalWorkflow {
     proposalId: string,
     approverId: string,
     approvers: ApproverPolicy,
+    place?: ApprovalPlace,
   ): Promise<ApprovalRecorded | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
     if (!proposal) return this.notFound('approve', approverId, proposalId);
+    if (place && !approvableFrom(proposal, place)) {
+      const where = place.surface === 'channel' ? `from ${place.channel}` : 'from App Home';
+      return this.refuse(
+        'approve',
+        approverId,
+        { ok: false, code: 'wrong-place', proposal },
+        proposalId,
+        where,
+      );
+    }
     if (approverId === proposal.proposer) {
       return this.refuse('approve', approverId, { ok: false, code: 'self-approval', proposal });
     }
@@ -389,6 +406,10 @@ async function audit(
     correlationId: extra.correlationId ?? null,
     detail: extra.detail ?? null,
   });
+}
+
+function approvableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
+  return place.surface === 'home' || (proposal.channel !== null && place.channel === proposal.channel);
 }
 
 function isAllowed(approvers: ApproverPolicy, userId: string): boolean {

@@ -11,6 +11,7 @@ import type { SlackContext } from './context';
 import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
 import { FixExecutor } from './fix-executor';
 import { ProposalMessages } from './proposal-messages';
+import { metadataKey } from './views/signed-metadata';
 
 export interface AppDependencies {
   config: Config;
@@ -22,6 +23,8 @@ export interface AppDependencies {
   workflow: ApprovalWorkflow;
   digests: SlackContext['digests'];
   watches: SlackContext['watches'];
+  /** The app's own secret (the signing secret, else the bot token): the key modal contexts are signed with. */
+  appSecret: string;
 }
 
 /** The engine bound to this process's Azure: what the Slack app calls to diagnose. */
@@ -69,6 +72,7 @@ export function slackContext(deps: AppDependencies) {
       fixPolicy,
       proposals,
       proposalMessages,
+      metadataKey: metadataKey(deps.appSecret),
       executor: new FixExecutor({
         client: app.client,
         store: deps.store,

@@ -25,6 +25,8 @@ export interface SlackContext {
   proposals: ProposalService;
   /** The proposal messages in the diagnosis threads. */
   proposalMessages: ProposalMessages;
+  /** Signs the context a modal carries (private_metadata), so a forged submission cannot choose it. */
+  metadataKey: Buffer;
   /** Approved fixes, run in the background. */
   executor: FixExecutor;
   audit: { show(args: { target: string; respond: (message: SlackMessage) => Promise<void> }): Promise<void> };

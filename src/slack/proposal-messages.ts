@@ -25,17 +25,18 @@ export class ProposalMessages {
   ) {}
 
   /**
-   * Proposes the planned fix for `proposer` (from the signed payload) and posts it in the diagnosis thread,
-   * broadcast so the channel sees who proposes what on which machine and why.
+   * Proposes the planned fix for `proposer` (from the signed payload) and posts it in the diagnosis thread
+   * (as the store has it), broadcast so the channel sees who proposes what on which machine and why.
    */
   async propose(args: {
     request: Extract<FixRequest, { ok: true }>;
     plan: FixPlan;
     proposer: string;
-    channel: string;
-    threadTs: string;
   }): Promise<Proposed | Refusal> {
-    const { request, channel, threadTs } = args;
+    const { request } = args;
+    const { channel, messageTs: threadTs } = request.diagnosis;
+    // Fix buttons are drawn only under diagnoses posted in a channel, which the store records.
+    if (!channel || !threadTs) throw new Error(`the diagnosis of ${request.vmName} has no message on record`);
     const proposed = await this.deps.proposals.propose({
       request,
       plan: args.plan,

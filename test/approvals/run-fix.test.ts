@@ -139,6 +139,18 @@ describe('an approved proposal, run against the sandbox', () => {
     expect(first.claimed ? states : [states[1], states[0]]).toEqual([['executing', 'succeeded'], []]);
   });
 
+  test('a script whose output is lost still succeeds when the re-check finds the cause gone, and says its output was unreadable', async () => {
+    const proposal = await approvedProposal('termservice-not-running', 'start-termservice');
+    machine('termservice-not-running').faults.fixOutput = 'lost';
+
+    const result = await run(proposal.id);
+    expect(result).toMatchObject({ claimed: true, outcome: 'succeeded', proposal: { state: 'succeeded' } });
+    expect(result.claimed && result.detail).toMatch(
+      /^The fix's own output did not say it worked: start-termservice printed no result.* Verified: TermService is running/,
+    );
+    expect(sandbox.sandbox.writes()).toHaveLength(1);
+  });
+
   test('a cause gone before the fix runs: no-longer-needed, and nothing is written', async () => {
     const proposal = await approvedProposal('termservice-not-running', 'start-termservice');
     machine('termservice-not-running').guest.rdp!.termService = { status: 'Running', startType: 'Automatic' };

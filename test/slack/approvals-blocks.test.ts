@@ -127,6 +127,7 @@ test('the fix modal holds its limits with long labels and a long pre-filled valu
       },
       vmId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web-01',
       vmName: `web-${'x'.repeat(500)}`,
+      diagnosis: { channel: 'C0INCIDENT', messageTs: '1.2' },
     },
     inputs: [{ name: 'source', label: 'L'.repeat(5000), hint: 'H'.repeat(5000), initial: '203.0.113.10' }],
     metadata: {
@@ -134,8 +135,9 @@ test('the fix modal holds its limits with long labels and a long pre-filled valu
       cause: 'nsg-denies-rdp',
       fix: 'nsg-allow-rdp-from-source',
       channel: 'C0INCIDENT',
-      thread: '1.2',
+      user: 'U0ALICE',
     },
+    key: Buffer.alloc(32),
   });
   expect(validateView(modal)).toEqual([]);
 });

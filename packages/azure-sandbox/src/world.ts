@@ -31,6 +31,8 @@ export interface MetricProfile {
 export interface VmFaults {
   /** `conflict`: another Run Command holds the VM (409); `hang`: the operation never completes. */
   runCommand?: 'conflict' | 'hang';
+  /** A fix script runs and changes the machine, but its output is lost (Run Command may return none). */
+  fixOutput?: 'lost';
   /** Network Watcher throttles IP flow verify for this VM (429). */
   ipFlowVerify?: 'throttled';
   /** The network RP fails (500) or throttles (429) effective security rules for this VM's NICs. */

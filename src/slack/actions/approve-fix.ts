@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { approvalMessage, refusalMessage } from '../../approvals/messages';
+import type { ApprovalPlace } from '../../approvals/workflow';
 import { resolveApprovers } from '../approvers';
 import { approvalRecorded } from '../blocks/proposal';
 import type { SlackMessage } from '../blocks/types';
@@ -7,6 +8,16 @@ import type { SlackContext } from '../context';
 import { tellPrivately } from '../tell-privately';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * Where the click happened, from the signed payload: a message in a channel, or the clicker's App Home.
+ * Any other surface (a modal, a message without a channel) counts as no channel at all.
+ */
+function placeOf(body: BlockButtonAction): ApprovalPlace {
+  if (body.container?.type === 'view' && body.view?.type === 'home') return { surface: 'home' };
+  const channel = body.container?.type === 'message' ? body.channel?.id : undefined;
+  return { surface: 'channel', channel: channel ?? '' };
+}
 
 /**
  * Approve on a proposal: the approver is whoever clicked (signed payload), checked against APPROVERS as
@@ -23,7 +34,7 @@ export function approveFix(ctx: SlackContext) {
 
     const approvers = await resolveApprovers(client, ctx.config.APPROVERS);
     const approval = approvers.ok
-      ? await ctx.workflow.approve(proposalId, user, approvers.policy)
+      ? await ctx.workflow.approve(proposalId, user, approvers.policy, placeOf(body))
       : await ctx.workflow.refuseUnjudgedApproval(proposalId, user, approvers.message);
     if (!approval.ok) {
       // The click may have been what expired it.

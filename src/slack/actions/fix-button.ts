@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { FixButtonValue } from '../blocks/fix-buttons';
+import type { FixId } from '../../diagnosis/ids';
+import { fixActionId, type FixButtonValue } from '../blocks/fix-buttons';
 import type { SlackContext } from '../context';
 import { refusalMessage } from '../../approvals/messages';
 import { loadFixRequest, planFix } from '../../approvals/proposal-service';
@@ -11,10 +12,14 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 /** Matches every fix button: `fix:<fix id>` (fix-buttons.ts). */
 export const FIX_ACTION_PATTERN = /^fix:/;
 
-function readValue(text: string | undefined): FixButtonValue | null {
+/** The button's value, when it is well formed and names the same fix as the button's action id. */
+function readValue(actionId: string, text: string | undefined): FixButtonValue | null {
   try {
-    const value = JSON.parse(text ?? '') as Partial<FixButtonValue>;
-    return typeof value.run === 'string' && typeof value.cause === 'string' && typeof value.fix === 'string'
+    const value = JSON.parse(text ?? '') as Partial<FixButtonValue> | null;
+    return typeof value?.run === 'string' &&
+      typeof value.cause === 'string' &&
+      typeof value.fix === 'string' &&
+      actionId === fixActionId(value.fix as FixId)
       ? (value as FixButtonValue)
       : null;
   } catch {
@@ -31,14 +36,10 @@ export function fixButton(ctx: SlackContext) {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id ?? (body.container.channel_id as string);
-    const thread =
-      (body.message?.thread_ts as string | undefined) ??
-      body.message?.ts ??
-      (body.container.message_ts as string);
     const tell = (text: string) => tellPrivately(client, channel, user, text);
-    const value = readValue(action.value);
+    const value = readValue(action.action_id, action.value);
     if (!value) return tell('That button could not be read; run `/rdp <vm>` again.');
-    const request = await loadFixRequest(ctx.snapshots, value);
+    const request = await loadFixRequest(ctx.snapshots, value, { channel });
     if (!request.ok) return tell(request.message);
 
     const inputs = request.fix.inputs({
@@ -49,7 +50,12 @@ export function fixButton(ctx: SlackContext) {
     if (inputs.length > 0) {
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: fixParamsModal({ request, inputs, metadata: { ...value, channel, thread } }),
+        view: fixParamsModal({
+          request,
+          inputs,
+          metadata: { run: value.run, cause: value.cause, fix: value.fix, channel, user },
+          key: ctx.metadataKey,
+        }),
       });
       return;
     }
@@ -59,8 +65,6 @@ export function fixButton(ctx: SlackContext) {
       request,
       plan: planned.plan,
       proposer: user,
-      channel,
-      threadTs: thread,
     });
     if (!proposed.ok) await tell(refusalMessage(proposed));
   };

@@ -7,6 +7,7 @@ import type { SlackContext } from '../context';
 import { refusalMessage } from '../../approvals/messages';
 import { loadFixRequest, planFix, type FixRequest } from '../../approvals/proposal-service';
 import { tellPrivately } from '../tell-privately';
+import { readSignedMetadata, signMetadata } from './signed-metadata';
 
 // The modal a fix with inputs opens (an address, an account): pre-filled from the diagnosis, checked by the
 // fix's own plan when submitted. A refusal comes back on the field, in words, and the modal stays open.
@@ -14,10 +15,13 @@ import { tellPrivately } from '../tell-privately';
 export const FIX_PARAMS_CALLBACK_ID = 'fix-params';
 const VALUE_ACTION_ID = 'value';
 
-/** What the modal carries from the button to the submission. */
+/**
+ * What the modal carries from the button to the submission, signed: which fix of which run, and who
+ * clicked in which channel. Where the proposal is posted comes from the stored diagnosis, not from here.
+ */
 export interface FixParamsMetadata extends FixButtonValue {
   channel: string;
-  thread: string;
+  user: string;
 }
 
 function inputBlockId(input: Pick<FixInput, 'name'>): string {
@@ -28,12 +32,13 @@ export function fixParamsModal(args: {
   request: Extract<FixRequest, { ok: true }>;
   inputs: FixInput[];
   metadata: FixParamsMetadata;
+  key: Buffer;
 }): types.ModalView {
   const { request } = args;
   return {
     type: 'modal',
     callback_id: FIX_PARAMS_CALLBACK_ID,
-    private_metadata: JSON.stringify(args.metadata),
+    private_metadata: signMetadata(args.key, args.metadata),
     title: plainText('Propose a fix', 24),
     submit: plainText('Propose', 24),
     close: plainText('Cancel', 24),
@@ -58,16 +63,13 @@ export function fixParamsModal(args: {
   };
 }
 
-function readMetadata(text: string): FixParamsMetadata | null {
-  try {
-    const value = JSON.parse(text) as Partial<FixParamsMetadata>;
-    const fields = [value.run, value.cause, value.fix, value.channel, value.thread];
-    return fields.every((field) => typeof field === 'string' && field !== '')
-      ? (value as FixParamsMetadata)
-      : null;
-  } catch {
-    return null;
-  }
+function readMetadata(key: Buffer, text: string): FixParamsMetadata | null {
+  const value = readSignedMetadata(key, text) as Partial<FixParamsMetadata> | null;
+  if (!value || typeof value !== 'object') return null;
+  const fields = [value.run, value.cause, value.fix, value.channel, value.user];
+  return fields.every((field) => typeof field === 'string' && field !== '')
+    ? (value as FixParamsMetadata)
+    : null;
 }
 
 /** The field a refusal belongs on: the one whose value it quotes, else the first. */
@@ -84,7 +86,7 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export function submitFixParams(ctx: SlackContext) {
   return async ({ ack, view, body, client }: Args): Promise<void> => {
     const user = body.user.id;
-    const metadata = readMetadata(view.private_metadata);
+    const metadata = readMetadata(ctx.metadataKey, view.private_metadata);
     const values = Object.fromEntries(
       Object.entries(view.state.values).map(([blockId, actions]) => [
         blockId.replace(/^input:/, ''),
@@ -93,8 +95,10 @@ export function submitFixParams(ctx: SlackContext) {
     );
     const firstField = Object.keys(view.state.values)[0];
     const refuse = (message: string) => ack({ response_action: 'errors', errors: { [firstField]: message } });
-    if (!metadata) return refuse('This form could not be read; close it and click the fix button again.');
-    const request = await loadFixRequest(ctx.snapshots, metadata);
+    if (!metadata || metadata.user !== user) {
+      return refuse('This form could not be read; close it and click the fix button again.');
+    }
+    const request = await loadFixRequest(ctx.snapshots, metadata, { channel: metadata.channel });
     if (!request.ok) return refuse(request.message);
     const inputs = request.fix.inputs({
       facts: request.facts,
@@ -114,8 +118,6 @@ export function submitFixParams(ctx: SlackContext) {
       request,
       plan: planned.plan,
       proposer: user,
-      channel: metadata.channel,
-      threadTs: metadata.thread,
     });
     if (!proposed.ok) await tellPrivately(client, metadata.channel, user, refusalMessage(proposed));
   };

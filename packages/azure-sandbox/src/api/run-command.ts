@@ -90,9 +90,11 @@ function runOutcome(world: World, vm: VirtualMachine, invocation: Invocation): O
   }
   const now = world.now();
   // A script that fails still completes the operation: its error shows in StdErr, as in Azure.
-  const { stdout, stderr } = invocation.fixId
+  const ran = invocation.fixId
     ? runFixScript(vm, invocation.fixId, invocation.parameters, now)
     : { stdout: JSON.stringify({ ...vm.guest, collectedAt: new Date(now).toISOString() }), stderr: '' };
+  const { stdout, stderr } =
+    invocation.fixId && vm.faults.fixOutput === 'lost' ? { stdout: '', stderr: '' } : ran;
   return {
     status: 'Succeeded',
     result: {
