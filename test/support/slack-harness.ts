@@ -8,7 +8,7 @@ import type { AzureEnvironment } from '../../src/environment';
 import { createLogger } from '../../src/logger';
 import { startSandbox, type Sandbox, type SandboxOptions } from '@rdp-doctor/azure-sandbox';
 import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeView } from '@rdp-doctor/slack-fake';
-import { interactionBody, signRequest, slashCommandBody } from '@rdp-doctor/slack-fake';
+import { FAKE_BOT, interactionBody, signRequest, slashCommandBody } from '@rdp-doctor/slack-fake';
 import type { Store } from '../../src/store';
 
 // The real Bolt app over HTTP, the fake Slack Web API, the sandbox Azure and a store on a temp dir:
@@ -139,7 +139,16 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
           trigger_id: fake.triggerId(),
           team: { id: fake.teamId, domain: 'rdp-doctor' },
           channel: { id: message.channel, name: 'incidents' },
-          message: { type: 'message', ts: message.ts, ...thread, text: message.text, blocks: message.blocks },
+          message: {
+            type: 'message',
+            user: FAKE_BOT.user_id,
+            bot_id: FAKE_BOT.bot_id,
+            ts: message.ts,
+            ...thread,
+            text: message.text,
+            blocks: message.blocks,
+          },
+          state: { values: {} },
           response_url: fake.responseUrl({ channel: message.channel, user: userId, message_ts: message.ts }),
           actions: [
             {
@@ -192,8 +201,10 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
             previous_view_id: view.previous_view_id,
             clear_on_close: false,
             notify_on_close: false,
-            app_id: 'A0FAKEAPP1',
-            bot_id: 'B0FAKEBOT1',
+            external_id: '',
+            app_id: FAKE_BOT.app_id,
+            app_installed_team_id: fake.teamId,
+            bot_id: FAKE_BOT.bot_id,
           },
           response_urls: [],
           is_enterprise_install: false,
