@@ -31,6 +31,8 @@ export function ruleRow(rule: {
   port: string;
   protocol?: string;
   direction?: 'Inbound' | 'Outbound';
+  /** The destination address as written; ARM's rules always carry one. */
+  destination?: string;
 }): SecurityRuleRow {
   return {
     name: rule.name,
@@ -42,6 +44,7 @@ export function ruleRow(rule: {
       ...(Array.isArray(rule.source)
         ? { sourceAddressPrefixes: rule.source }
         : { sourceAddressPrefix: rule.source }),
+      destinationAddressPrefix: rule.destination ?? '*',
       destinationPortRange: rule.port,
     },
   };
