@@ -1,4 +1,6 @@
+import type { JitNetworkAccessPolicy } from '@azure/arm-security';
 import type { MetricsFacts } from '../diagnosis/facts';
+import { resourceName } from '../diagnosis/net';
 import {
   fleetJoiner,
   type FleetInventory,
@@ -13,10 +15,13 @@ import type { DigestScope } from '../digest/scope';
 import type { AzureClients } from './clients';
 import { AzureCallError, describeAzureError, isAbort } from './errors';
 import { metricsFactsOf } from './gatherers/metrics';
+import { agentOf } from './gatherers/vm';
 
-// The fleet inventory against Azure: three Resource Graph queries for the whole scope, whatever its size
-// (machines with their NIC, NSG and public IP joined in; the network around them; JIT policies), paged
-// with skip tokens, then Monitor metrics for the few machines that need them. Never one call per VM.
+// The fleet inventory against Azure: two Resource Graph queries for the whole scope, whatever its size
+// (machines with their NIC, NSG and public IP joined in; the network around them), paged with skip
+// tokens; Defender's JIT policies listed once per subscription; the agents of at most AGENT_READS_CAP
+// running machines from their instance views; then Monitor metrics for the few machines that need them.
+// Only fields Resource Graph documents are read from it (see docs/azure-verification.md).
 // Each query opens with its marker comment (QUERY_MARKERS): Resource Graph ignores comments, and the
 // sandbox recognises the queries by it instead of interpreting KQL.
 
@@ -34,6 +39,14 @@ const METRIC_NAMES = [
   'OS Disk Bandwidth Consumed Percentage',
 ];
 const METRIC_WINDOW_MS = 24 * 3_600_000;
+/** Resource Graph's ceiling for `mv-expand … limit` (its default is 128). */
+export const MV_EXPAND_LIMIT = 400;
+/**
+ * Machines whose agent is read per digest. Resource Graph documents no agent status (only the power state),
+ * so the agent comes from each running machine's instance view: one ARM GET per machine, bounded.
+ */
+export const AGENT_READS_CAP = 200;
+const AGENT_READS_AT_ONCE = 8;
 
 /** A KQL string literal: backslashes and quotes escaped, so a typed value cannot end the literal. */
 function kqlString(value: string): string {
@@ -65,8 +78,6 @@ function machinesQuery(scope: DigestScope): string {
     '| project id, name, resourceGroup, subscriptionId, location, tags,',
     '    osType = tostring(properties.storageProfile.osDisk.osType),',
     '    powerState = tostring(properties.extended.instanceView.powerState.code),',
-    '    agentStatus = tostring(properties.extended.instanceView.vmAgent.statuses[0].displayStatus),',
-    '    agentMessage = tostring(properties.extended.instanceView.vmAgent.statuses[0].message),',
     '    bootDiagnostics = tobool(properties.diagnosticsProfile.bootDiagnostics.enabled),',
     '    nicId = tolower(tostring(nic.id))',
     '| join kind=leftouter (',
@@ -101,9 +112,10 @@ function networkQuery(): string {
     `// ${QUERY_MARKERS.network}`,
     'Resources',
     "| where type =~ 'microsoft.network/virtualnetworks'",
-    '| mv-expand subnet = properties.subnets',
+    `| mv-expand subnet = properties.subnets limit ${MV_EXPAND_LIMIT}`,
     "| project id = tolower(tostring(subnet.id)), kind = 'subnet', vnetId = tolower(id),",
     '    addressPrefixes = properties.addressSpace.addressPrefixes,',
+    '    subnetCount = array_length(properties.subnets),',
     '    nsgId = tolower(tostring(subnet.properties.networkSecurityGroup.id))',
     '| union (',
     '    Resources',
@@ -113,19 +125,10 @@ function networkQuery(): string {
     '    Resources',
     "    | where type =~ 'microsoft.network/bastionhosts'",
     "    | project id = tolower(id), kind = 'bastion', name,",
-    "        vnetId = tolower(tostring(split(tostring(properties.ipConfigurations[0].properties.subnet.id), '/subnets/')[0]))",
+    // The Developer SKU names its virtual network and has no ipConfigurations; the others name a subnet.
+    '        vnetId = tolower(coalesce(tostring(properties.virtualNetwork.id),',
+    "            tostring(split(tostring(properties.ipConfigurations[0].properties.subnet.id), '/subnets/')[0])))",
     '  )',
-    '| order by id asc',
-  ].join('\n');
-}
-
-function jitQuery(): string {
-  return [
-    `// ${QUERY_MARKERS.jit}`,
-    'SecurityResources',
-    "| where type =~ 'microsoft.security/locations/jitnetworkaccesspolicies'",
-    '| mv-expand vm = properties.virtualMachines',
-    '| project id = tolower(tostring(vm.id)), ports = vm.ports',
     '| order by id asc',
   ].join('\n');
 }
@@ -233,18 +236,112 @@ async function allRows<T>(
   return rows;
 }
 
+/**
+ * The VMs each JIT policy covers, from Defender for Cloud's REST list per subscription: Resource Graph
+ * documents no table holding JIT policies.
+ */
+async function jitRows(
+  clients: AzureClients,
+  budget: CallBudget,
+  subscriptions: readonly string[],
+): Promise<JitRow[]> {
+  const rows: JitRow[] = [];
+  for (const subscriptionId of subscriptions) {
+    const security = clients.forSubscription(subscriptionId).security;
+    const policies = await budget.call('Defender for Cloud JIT', async () => {
+      const listed: JitNetworkAccessPolicy[] = [];
+      for await (const policy of security.jitNetworkAccessPolicies.list()) listed.push(policy);
+      return listed;
+    });
+    for (const policy of policies) {
+      // ARM may omit lists the SDK types call required.
+      for (const vm of policy.virtualMachines ?? []) {
+        rows.push({
+          id: vm.id.toLowerCase(),
+          ports: (vm.ports ?? []).map((port) => ({ number: port.number })),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Virtual networks with more subnets than `mv-expand` returns: machines in the rest lose their subnet's NSG. */
+function subnetLimitWarnings(network: readonly NetworkRow[]): string[] {
+  const cut = new Map<string, number>();
+  for (const row of network) {
+    if (row.kind === 'subnet' && (row.subnetCount ?? 0) > MV_EXPAND_LIMIT)
+      cut.set(row.vnetId, row.subnetCount ?? 0);
+  }
+  return [...cut].map(
+    ([vnetId, count]) =>
+      `virtual network ${resourceName(vnetId)} has ${count} subnets and Resource Graph expands at most ` +
+      `${MV_EXPAND_LIMIT}: machines in the others are judged without their subnet's NSG`,
+  );
+}
+
+/**
+ * Each running machine's agent from its instance view (`$expand=instanceView`), at most `cap` of them, a few at a time; the others keep an unknown agent and a warning says how many.
+ */
+async function readAgents(
+  clients: AzureClients,
+  budget: CallBudget,
+  machines: readonly FleetMachine[],
+  cap: number,
+): Promise<string[]> {
+  const running = machines.filter((machine) => machine.powerState === 'running');
+  const read = running.slice(0, cap);
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < read.length) {
+      const machine = read[next++];
+      const compute = clients.forSubscription(machine.subscriptionId).compute;
+      try {
+        const vm = await budget.call('Compute', () =>
+          compute.virtualMachines.get(machine.resourceGroup, machine.name, { expand: 'instanceView' }),
+        );
+        const agent = agentOf(vm);
+        machine.agent = { status: agent.status, message: agent.message };
+      } catch (error) {
+        // One machine's instance view failing leaves its agent unknown; it does not stop the digest.
+        if (!(error instanceof AzureCallError)) throw error;
+        failures.push(machine.name);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: AGENT_READS_AT_ONCE }, worker));
+  const warnings: string[] = [];
+  if (running.length > read.length) {
+    warnings.push(
+      `the agent was read for ${read.length} of ${running.length} running machines (one instance view each); ` +
+        'the others show an unknown agent',
+    );
+  }
+  if (failures.length > 0) warnings.push(`the agent could not be read for ${failures.join(', ')}`);
+  return warnings;
+}
+
 /** The fleet reader over the real SDK clients (or the sandbox behind them). */
-export function azureFleetReader(clients: AzureClients): FleetReader {
+export function azureFleetReader(
+  clients: AzureClients,
+  options: { agentReadsCap?: number } = {},
+): FleetReader {
+  const agentReadsCap = options.agentReadsCap ?? AGENT_READS_CAP;
   return {
     async inventory(scope): Promise<FleetInventory> {
       const budget = new CallBudget();
       const subscriptions = scope.subscriptions;
       // All three queries start at once; each page of machines becomes facts as soon as the network and
       // JIT rows are in, so the rows of the whole fleet are never held at the same time.
+      const warnings: string[] = [];
       const joiner = Promise.all([
         allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),
-        allRows<JitRow>(clients, budget, subscriptions, jitQuery()),
-      ]).then(([network, jit]) => fleetJoiner(network, jit));
+        jitRows(clients, budget, subscriptions),
+      ]).then(([network, jit]) => {
+        warnings.push(...subnetLimitWarnings(network));
+        return fleetJoiner(network, jit);
+      });
       const machines: FleetMachine[] = [];
       await Promise.all([
         joiner,
@@ -253,7 +350,8 @@ export function azureFleetReader(clients: AzureClients): FleetReader {
           for (const row of page) machines.push(join(row));
         }),
       ]);
-      return { machines, calls: budget.calls, throttledMs: budget.throttledMs };
+      warnings.push(...(await readAgents(clients, budget, machines, agentReadsCap)));
+      return { machines, calls: budget.calls, throttledMs: budget.throttledMs, warnings };
     },
 
     async metrics(machines, now) {

@@ -42,9 +42,6 @@ export interface MachineRow {
   osType: string;
   /** `PowerState/running` */
   powerState: string;
-  /** `Ready`, `Not Ready`, or '' when the instance view carries no agent status. */
-  agentStatus: string;
-  agentMessage: string;
   bootDiagnostics: boolean | null;
   nicId: string;
   privateIp: string;
@@ -60,7 +57,15 @@ export interface MachineRow {
 
 /** The network around the machines: subnets (with their NSG), the subnet NSGs' rules, Bastion hosts. */
 export type NetworkRow =
-  | { kind: 'subnet'; id: string; vnetId: string; addressPrefixes: string[] | null; nsgId: string }
+  | {
+      kind: 'subnet';
+      id: string;
+      vnetId: string;
+      addressPrefixes: string[] | null;
+      nsgId: string;
+      /** How many subnets the virtual network has, of which `mv-expand` returns at most its limit. */
+      subnetCount?: number | null;
+    }
   | { kind: 'subnet-nsg'; id: string; rules: SecurityRuleRow[] | null }
   | { kind: 'bastion'; id: string; name: string; vnetId: string };
 
@@ -77,6 +82,8 @@ export interface FleetInventory {
   calls: number;
   /** How long throttling (429 with Retry-After) held the inventory back. */
   throttledMs: number;
+  /** What the inventory could not see in full (subnets past Resource Graph's expansion limit, agents not read). */
+  warnings: string[];
 }
 
 export interface MetricsRead {
@@ -197,13 +204,8 @@ function powerStateOf(code: string): string {
     : 'unknown';
 }
 
-function agentOf(row: MachineRow): FleetMachine['agent'] {
-  const status = row.agentStatus.trim().toLowerCase();
-  return {
-    status: status === 'ready' ? 'ready' : status === 'not ready' ? 'not-ready' : 'unknown',
-    message: present(row.agentMessage),
-  };
-}
+/** Resource Graph documents no agent status: the reader fills it in from instance views. */
+const AGENT_UNREAD: FleetMachine['agent'] = { status: 'unknown', message: null };
 
 /**
  * Joins machine rows with the network and JIT rows, which are read first so that machine pages turn into
@@ -261,7 +263,7 @@ export function fleetJoiner(
       location: row.location,
       osType: row.osType.toLowerCase() === 'linux' ? 'Linux' : 'Windows',
       powerState: powerStateOf(row.powerState),
-      agent: agentOf(row),
+      agent: AGENT_UNREAD,
       bootDiagnostics: row.bootDiagnostics === true,
       tags: row.tags ?? {},
       nic: present(row.nicId)
