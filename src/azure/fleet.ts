@@ -1,13 +1,6 @@
 import type { MetricsFacts } from '../diagnosis/facts';
-import {
-  fleetJoiner,
-  type FleetInventory,
-  type FleetReader,
-  type JitRow,
-  type MachineRow,
-  type NetworkRow,
-  QUERY_MARKERS,
-} from '../digest/inventory';
+import { parseFleetRows, type FleetQuery, type FleetRow } from './fleet-rows';
+import { fleetJoiner, type FleetInventory, type FleetReader, QUERY_MARKERS } from '../digest/inventory';
 import type { FleetMachine } from '../digest/machine';
 import type { DigestScope } from '../digest/scope';
 import type { AzureClients } from './clients';
@@ -189,12 +182,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Every row of a query across the subscriptions, page by page (`$top` 1000, then `$skipToken`). */
-async function queryPages<T>(
+async function queryPages<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
   subscriptions: readonly string[],
+  kind: K,
   query: string,
-  onPage: (rows: T[]) => void | Promise<void>,
+  onPage: (rows: FleetRow<K>[]) => void | Promise<void>,
 ): Promise<void> {
   for (const batch of chunks(subscriptions, SUBSCRIPTIONS_PER_REQUEST)) {
     let skipToken: string | undefined;
@@ -214,20 +208,21 @@ async function queryPages<T>(
         );
       }
       // The SDK's mapper turns the `data` array into an object keyed by index.
-      await onPage(Object.values(page.data ?? {}) as T[]);
+      await onPage(parseFleetRows(kind, Object.values(page.data ?? {})));
       skipToken = page.skipToken;
     } while (skipToken);
   }
 }
 
-async function allRows<T>(
+async function allRows<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
   subscriptions: readonly string[],
+  kind: K,
   query: string,
 ) {
-  const rows: T[] = [];
-  await queryPages<T>(clients, budget, subscriptions, query, (page) => {
+  const rows: FleetRow<K>[] = [];
+  await queryPages(clients, budget, subscriptions, kind, query, (page) => {
     rows.push(...page);
   });
   return rows;
@@ -242,13 +237,13 @@ export function azureFleetReader(clients: AzureClients): FleetReader {
       // All three queries start at once; each page of machines becomes facts as soon as the network and
       // JIT rows are in, so the rows of the whole fleet are never held at the same time.
       const joiner = Promise.all([
-        allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),
-        allRows<JitRow>(clients, budget, subscriptions, jitQuery()),
+        allRows(clients, budget, subscriptions, 'network', networkQuery()),
+        allRows(clients, budget, subscriptions, 'jit', jitQuery()),
       ]).then(([network, jit]) => fleetJoiner(network, jit));
       const machines: FleetMachine[] = [];
       await Promise.all([
         joiner,
-        queryPages<MachineRow>(clients, budget, subscriptions, machinesQuery(scope), async (page) => {
+        queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope), async (page) => {
           const join = await joiner;
           for (const row of page) machines.push(join(row));
         }),
