@@ -12,6 +12,8 @@ import { digestCommands, type DigestCommands } from './slack/digests';
 import { DigestService } from './digest/service';
 import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
+import { azureProbe } from './azure/readiness';
+import { PROBE_TIMEOUT_MS } from './readiness';
 import type { SlackContext } from './slack/context';
 import type { FixProposals } from './slack/proposals';
 
@@ -88,6 +90,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       appToken: options.slack.appToken,
       apiUrl: options.slack.apiUrl,
       port: config.PORT,
+      host: config.HOST,
       logger,
       // A signature is unique per request: seen twice within the timestamp window is a replay. Each
       // sighting holds the lease under its own name, so not even this replica can take it twice.
@@ -97,7 +100,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
           `${replicaId}:${randomBytes(8).toString('hex')}`,
           REPLAY_WINDOW_MS,
         ),
-      storeReady: async () => (await store.getLease('readiness-probe'), true),
+      probes: {
+        store: async () => void (await store.getLease('readiness-probe')),
+        azure: azureProbe(azure.clients, PROBE_TIMEOUT_MS),
+      },
       extraRoutes: options.extraRoutes,
     },
     createContext,

@@ -35,6 +35,9 @@ const optionalText = z
 export const configSchema = z.object({
   // 0 asks the OS for a free port (tests, several local instances).
   PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(0).max(65535).default(3000),
+  // The address the HTTP server binds; local mode always binds loopback whatever this says.
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NODE_ENV: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.pipe(

@@ -1,4 +1,5 @@
 import type { CauseId, FixId } from '../diagnosis/ids';
+import { metrics } from '../metrics';
 import { secretKeyPaths } from '../store/redact';
 import type { JsonObject, MessageRef, Proposal, Store, TransitionPatch } from '../store/store';
 import { statesLeadingTo, type ExecutionOutcome, type ProposalState } from './states';
@@ -174,6 +175,7 @@ export class ApprovalWorkflow {
       approvalsRequired: this.approvalsRequired,
       expiresAt: new Date(this.clock().getTime() + this.approvalTtlMs),
     });
+    countTransition(proposal);
     await this.audit('proposed', proposal.proposer, proposal);
     return {
       ok: true,
@@ -369,8 +371,14 @@ export class ApprovalWorkflow {
   }
 
   /** One row of the state table, applied atomically: null when someone else moved the proposal first. */
-  private advance(proposalId: string, to: ProposalState, patch?: TransitionPatch): Promise<Proposal | null> {
-    return this.store.transition(proposalId, statesLeadingTo(to), to, patch);
+  private async advance(
+    proposalId: string,
+    to: ProposalState,
+    patch?: TransitionPatch,
+  ): Promise<Proposal | null> {
+    const moved = await this.store.transition(proposalId, statesLeadingTo(to), to, patch);
+    if (moved) countTransition(moved);
+    return moved;
   }
 
   /** A proposal past its time is expired on the spot, so nobody approves it before the sweep runs. */
@@ -450,4 +458,11 @@ function claimCode(state: ProposalState): RefusalCode {
   return state === 'proposed' || state === 'denied' || state === 'expired'
     ? 'not-approved'
     : 'already-claimed';
+}
+
+function countTransition(proposal: Proposal): void {
+  metrics.proposals.inc({ state: proposal.state });
+  if (proposal.state === 'succeeded' || proposal.state === 'failed' || proposal.state === 'interrupted') {
+    metrics.fixOutcomes.inc({ fix: proposal.fixId, outcome: proposal.state });
+  }
 }
