@@ -1,21 +1,25 @@
 # Multi-stage: build with dev dependencies, run with production dependencies only, as a non-root user.
-# Every step is a plain command, so the same build runs without a Docker engine (see README).
+# Every step is a plain command, so the same build runs without a Docker engine (test/image.test.ts runs
+# the runtime stage's steps as commands and starts the result).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-# npm ci builds (the `prepare` script); then only production dependencies stay.
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+# npm ci builds (the `prepare` script) and compiles better-sqlite3 for this Node.
+RUN npm ci --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json manifest.yml ./
+# Production dependencies only. Install scripts stay off: `prepare` is a TypeScript build and there is no
+# compiler here; the one native module comes compiled from the build stage (same base image, same ABI).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY --from=build /app/node_modules/better-sqlite3/build ./node_modules/better-sqlite3/build
 COPY --from=build /app/dist ./dist
-COPY package.json manifest.yml ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
