@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApprovalWorkflow } from '../src/approvals/workflow';
 import { createAzureClients, type AzureClients } from '../src/azure/clients';
 import { armOperation, registry } from '../src/metrics';
 import { diagnose } from '../src/pipeline/diagnose';
 import { parseRequest } from '../src/pipeline/request';
 import { scenarios } from '../src/sandbox/scenarios';
 import { startSandbox, type Sandbox } from '../src/sandbox/server';
+import { openStore } from '../src/store';
 
 // A diagnosis moves the counters an operator alerts on: the verdict layer, the durations, and ARM's
 // throttling per operation, read back from the registry `/metrics` serves.
@@ -87,4 +92,39 @@ test('an ARM operation label is the method and the resource type path', () => {
     ),
   ).toBe('GET Microsoft.Network/networkInterfaces');
   expect(armOperation('GET', 'https://management.azure.com/subscriptions/0000')).toBe('GET subscriptions');
+});
+
+test('a fix proposed, approved and run counts each state it enters and its outcome by fix id', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-metrics-'));
+  const store = await openStore({ dataDir });
+  try {
+    const flow = new ApprovalWorkflow({ store, clock: () => new Date() });
+    const fix = 'nsg-allow-rdp-from-source';
+    const states = ['proposed', 'approved', 'executing', 'succeeded'];
+    const before = await Promise.all(states.map((state) => value('rdp_doctor_proposals_total', { state })));
+    const outcomeBefore = await value('rdp_doctor_fix_outcomes_total', { fix, outcome: 'succeeded' });
+    const proposed = await flow.propose({
+      vmId: '/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01',
+      vmName: 'web-01',
+      fixId: fix,
+      cause: 'nsg-denies-rdp',
+      params: { sourcePrefix: '203.0.113.10/32', priority: 100 },
+      proposer: 'U0PROPOSER',
+      channel: 'C0INCIDENT',
+      messageTs: '1741082400.000100',
+    });
+    if (!proposed.ok) throw new Error(proposed.message);
+    const id = proposed.proposal.id;
+    expect(await flow.approve(id, 'U0APPROVER', ['U0APPROVER'])).toMatchObject({ ok: true });
+    expect(await flow.claimExecution(id, 'replica-1')).toMatchObject({ ok: true });
+    expect(await flow.finish(id, 'replica-1', 'succeeded')).toMatchObject({ ok: true });
+    const after = await Promise.all(states.map((state) => value('rdp_doctor_proposals_total', { state })));
+    expect(after).toEqual(before.map((n) => n + 1));
+    expect(await value('rdp_doctor_fix_outcomes_total', { fix, outcome: 'succeeded' })).toBe(
+      outcomeBefore + 1,
+    );
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
