@@ -8,7 +8,15 @@ import { loadConfig } from '../../src/config';
 import { openSandboxAzure, type AzureEnvironment } from '../../src/environment';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/server';
 import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeView } from '../../src/slack/fake';
-import { interactionBody, signRequest, slashCommandBody } from '../../src/slack/fake/inbound';
+import { interactionBody, signRequest } from '../../src/slack/fake/inbound';
+import {
+  appHomeOpenedEvent,
+  homeButtonClick,
+  messageButtonClick,
+  messageShortcut,
+  modalSubmission,
+  slashCommand,
+} from '../fixtures/slack/payloads';
 import type { Store } from '../../src/store';
 
 // The real Bolt app over HTTP, the fake Slack Web API, the sandbox Azure and a store on a temp dir:
@@ -34,6 +42,18 @@ export interface SlackSide {
   click(message: FakeMessage, actionId: string, user: string): Promise<Response>;
   /** `user` submits a modal with `values` typed into its inputs (by block id): Slack's view_submission payload. */
   submit(view: FakeView, user: string, values: Record<string, string>): Promise<Response>;
+  /** `user` opens the app's Home tab: Slack's `app_home_opened` event. */
+  openHome(user: string): Promise<Response>;
+  /** The Home tab the app last published for `user`. */
+  home(user: string): FakeView | undefined;
+  /** `user` clicks the button `actionId` (with `value`, when several share the id) in their Home tab. */
+  clickInHome(user: string, actionId: string, value?: string): Promise<Response>;
+  /** `user` runs the message shortcut `callbackId` on `message`: Slack's message_action payload. */
+  shortcut(
+    message: { ts: string; text: string; user: string; channel: string; thread_ts?: string },
+    user: string,
+    callbackId: string,
+  ): Promise<Response>;
   /** Channel messages (not ephemeral) in `channel`, top level. */
   channelMessages(channel?: string): FakeMessage[];
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
@@ -50,8 +70,9 @@ export const CHANNEL = 'C0INCIDENT';
 
 /** The button with this action id anywhere in a message's blocks. */
 export function findButton(
-  message: FakeMessage,
+  message: { blocks?: unknown[] },
   actionId: string,
+  value?: string,
 ): { action_id: string; value?: string; block_id: string } | undefined {
   const walk = (
     node: unknown,
@@ -61,7 +82,11 @@ export function findButton(
     if (!node || typeof node !== 'object') return undefined;
     const record = node as Record<string, unknown>;
     const id = typeof record.block_id === 'string' ? record.block_id : blockId;
-    if (record.type === 'button' && record.action_id === actionId) {
+    if (
+      record.type === 'button' &&
+      record.action_id === actionId &&
+      (value === undefined || record.value === value)
+    ) {
       return { action_id: actionId, value: record.value as string | undefined, block_id: id };
     }
     return Object.values(record)
@@ -89,12 +114,7 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
     const signed = signRequest(SIGNING_SECRET, body, opts.timestamp);
     return fetch(url, { method: 'POST', body: signed.body, headers: { ...signed.headers, ...opts.headers } });
   };
-  const user = (id: string) => ({
-    id,
-    username: id.toLowerCase(),
-    name: id.toLowerCase(),
-    team_id: fake.teamId,
-  });
+  const home = (userId: string) => fake.views.find((v) => v.type === 'home' && v.user === userId);
   return {
     fake,
     url,
@@ -103,12 +123,12 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
       const userId = who.user ?? 'U0ALICE';
       const channel = who.channel ?? CHANNEL;
       return post(
-        slashCommandBody({
+        slashCommand({
+          teamId: fake.teamId,
+          channel,
+          user: userId,
           command: '/rdp',
           text,
-          userId,
-          channelId: channel,
-          teamId: fake.teamId,
           responseUrl: fake.responseUrl({ channel, user: userId }),
           triggerId: fake.triggerId(),
         }),
@@ -119,36 +139,18 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
     click: (message, actionId, userId) => {
       const button = findButton(message, actionId);
       if (!button) throw new Error(`no button ${actionId} on message ${message.ts}`);
-      const thread = message.thread_ts ? { thread_ts: message.thread_ts } : {};
       return post(
-        interactionBody({
-          type: 'block_actions',
-          user: user(userId),
-          api_app_id: 'A0RDPDOCTOR',
-          token: 'deprecated-verification-token',
-          container: {
-            type: 'message',
-            message_ts: message.ts,
-            channel_id: message.channel,
-            is_ephemeral: false,
-            ...thread,
-          },
-          trigger_id: fake.triggerId(),
-          team: { id: fake.teamId, domain: 'rdp-doctor' },
-          channel: { id: message.channel, name: 'incidents' },
-          message: { type: 'message', ts: message.ts, ...thread, text: message.text, blocks: message.blocks },
-          response_url: fake.responseUrl({ channel: message.channel, user: userId, message_ts: message.ts }),
-          actions: [
-            {
-              type: 'button',
-              action_id: actionId,
-              block_id: button.block_id,
-              value: button.value,
-              action_ts: `${Date.now() / 1000}`,
-              text: { type: 'plain_text', text: actionId },
-            },
-          ],
-        }),
+        interactionBody(
+          messageButtonClick({
+            teamId: fake.teamId,
+            user: userId,
+            channel: message.channel,
+            message,
+            button,
+            responseUrl: fake.responseUrl({ channel: message.channel, user: userId, message_ts: message.ts }),
+            triggerId: fake.triggerId(),
+          }),
+        ),
       );
     },
     submit: (view, userId, values) => {
@@ -171,32 +173,68 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
           ]),
       );
       return post(
-        interactionBody({
-          type: 'view_submission',
-          team: { id: fake.teamId, domain: 'rdp-doctor' },
-          user: user(userId),
-          api_app_id: 'A0RDPDOCTOR',
-          token: 'deprecated-verification-token',
-          trigger_id: fake.triggerId(view.id),
-          view: {
-            ...view.view,
-            id: view.id,
-            team_id: fake.teamId,
-            state: { values: state },
-            hash: view.hash,
-            private_metadata: view.view.private_metadata ?? '',
-            root_view_id: view.root_view_id,
-            previous_view_id: view.previous_view_id,
-            clear_on_close: false,
-            notify_on_close: false,
-            app_id: 'A0FAKEAPP1',
-            bot_id: 'B0FAKEBOT1',
-          },
-          response_urls: [],
-          is_enterprise_install: false,
-        }),
+        interactionBody(
+          modalSubmission({
+            teamId: fake.teamId,
+            user: userId,
+            triggerId: fake.triggerId(view.id),
+            view: {
+              ...view.view,
+              id: view.id,
+              hash: view.hash,
+              root_view_id: view.root_view_id,
+              previous_view_id: view.previous_view_id,
+            },
+            values: state as Record<string, Record<string, Record<string, unknown>>>,
+          }),
+        ),
       );
     },
+    openHome: (userId) =>
+      post(
+        appHomeOpenedEvent({ teamId: fake.teamId, user: userId, tab: 'home', botUserId: fake.botUserId }),
+        {
+          headers: { 'content-type': 'application/json' },
+        },
+      ),
+    home,
+    clickInHome: (userId, actionId, value) => {
+      const view = home(userId);
+      if (!view) throw new Error(`no Home tab published for ${userId}`);
+      const blocks = (view.view.blocks ?? []) as unknown[];
+      const button = findButton({ blocks }, actionId, value);
+      if (!button) throw new Error(`no button ${actionId} ${value ?? ''} in the Home tab of ${userId}`);
+      return post(
+        interactionBody(
+          homeButtonClick({
+            teamId: fake.teamId,
+            user: userId,
+            view: { id: view.id, hash: view.hash, blocks },
+            button,
+            triggerId: fake.triggerId(),
+          }),
+        ),
+      );
+    },
+    shortcut: (message, userId, callbackId) =>
+      post(
+        interactionBody(
+          messageShortcut({
+            teamId: fake.teamId,
+            user: userId,
+            channel: message.channel,
+            callbackId,
+            message: {
+              ts: message.ts,
+              text: message.text,
+              user: message.user,
+              ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+            },
+            responseUrl: fake.responseUrl({ channel: message.channel, user: userId }),
+            triggerId: fake.triggerId(),
+          }),
+        ),
+      ),
     channelMessages: (channel = CHANNEL) =>
       fake.messages.filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && !m.deleted),
     waitFor: async (probe, timeoutMs = 20_000) => {
