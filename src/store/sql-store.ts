@@ -4,6 +4,7 @@ import type { CauseId, FixId } from '../diagnosis/ids';
 import type { Facts } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
 import type { Db, SqlValue } from './db';
+import { recentDiagnosesOf } from './recent-diagnoses';
 import { redact } from './redact';
 import type {
   AuditEntry,
@@ -447,6 +448,10 @@ export class SqlStore implements Store {
       [since.toISOString(), limit],
     );
     return rows.map(toSnapshotSummary);
+  }
+
+  listRecentDiagnoses(user: string, limit: number) {
+    return recentDiagnosesOf(this.db, user, limit);
   }
 
   async listProposalsSince(since: Date, limit: number): Promise<Proposal[]> {

@@ -2,6 +2,9 @@ import type { ProposalState } from '../approvals/states';
 import type { CauseId, FixId } from '../diagnosis/ids';
 import type { Facts } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
+import type { RecentDiagnosis } from './recent-diagnoses';
+
+export type { RecentDiagnosis } from './recent-diagnoses';
 
 // The persistence the app needs, one typed async interface over SQLite or PostgreSQL (DESIGN.md "Store").
 // Times in records are ISO 8601 UTC strings.
@@ -179,6 +182,8 @@ export interface Store {
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
   /** Runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
   listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]>;
+  /** The runs `user` asked for or joined, newest first, at most `limit`: their App Home's list. */
+  listRecentDiagnoses(user: string, limit: number): Promise<RecentDiagnosis[]>;
   /** Proposals created at or after `since`, newest first, at most `limit`: the digest's fixes of the period. */
   listProposalsSince(since: Date, limit: number): Promise<Proposal[]>;
 
