@@ -441,7 +441,8 @@ function whoMayStillApprove(mayStillApprove: string[] | null, needed: number): s
   return `from ${mayStillApprove.length === 1 ? 'the one listed approver' : 'one of the listed approvers'} who ${mayStillApprove.length === 1 ? 'has' : 'have'} not approved yet`;
 }
 
-function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
+/** Whether APPROVERS lets `userId` approve (the proposer is refused separately). */
+export function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
   if (approvers === null) return true;
   return typeof approvers === 'function' ? approvers(userId) : approvers.includes(userId);
 }

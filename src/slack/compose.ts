@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { listVisibleVms } from '../azure/visible-vms';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
 import type { AzureEnvironment } from '../environment';
@@ -8,6 +9,7 @@ import type { Store } from '../store';
 import { auditTrail } from './audit';
 import type { SlackContext } from './context';
 import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
+import { AppHome } from './home';
 import { FixProposals } from './proposals';
 
 export interface AppDependencies {
@@ -42,6 +44,12 @@ export function slackContext(deps: AppDependencies) {
   return (app: App): SlackContext => {
     const service = diagnosisService(deps.azure);
     const fixPolicy = { nsgMaxPrefix: deps.config.NSG_MAX_PREFIX };
+    const home = new AppHome({
+      client: app.client,
+      store: deps.store,
+      logger: deps.logger,
+      approverSetting: deps.config.APPROVERS,
+    });
     return {
       config: deps.config,
       logger: deps.logger,
@@ -53,6 +61,8 @@ export function slackContext(deps: AppDependencies) {
         logger: deps.logger,
         replicaId: deps.replicaId,
       }),
+      visibleVms: () => listVisibleVms(deps.azure.clients, deps.azure.clients.settings.subscriptionIds),
+      home,
       snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
       workflow: deps.workflow,
       fixPolicy,
@@ -65,6 +75,7 @@ export function slackContext(deps: AppDependencies) {
         replicaId: deps.replicaId,
         policy: fixPolicy,
         approverSetting: deps.config.APPROVERS,
+        onChange: (proposal) => home.proposalChanged(proposal),
       }),
       audit: auditTrail(deps.store, service),
       digests: deps.digests,

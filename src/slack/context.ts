@@ -1,11 +1,12 @@
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
-import type { Facts } from '../diagnosis/facts';
+import type { Facts, VmIdentity } from '../diagnosis/facts';
 import type { Report } from '../diagnosis/report';
 import type { FixPolicy } from '../fixes/fix';
 import type { Logger } from '../logger';
 import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
+import type { AppHome } from './home';
 import type { FixProposals } from './proposals';
 
 /** Everything a listener may use, handed down explicitly from the composition root. */
@@ -14,6 +15,10 @@ export interface SlackContext {
   logger: Logger;
   service: DiagnosisService;
   runner: DiagnosisRunner;
+  /** Every VM the identity can read: what a bare name in a message is checked against. */
+  visibleVms(): Promise<VmIdentity[]>;
+  /** Each person's App Home tab. */
+  home: AppHome;
   /** Finished runs, by run id: what fix buttons and the symptom picker act on. */
   snapshots: {
     get(runId: string): Promise<{ report: Report; facts: Facts | null; requestedBy: string[] } | null>;

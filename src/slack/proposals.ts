@@ -99,6 +99,8 @@ export interface FixProposalsDependencies {
   policy: FixPolicy;
   /** APPROVERS as configured, for saying who may approve. */
   approverSetting: readonly string[];
+  /** Told after every move of a proposal, once its message is redrawn (the approvers' App Homes). */
+  onChange?: (proposal: Proposal) => Promise<void>;
 }
 
 /** A redraw re-reads the store after it drew; this many rounds settle any race between replicas. */
@@ -157,15 +159,24 @@ export class FixProposals {
       },
       'fix proposed',
     );
+    await this.deps.onChange?.(proposal ?? proposed.proposal);
     return { ok: true, proposal: proposal ?? proposed.proposal };
   }
 
   /**
    * Redraws the proposal message from the store. Replicas redraw the same message concurrently; each reads
    * again after it drew and draws once more if the proposal moved meanwhile, so the last drawing shows the
-   * latest state. Never throws: the message is only a view of the store.
+   * latest state; then whoever follows proposals elsewhere is told. Never throws: the message is only a
+   * view of the store.
    */
   async refresh(proposalId: string): Promise<void> {
+    await this.redrawMessage(proposalId);
+    if (!this.deps.onChange) return;
+    const proposal = await this.deps.store.getProposal(proposalId).catch(() => null);
+    if (proposal) await this.deps.onChange(proposal);
+  }
+
+  private async redrawMessage(proposalId: string): Promise<void> {
     try {
       for (let round = 0; round < REDRAW_ROUNDS; round++) {
         const proposal = await this.deps.store.getProposal(proposalId);

@@ -12,20 +12,28 @@ export async function answerPrivately(respond: RespondFn, message: SlackMessage)
   await respond({ response_type: 'ephemeral', replace_original: false, ...message });
 }
 
+/** ALLOWED_CHANNELS, said privately to whoever asked elsewhere; true when the channel may run diagnoses. */
+export async function channelAllowed(
+  ctx: SlackContext,
+  channel: string,
+  respond: RespondFn,
+): Promise<boolean> {
+  if (ctx.config.ALLOWED_CHANNELS.length === 0 || ctx.config.ALLOWED_CHANNELS.includes(channel)) return true;
+  await answerPrivately(
+    respond,
+    errorMessage(
+      'rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.',
+    ),
+  );
+  return false;
+}
+
 /** `/rdp …`: acknowledge at once, then route; every answer to bad input is private. */
 export function rdpCommand(ctx: SlackContext) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
     await ack();
     const { channel_id: channel, user_id: user } = command;
-    if (ctx.config.ALLOWED_CHANNELS.length > 0 && !ctx.config.ALLOWED_CHANNELS.includes(channel)) {
-      await answerPrivately(
-        respond,
-        errorMessage(
-          'rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.',
-        ),
-      );
-      return;
-    }
+    if (!(await channelAllowed(ctx, channel, respond))) return;
     const parsed = parseRdpCommand(command.text ?? '');
     switch (parsed.kind) {
       case 'help':
@@ -68,6 +76,8 @@ export async function startDiagnosis(
     requestText: string;
     respond: RespondFn;
     input: { symptom?: string; from?: string; host?: string };
+    /** Reply under this message (a message shortcut's) instead of starting a thread. */
+    threadTs?: string;
   },
 ): Promise<void> {
   const reply = (message: SlackMessage) => answerPrivately(args.respond, message);
@@ -80,6 +90,7 @@ export async function startDiagnosis(
       identity,
       target: args.target,
       request,
+      threadTs: args.threadTs,
     });
     if (started.outcome === 'joined') {
       await reply(
@@ -99,7 +110,7 @@ export async function startDiagnosis(
       error as { candidates?: { id: string; name: string; resourceGroup: string; subscriptionId: string }[] }
     ).candidates;
     if (candidates && candidates.length > 0) {
-      await reply(vmPicker(args.target, candidates, args.requestText));
+      await reply(vmPicker(args.target, candidates, args.requestText, { thread: args.threadTs }));
       return;
     }
     const failure = describeFailure(error);
