@@ -33,6 +33,8 @@ export interface StartOptions {
   store?: Store;
   /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
   executionLeaseMs?: number;
+  /** How long a user group's members read from Slack are trusted (60 s); tests shorten it. */
+  approverGroupTtlMs?: number;
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
@@ -74,6 +76,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     approvalsRequired: config.APPROVALS_REQUIRED,
     approvalTtlMs: config.APPROVAL_TTL,
     executionLeaseMs: options.executionLeaseMs,
+    logger,
   });
   const digestService = new DigestService({
     reader: azureFleetReader(azure.clients, fleetJoiner),
@@ -92,7 +95,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       // Runs only on `/rdp digest add|remove`, after the scheduler below exists.
       onChange: () => void scheduler.reload(),
     });
-    context = slackContext({ config, logger, store, azure, replicaId, workflow, digests })(app);
+    context = slackContext({
+      config,
+      logger,
+      store,
+      azure,
+      replicaId,
+      workflow,
+      digests,
+      approverGroupTtlMs: options.approverGroupTtlMs,
+    })(app);
     return context;
   };
   const slack = await startSlackApp(

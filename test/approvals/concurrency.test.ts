@@ -54,7 +54,7 @@ describe.each(DRIVERS)('approval races on %s', (driver) => {
     const claims = await Promise.all(
       Array.from({ length: 20 }, async (_unused, index) => {
         const flow = flows[index % flows.length];
-        await flow.approve(id, approverFor(index), null);
+        await flow.approve(id, approverFor(index), 'any-member');
         return flow.claimExecution(id, `replica-${index % flows.length}`);
       }),
     );

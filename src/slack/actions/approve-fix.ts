@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { approvalMessage, refusalMessage } from '../../approvals/messages';
-import { resolveApprovers } from '../approvers';
 import { approvalRecorded } from '../blocks/proposal';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
@@ -21,7 +20,7 @@ export function approveFix(ctx: SlackContext) {
     const tell = (said: string | SlackMessage) => tellPrivately(client, channel, user, said);
     const proposalId = action.value ?? '';
 
-    const approvers = await resolveApprovers(client, ctx.config.APPROVERS);
+    const approvers = await ctx.approvers.resolve();
     const approval = approvers.ok
       ? await ctx.workflow.approve(proposalId, user, approvers.policy)
       : await ctx.workflow.refuseUnjudgedApproval(proposalId, user, approvers.message);
