@@ -176,19 +176,22 @@ export class ApprovalWorkflow {
     const open = await this.closeIfExpired(proposal);
     if (open.state !== 'proposed') return this.refuseClosed('approve', approverId, open);
 
-    const approvedBy = await this.store.transaction(async (tx) => {
-      const counted = await tx.addApproval(proposalId, approverId);
-      if (counted.includes(approverId)) {
+    const counted = await this.store.transaction(async (tx) => {
+      const added = await tx.addApproval(proposalId, approverId);
+      if (added.includes(approverId)) {
         await audit(tx, 'approval-added', approverId, open, {
-          detail: `${counted.length} of ${open.approvalsRequired}`,
+          detail: `${added.length} of ${open.approvalsRequired}`,
         });
       }
-      return counted;
+      return added;
     });
-    if (!approvedBy.includes(approverId)) {
+    if (!counted.includes(approverId)) {
       // A deny, an expiry or the last approval closed it between our read and our write.
       return this.refuseClosed('approve', approverId, (await this.store.getProposal(proposalId)) ?? open);
     }
+    // Counted again after the commit: inside the transaction, approvals committed at the same moment by
+    // other clicks are invisible, and with every click seeing only itself none would complete the quorum.
+    const approvedBy = await this.store.listApprovers(proposalId);
 
     const approvalsNeeded = Math.max(0, open.approvalsRequired - approvedBy.length);
     const mayStillApprove = Array.isArray(approvers)

@@ -100,4 +100,49 @@ describe.each(DRIVERS)('approval races on %s', (driver) => {
     expect(outcome).toMatchObject({ winners: 1, approvedRows: 1, executingRows: 1 });
     expect((await stores[1].listApprovers(id)).length).toBeGreaterThanOrEqual(2);
   });
+
+  // SQLite writes one transaction at a time; only PostgreSQL lets two approvals be in flight together.
+  (driver === 'postgres' ? test : test.skip)(
+    'APPROVALS_REQUIRED=2 with two approvals committed at the same moment: the proposal is approved',
+    async () => {
+      const flows = replicas(2);
+      const id = await proposeOn(flows[0]);
+      // Both transactions insert their approval, then wait for each other before committing, so neither
+      // sees the other's approval from inside its own transaction.
+      let arrived = 0;
+      let release!: () => void;
+      const bothInserted = new Promise<void>((resolve) => (release = resolve));
+      const overlapping = (store: Store): Store =>
+        new Proxy(store, {
+          get: (target, key, receiver) =>
+            key === 'transaction'
+              ? <T>(work: (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<T>) =>
+                  target.transaction((tx) =>
+                    work(
+                      new Proxy(tx, {
+                        get: (inner, name, innerReceiver) =>
+                          name === 'addApproval'
+                            ? async (proposalId: string, userId: string) => {
+                                const counted = await inner.addApproval(proposalId, userId);
+                                if (++arrived === 2) release();
+                                await bothInserted;
+                                return counted;
+                              }
+                            : Reflect.get(inner, name, innerReceiver),
+                      }),
+                    ),
+                  )
+              : Reflect.get(target, key, receiver),
+        });
+      const racing = stores.map(
+        (store) =>
+          new ApprovalWorkflow({ store: overlapping(store), clock: clock.now, approvalsRequired: 2 }),
+      );
+      await Promise.all([
+        racing[0].approve(id, 'U0APPROVERA', null),
+        racing[1].approve(id, 'U0APPROVERB', null),
+      ]);
+      expect((await stores[0].getProposal(id))?.state).toBe('approved');
+    },
+  );
 });
