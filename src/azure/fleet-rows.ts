@@ -20,6 +20,8 @@ export interface SecurityRuleRow {
     protocol: string;
     sourceAddressPrefix?: string;
     sourceAddressPrefixes?: string[];
+    destinationAddressPrefix?: string;
+    destinationAddressPrefixes?: string[];
     destinationPortRange?: string;
     destinationPortRanges?: string[];
   };

@@ -26,6 +26,8 @@ export function ruleRow(rule: {
   port: string;
   protocol?: string;
   direction?: 'Inbound' | 'Outbound';
+  /** The destination address as written; ARM's rules always carry one. */
+  destination?: string;
 }): SecurityRuleRow {
   return {
     name: rule.name,
@@ -37,6 +39,7 @@ export function ruleRow(rule: {
       ...(Array.isArray(rule.source)
         ? { sourceAddressPrefixes: rule.source }
         : { sourceAddressPrefix: rule.source }),
+      destinationAddressPrefix: rule.destination ?? '*',
       destinationPortRange: rule.port,
     },
   };
