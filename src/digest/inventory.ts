@@ -128,13 +128,8 @@ function powerStateOf(code: string): string {
     : 'unknown';
 }
 
-function agentOf(row: MachineRow): FleetMachine['agent'] {
-  const status = row.agentStatus.trim().toLowerCase();
-  return {
-    status: status === 'ready' ? 'ready' : status === 'not ready' ? 'not-ready' : 'unknown',
-    message: present(row.agentMessage),
-  };
-}
+/** Resource Graph documents no agent status: the reader fills it in from instance views, when it reads one. */
+const AGENT_UNREAD: FleetMachine['agent'] = { status: 'unknown', message: null };
 
 /**
  * Joins machine rows with the network and JIT rows, which are read first so that machine pages turn into
@@ -192,7 +187,7 @@ export function fleetJoiner(
       location: row.location,
       osType: row.osType.toLowerCase() === 'linux' ? 'Linux' : 'Windows',
       powerState: powerStateOf(row.powerState),
-      agent: agentOf(row),
+      agent: row.agent ?? AGENT_UNREAD,
       bootDiagnostics: row.bootDiagnostics === true,
       tags: row.tags ?? {},
       nic: present(row.nicId)
