@@ -73,7 +73,7 @@ function machinesQuery(scope: FleetQueryScope): string {
     "| where type =~ 'microsoft.compute/virtualmachines'",
     ...scopeFilters(scope),
     '| extend nics = properties.networkProfile.networkInterfaces',
-    '| mv-expand nic = nics',
+    `| mv-expand nic = nics limit ${MV_EXPAND_LIMIT}`,
     '| where array_length(nics) == 1 or tobool(nic.properties.primary)',
     '| project id, name, resourceGroup, subscriptionId, location, tags,',
     '    osType = tostring(properties.storageProfile.osDisk.osType),',
@@ -407,3 +407,6 @@ export function azureFleetReader<Machine>(
     },
   };
 }
+
+/** The Resource Graph queries as sent, for the test that holds them to Resource Graph's documented schema. */
+export const fleetQueries = { machines: machinesQuery, network: networkQuery };
