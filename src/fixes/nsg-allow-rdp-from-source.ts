@@ -199,7 +199,7 @@ export const nsgAllowRdpFromSource: FixDefinition = {
             call.options,
           ),
         {
-          403: "the identity rdp-doctor runs as may not write NSG rules; grant it Network Contributor on the NSG's resource group",
+          403: "the identity rdp-doctor runs as may not write NSG rules; assign it the rdp-doctor-fix role on the NSG's resource group",
           SecurityRuleConflict: `another rule in NSG ${id.name} took priority ${target.priority} meanwhile; diagnose again and propose the fix again`,
         },
       );
