@@ -152,9 +152,15 @@ export interface NewSnapshot {
   channel: string | null;
   messageTs: string | null;
   report: Report;
+  /**
+   * False while the run is still gathering: the report holds the layers done so far, so that a fix button
+   * shown with them can be acted on at once. The finished run replaces it. Absent: finished.
+   */
+  complete?: boolean;
 }
 
 export interface Snapshot extends NewSnapshot {
+  complete: boolean;
   id: number;
   createdAt: string;
 }
@@ -265,10 +271,13 @@ export interface WatchRecords {
 
 /** Finished diagnoses: their report and the facts behind it. */
 export interface SnapshotRecords {
+  /** Saves the run's snapshot, replacing the one saved for it before (an unfinished run's). */
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
+  /** The run's snapshot, finished or not. */
   getSnapshot(runId: string): Promise<Snapshot | null>;
+  /** The VM's newest finished run. */
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
-  /** Runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
+  /** Finished runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
   listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]>;
 }
 
