@@ -39,6 +39,8 @@ export interface StartOptions {
   store?: Store;
   /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
   executionLeaseMs?: number;
+  /** How long a user group's members read from Slack are trusted (60 s); tests shorten it. */
+  approverGroupTtlMs?: number;
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** When the watch ticks, as cron (default every minute); tests use a per-second expression. */
   watchTick?: string;
@@ -83,6 +85,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     approvalsRequired: config.APPROVALS_REQUIRED,
     approvalTtlMs: config.APPROVAL_TTL,
     executionLeaseMs: options.executionLeaseMs,
+    logger,
   });
   const digestService = new DigestService({
     reader: azureFleetReader(azure.clients, fleetJoiner),
@@ -121,6 +124,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       digests,
       watches,
       appSecret: options.slack.signingSecret || options.slack.botToken,
+      approverGroupTtlMs: options.approverGroupTtlMs,
     })(app);
     return context;
   };

@@ -56,6 +56,11 @@ export interface Proposal extends MessageRef {
 export interface TransitionPatch {
   reason?: string | null;
   decidedBy?: string;
+  /**
+   * Moves it only if nobody holds this lease at `now` (lapsed, released or never taken), checked in the same
+   * statement: a holder that renews its lease at the last moment keeps its proposal.
+   */
+  unlessLeaseHeld?: { name: string; now: Date };
 }
 
 export interface NewAuditEntry {

@@ -105,7 +105,7 @@ describe('approval workflow', () => {
   test('self-approval is refused with a sentence, and the proposal stays proposed', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(spoken(await flow.approve(proposal.id, 'U0PROPOSER', null))).toEqual({
+    expect(spoken(await flow.approve(proposal.id, 'U0PROPOSER', 'any-member'))).toEqual({
       ok: false,
       code: 'self-approval',
       message: 'You proposed this fix; a second person must approve it.',
@@ -153,13 +153,30 @@ describe('approval workflow', () => {
     });
   });
 
-  test('with APPROVERS unset, any member other than the proposer approves', async () => {
+  test('with APPROVERS unset, nobody approves: refused with what the admin must set, and audited', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(await flow.approve(proposal.id, 'U0ANYONE', null)).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ANYONE', 'unset'))).toMatchObject({
+      ok: false,
+      code: 'approvers-unset',
+      message: expect.stringContaining('until an admin sets APPROVERS'),
+    });
+    expect(await store.listApprovers(proposal.id)).toEqual([]);
+    expect((await store.getProposal(proposal.id))?.state).toBe('proposed');
+    expect(await actions(proposal.id)).toEqual(['proposed by U0PROPOSER', 'approve-refused by U0ANYONE']);
+  });
+
+  test('with APPROVERS=*, any member other than the proposer approves, and the proposer still cannot', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.approve(proposal.id, 'U0PROPOSER', 'any-member')).toMatchObject({
+      code: 'self-approval',
+    });
+    expect(await flow.approve(proposal.id, 'U0ANYONE', 'any-member')).toMatchObject({
       ok: true,
       approvers: ['U0ANYONE'],
       approvalsNeeded: 0,
+      mayStillApprove: null,
       proposal: { state: 'approved' },
     });
   });
@@ -223,7 +240,9 @@ describe('approval workflow', () => {
 
   test('the required count is fixed when proposed: a later APPROVALS_REQUIRED change does not alter it', async () => {
     const proposal = await propose(workflow({ approvalsRequired: 2 }));
-    expect(await workflow({ approvalsRequired: 1 }).approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+    expect(
+      await workflow({ approvalsRequired: 1 }).approve(proposal.id, 'U0ALICE', 'any-member'),
+    ).toMatchObject({
       approvalsNeeded: 1,
       proposal: { state: 'proposed' },
     });
@@ -233,7 +252,7 @@ describe('approval workflow', () => {
     const flow = workflow({ approvalTtlMs: 15 * 60_000 });
     const proposal = await propose(flow);
     clock.advance(15 * 60_000);
-    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', null))).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', 'any-member'))).toMatchObject({
       ok: false,
       code: 'expired',
       message: expect.stringContaining('expired at 10:15 UTC'),
@@ -261,7 +280,7 @@ describe('approval workflow', () => {
     expect((await flow.expire()).map((p) => p.id)).toEqual([old.id]);
     expect((await store.getProposal(fresh.id))?.state).toBe('proposed');
     expect(await flow.deny(old.id, 'U0ALICE')).toMatchObject({ ok: false, code: 'expired' });
-    expect(await flow.approve(old.id, 'U0ALICE', null)).toMatchObject({ ok: false, code: 'expired' });
+    expect(await flow.approve(old.id, 'U0ALICE', 'any-member')).toMatchObject({ ok: false, code: 'expired' });
     expect(await actions(old.id)).toContain('expired by rdp-doctor');
   });
 
@@ -273,7 +292,7 @@ describe('approval workflow', () => {
       proposal: { state: 'denied', reason: 'change freeze until 18:00' },
       message: expect.stringMatching(/^Denied/),
     });
-    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', null))).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', 'any-member'))).toMatchObject({
       ok: false,
       code: 'not-pending',
       message: expect.stringContaining('change freeze until 18:00'),
@@ -284,13 +303,13 @@ describe('approval workflow', () => {
   test('the proposal records who decided it: the denier, or the approver whose approval completed it', async () => {
     const flow = workflow({ approvalsRequired: 2 });
     const denied = await propose(flow);
-    await flow.approve(denied.id, 'U0ALICE', null);
+    await flow.approve(denied.id, 'U0ALICE', 'any-member');
     await flow.deny(denied.id, 'U0BOB', 'change freeze');
     expect(await store.getProposal(denied.id)).toMatchObject({ state: 'denied', decidedBy: 'U0BOB' });
     const approved = await propose(flow);
-    await flow.approve(approved.id, 'U0ALICE', null);
+    await flow.approve(approved.id, 'U0ALICE', 'any-member');
     expect((await store.getProposal(approved.id))?.decidedBy).toBeNull();
-    await flow.approve(approved.id, 'U0CAROL', null);
+    await flow.approve(approved.id, 'U0CAROL', 'any-member');
     expect(await store.getProposal(approved.id)).toMatchObject({ state: 'approved', decidedBy: 'U0CAROL' });
   });
 
@@ -320,7 +339,10 @@ describe('approval workflow', () => {
 
   test('an unknown proposal id is refused as not-found for every step', async () => {
     const flow = workflow();
-    expect(await flow.approve('no-such-id', 'U0ALICE', null)).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await flow.approve('no-such-id', 'U0ALICE', 'any-member')).toMatchObject({
+      ok: false,
+      code: 'not-found',
+    });
     expect(await flow.deny('no-such-id', 'U0ALICE')).toMatchObject({ ok: false, code: 'not-found' });
     expect(await flow.claimExecution('no-such-id', 'replica-a')).toMatchObject({
       ok: false,
@@ -336,7 +358,7 @@ describe('approval workflow', () => {
     const flow = workflow();
     const proposal = await propose(flow);
     clock.advance(60_000);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     expect(await store.getLease(executionLeaseName(proposal.id))).toMatchObject({ holder: 'replica-a' });
     clock.advance(30_000);
@@ -377,7 +399,7 @@ describe('approval workflow', () => {
   test('an execution whose cause is already gone ends no-longer-needed', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     expect(
       await flow.finish(proposal.id, 'replica-a', 'no-longer-needed', {
@@ -392,7 +414,7 @@ describe('approval workflow', () => {
   test('recoverInterrupted leaves a running execution alone while its lease holds, then marks it interrupted', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
 
     expect(await flow.recoverInterrupted()).toEqual([]);
@@ -411,7 +433,7 @@ describe('approval workflow', () => {
   test('an execution with no lease at all (the process died right after claiming) is interrupted at once', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await store.transition(proposal.id, ['approved'], 'executing');
     expect((await flow.recoverInterrupted()).map((p) => p.id)).toEqual([proposal.id]);
   });
@@ -419,7 +441,7 @@ describe('approval workflow', () => {
   test('a late finish after an interruption does not change the state but its outcome reaches the audit log', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     clock.advance(31 * 60_000);
     await flow.recoverInterrupted();

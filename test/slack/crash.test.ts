@@ -72,6 +72,7 @@ function startAppProcess(dataDir: string, extraEnv: Record<string, string> = {})
       AZURE_ACCESS_TOKEN: sandbox.accessToken,
       AZURE_SUBSCRIPTION_IDS: sandbox.subscriptionId,
       NODE_EXTRA_CA_CERTS: caFile,
+      APPROVERS: BOB,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

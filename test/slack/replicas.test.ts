@@ -24,7 +24,7 @@ describe.each<[string, Driver, number]>([
     target = await createTarget(driver);
     fake = await startFakeSlack();
     azure = await scenarioAzure({ scenarios: scenarios.filter((s) => s.name === VM) });
-    const env: Record<string, string> = { DATA_DIR: target.config.dataDir };
+    const env: Record<string, string> = { DATA_DIR: target.config.dataDir, APPROVERS: APPROVERS.join(',') };
     if (target.config.databaseUrl) env.DATABASE_URL = target.config.databaseUrl;
     replicas = [];
     for (let i = 0; i < instances; i++) replicas.push(await startHarness({ fake, azure, env }));

@@ -62,7 +62,7 @@ describe('SQLite store across restarts', () => {
     const reopened = await openStore({ dataDir, clock: clock.now });
     const workflow = new ApprovalWorkflow({ store: reopened, clock: clock.now });
     expect(await reopened.getProposal(proposed.proposal.id)).toEqual(proposed.proposal);
-    expect(await workflow.approve(proposed.proposal.id, 'U0APPROVER', null)).toMatchObject({
+    expect(await workflow.approve(proposed.proposal.id, 'U0APPROVER', 'any-member')).toMatchObject({
       ok: true,
       proposal: { state: 'approved' },
     });
