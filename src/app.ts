@@ -53,7 +53,10 @@ export interface RunningApp {
   proposalMessages: ProposalMessages;
   executor: FixExecutor;
   replicaId: string;
-  /** Expires proposals past their time and closes executions whose process died, redrawing their messages. */
+  /**
+   * Expires proposals past their time and closes executions whose process died, redrawing their messages
+   * and re-checking the causes of the interrupted ones.
+   */
   sweep(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -180,11 +183,25 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   });
   watchScheduler.start();
   const { proposalMessages, executor } = context as SlackContext;
-  // Executions a process left behind when it died are closed as interrupted, and their messages say so.
-  await proposalMessages.redraw(await workflow.recoverInterrupted());
+  // Any replica closes an execution whose lease lapsed (its process died or lost the database) as
+  // interrupted, redraws its message, and re-checks the cause it was for; one winner per execution.
+  const recoverInterrupted = async () => {
+    await proposalMessages.redraw(await workflow.recoverInterrupted(replicaId));
+    await executor.reportInterruptions();
+  };
+  // A round still re-checking (a Run Command) is not started again; `stop` waits for it.
+  let recovery: Promise<void> | null = null;
+  const recoverInBackground = () => {
+    recovery ??= recoverInterrupted()
+      .catch((err: unknown) => logger.warn({ err }, 'recovering interrupted executions failed'))
+      .finally(() => (recovery = null));
+  };
+  // Executions a process left behind when it died are closed before requests come, and re-checked after.
+  await proposalMessages.redraw(await workflow.recoverInterrupted(replicaId));
+  recoverInBackground();
   const sweep = async () => {
     await proposalMessages.redraw(await workflow.expire());
-    await proposalMessages.redraw(await workflow.recoverInterrupted());
+    await recoverInterrupted();
     await (context as SlackContext).runner.closeAbandonedRuns();
     await store.deleteExpiredLeases(REPLAY_LEASE);
   };
@@ -194,6 +211,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     );
   }, 60_000);
   housekeeping.unref();
+  // As often as a running fix's heartbeat, so a lapsed lease is noticed within a third of a lease.
+  const interruptions = setInterval(recoverInBackground, workflow.heartbeatMs);
+  interruptions.unref();
   return {
     slack,
     store,
@@ -204,6 +224,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     sweep,
     stop: async () => {
       clearInterval(housekeeping);
+      clearInterval(interruptions);
+      await recovery;
       await scheduler.stop();
       await watchScheduler.stop();
       await slack.stop();

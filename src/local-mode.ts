@@ -35,7 +35,9 @@ const DEFAULT_SANDBOX = { latency: 'realistic', scale: 0.2 } as const;
  */
 function localApprovers(config: Config, logger: Logger): Config {
   if (config.APPROVERS.kind !== 'unset') return config;
-  logger.warn('LOCAL MODE: APPROVERS is unset, so anyone here but the proposer may approve (as APPROVERS=*).');
+  logger.warn(
+    'LOCAL MODE: APPROVERS is unset, so anyone here but the proposer may approve (as APPROVERS=*).',
+  );
   return { ...config, APPROVERS: { kind: 'any-member' } };
 }
 

@@ -19,6 +19,11 @@ export const DEFAULT_APPROVAL_TTL_MS = 15 * 60_000;
 export const DEFAULT_EXECUTION_LEASE_MS = 60_000;
 /** How long a finished fix keeps trying to record its outcome while the store does not answer. */
 export const DEFAULT_FINISH_RETRY_MS = 15 * 60_000;
+/**
+ * How long one replica owns the re-check owed after an interruption before another may take it over:
+ * longer than the slowest check (a Run Command's two minutes) takes.
+ */
+export const RECHECK_LEASE_MS = 5 * 60_000;
 const FINISH_RETRY_PAUSE_MS = 1000;
 
 /**
@@ -39,7 +44,10 @@ export type Refusal = { ok: false } & (
   | { code: 'secret-in-params'; secrets: string[]; proposal: null }
   /** APPROVERS could not be read: `reason` says why, in the words of whoever read it. */
   | { code: 'approvers-unavailable'; reason: string; proposal: Proposal | null }
-  | { code: 'self-approval' | 'approvers-unset' | 'not-an-approver' | 'wrong-place' | StateRefusalCode; proposal: Proposal }
+  | {
+      code: 'self-approval' | 'approvers-unset' | 'not-an-approver' | 'wrong-place' | StateRefusalCode;
+      proposal: Proposal;
+    }
 );
 
 /**
@@ -111,6 +119,16 @@ type Step = 'propose' | 'approve' | 'deny' | 'claim' | 'finish';
 /** The lease an execution holds while it runs: expired or missing with the proposal still executing = interrupted. */
 export function executionLeaseName(proposalId: string): string {
   return `execution:${proposalId}`;
+}
+
+const RECHECK_LEASE = 'interruption-recheck:';
+
+/**
+ * Written with the interruption and released once the re-check is reported: while it exists the re-check
+ * is owed, and when its holder dies before reporting, its expiry lets another replica take it over.
+ */
+export function recheckLeaseName(proposalId: string): string {
+  return `${RECHECK_LEASE}${proposalId}`;
 }
 
 export class ApprovalWorkflow {
@@ -290,6 +308,11 @@ export class ApprovalWorkflow {
    * returns the function that stops it. A beat the store does not answer is logged and the next one tries
    * again, so a short database outage lapses nothing.
    */
+  /** How often a running fix renews its lease, and how often replicas look for lapsed ones: a third of the lease. */
+  get heartbeatMs(): number {
+    return Math.max(10, Math.floor(this.executionLeaseMs / 3));
+  }
+
   keepExecutionAlive(proposalId: string, holder: string): () => void {
     let beating = false;
     let failing = false;
@@ -307,7 +330,7 @@ export class ApprovalWorkflow {
         beating = false;
       }
     };
-    const timer = setInterval(() => void beat(), Math.max(10, Math.floor(this.executionLeaseMs / 3)));
+    const timer = setInterval(() => void beat(), this.heartbeatMs);
     timer.unref();
     return () => clearInterval(timer);
   }
@@ -382,27 +405,56 @@ export class ApprovalWorkflow {
   /**
    * Marks interrupted every execution whose process died or lost the store (its lease lapsed or was never
    * taken), each for exactly one caller however many replicas sweep at once. Such a fix is never re-run on
-   * its own: it may or may not have applied, and a person decides what happens next.
+   * its own: it may or may not have applied, and a person decides what happens next. The caller (`holder`)
+   * owes each one a re-check of its cause, written in the same transaction (`claimRechecks`).
    */
-  async recoverInterrupted(): Promise<Proposal[]> {
+  async recoverInterrupted(holder: string): Promise<Proposal[]> {
     const interrupted: Proposal[] = [];
     for (const proposal of await this.store.listProposalsInState(['executing'])) {
       const name = executionLeaseName(proposal.id);
       const lease = await this.store.getLease(name);
-      const moved = await this.advance(proposal.id, 'interrupted', SYSTEM_ACTOR, {
-        reason: 'rdp-doctor stopped while the fix was running',
-        // The lease is checked again in the move itself: a heartbeat since the read above keeps it running.
-        unlessLeaseHeld: { name, now: this.clock() },
-        detail: lease ? `lease of ${lease.holder} lapsed at ${lease.expiresAt}` : 'no lease held',
+      const moved = await this.store.transaction(async (tx) => {
+        const row = await tx.transition(proposal.id, ['executing'], 'interrupted', {
+          reason: 'rdp-doctor stopped, or lost its database, while the fix was running',
+          // The lease is checked again in the move itself: a heartbeat since the read above keeps it running.
+          unlessLeaseHeld: { name, now: this.clock() },
+        });
+        if (!row) return null;
+        await audit(tx, 'interrupted', SYSTEM_ACTOR, row, {
+          detail: lease ? `lease of ${lease.holder} lapsed at ${lease.expiresAt}` : 'no lease held',
+        });
+        await tx.acquireLease(recheckLeaseName(row.id), holder, RECHECK_LEASE_MS);
+        return row;
       });
       if (moved) interrupted.push(moved);
     }
     return interrupted;
   }
 
-  /** Audits what the cause's check said after an interruption: the fix may or may not have run. */
-  async recordRecheck(proposal: Proposal, detail: string): Promise<void> {
-    await audit(this.store, 'rechecked-after-interruption', SYSTEM_ACTOR, proposal, { detail });
+  /**
+   * The interrupted proposals whose re-check `holder` now owns: those it interrupted itself, and those
+   * whose owner died before reporting (its lease lapsed). Another replica's live claim is left alone.
+   */
+  async claimRechecks(holder: string): Promise<Proposal[]> {
+    const claimed: Proposal[] = [];
+    for (const lease of await this.store.listLeases(RECHECK_LEASE)) {
+      if (!(await this.store.acquireLease(lease.name, holder, RECHECK_LEASE_MS))) continue;
+      const proposal = await this.store.getProposal(lease.name.slice(RECHECK_LEASE.length));
+      if (proposal) claimed.push(proposal);
+      else await this.store.releaseLease(lease.name, holder);
+    }
+    return claimed;
+  }
+
+  /**
+   * Audits what the cause's check said after an interruption (the fix may or may not have run) and
+   * settles the re-check, in one transaction.
+   */
+  async recordRecheck(proposal: Proposal, holder: string, detail: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await audit(tx, 'rechecked-after-interruption', SYSTEM_ACTOR, proposal, { detail });
+      await tx.releaseLease(recheckLeaseName(proposal.id), holder);
+    });
   }
 
   /**

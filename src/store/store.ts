@@ -296,6 +296,8 @@ export interface LeaseRecords {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Null when nobody ever took it or it was released; an expired lease is returned with its old expiry. */
   getLease(name: string): Promise<Lease | null>;
+  /** Every lease whose name starts with `prefix`, held or expired, oldest expiry first. */
+  listLeases(prefix: string): Promise<Lease[]>;
   /** Forgets the expired leases whose name starts with `prefix`; returns how many. */
   deleteExpiredLeases(prefix: string): Promise<number>;
   /** Releases the lease only if `holder` holds it. */

@@ -2,6 +2,7 @@ import { approvalMessage, denialMessage, refusalMessage } from '../../src/approv
 import {
   ApprovalWorkflow,
   DEFAULT_APPROVAL_TTL_MS,
+  RECHECK_LEASE_MS,
   executionLeaseName,
   type ApprovalRecorded,
   type Denied,
@@ -417,11 +418,11 @@ describe('approval workflow', () => {
     await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
 
-    expect(await flow.recoverInterrupted()).toEqual([]);
+    expect(await flow.recoverInterrupted('replica-b')).toEqual([]);
     expect((await store.getProposal(proposal.id))?.state).toBe('executing');
 
     clock.advance(31 * 60_000);
-    const [interrupted] = await flow.recoverInterrupted();
+    const [interrupted] = await flow.recoverInterrupted('replica-b');
     expect(interrupted).toMatchObject({ id: proposal.id, state: 'interrupted' });
     expect(await flow.claimExecution(proposal.id, 'replica-b')).toMatchObject({
       ok: false,
@@ -435,7 +436,7 @@ describe('approval workflow', () => {
     const proposal = await propose(flow);
     await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await store.transition(proposal.id, ['approved'], 'executing');
-    expect((await flow.recoverInterrupted()).map((p) => p.id)).toEqual([proposal.id]);
+    expect((await flow.recoverInterrupted('replica-b')).map((p) => p.id)).toEqual([proposal.id]);
   });
 
   test('a late finish after an interruption does not change the state but its outcome reaches the audit log', async () => {
@@ -444,7 +445,7 @@ describe('approval workflow', () => {
     await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     clock.advance(31 * 60_000);
-    await flow.recoverInterrupted();
+    await flow.recoverInterrupted('replica-b');
     const late = await flow.finish(proposal.id, 'replica-a', 'succeeded', { correlationId: 'corr-late' });
     expect(late).toMatchObject({ ok: false, code: 'not-executing', proposal: { state: 'interrupted' } });
     const [last] = (await store.listAudit({ proposalId: proposal.id })).slice(-1);
@@ -453,6 +454,120 @@ describe('approval workflow', () => {
       correlationId: 'corr-late',
       detail: 'not-executing: reported succeeded',
     });
+  });
+
+  /** A proposal approved and claimed by replica-a, as executing as it gets. */
+  async function executing(flow: ApprovalWorkflow): Promise<Proposal> {
+    const proposal = await propose(flow);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
+    const claim = await flow.claimExecution(proposal.id, 'replica-a');
+    if (!claim.ok) throw new Error(refusalMessage(claim));
+    return claim.proposal;
+  }
+
+  test('a heartbeat that lands between the sweep reading a lapsed lease and moving the proposal keeps it running', async () => {
+    const proposal = await executing(workflow());
+    clock.advance(61_000);
+    // The sweep reads the lapsed lease; replica-a's heartbeat renews it before the sweep's move.
+    const renewedAfterRead = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'getLease'
+          ? async (name: string) => {
+              const lease = await target.getLease(name);
+              await target.acquireLease(name, 'replica-a', 60_000);
+              return lease;
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const sweeping = new ApprovalWorkflow({ store: renewedAfterRead, clock: clock.now });
+    expect(await sweeping.recoverInterrupted('replica-b')).toEqual([]);
+    expect((await store.getProposal(proposal.id))?.state).toBe('executing');
+  });
+
+  test('the heartbeat renews the lease while the fix runs; once it stops, the next sweep interrupts', async () => {
+    // Real time: the heartbeat is a timer, and the lease a few beats long.
+    const realClockStore = await openStore({ ...target.config });
+    const onRealTime = () =>
+      new ApprovalWorkflow({ store: realClockStore, clock: () => new Date(), executionLeaseMs: 600 });
+    try {
+      const proposal = await executing(onRealTime());
+      const sweeping = onRealTime();
+      const stop = onRealTime().keepExecutionAlive(proposal.id, 'replica-a');
+      const expiries = new Set<string>();
+      // Sweeping all along while the lease is renewed three times: nothing is interrupted.
+      while (expiries.size < 4) {
+        const lease = await realClockStore.getLease(executionLeaseName(proposal.id));
+        if (lease) expiries.add(lease.expiresAt);
+        expect(await sweeping.recoverInterrupted('replica-b')).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      stop();
+      let interrupted: Proposal[] = [];
+      while (interrupted.length === 0) {
+        interrupted = await sweeping.recoverInterrupted('replica-b');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(interrupted.map((p) => p.id)).toEqual([proposal.id]);
+    } finally {
+      await realClockStore.close();
+    }
+  });
+
+  test('finish keeps trying while the store does not answer, and records the outcome once it does', async () => {
+    const proposal = await executing(workflow());
+    let outage = 2;
+    const flaky = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'transaction' && outage > 0
+          ? () => {
+              outage -= 1;
+              return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const flow = new ApprovalWorkflow({ store: flaky, clock: () => new Date(), finishRetryMs: 60_000 });
+    expect(await flow.finish(proposal.id, 'replica-a', 'succeeded', { detail: 'verified' })).toMatchObject({
+      ok: true,
+      proposal: { state: 'succeeded' },
+    });
+    expect(outage).toBe(0);
+    const giveUp = new ApprovalWorkflow({
+      store: new Proxy(store, {
+        get: (target, key, receiver) =>
+          key === 'transaction'
+            ? () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))
+            : Reflect.get(target, key, receiver),
+      }),
+      clock: () => new Date(),
+      finishRetryMs: 0,
+    });
+    await expect(giveUp.finish(proposal.id, 'replica-a', 'failed')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test('the replica that interrupts owns the re-check; another takes it over only once that claim lapses; recorded, it is owed no more', async () => {
+    const flow = workflow();
+    const proposal = await executing(flow);
+    clock.advance(61_000);
+    expect((await flow.recoverInterrupted('replica-b')).map((p) => p.id)).toEqual([proposal.id]);
+    expect(await flow.recoverInterrupted('replica-c')).toEqual([]);
+
+    expect((await flow.claimRechecks('replica-c')).map((p) => p.id)).toEqual([]);
+    expect((await flow.claimRechecks('replica-b')).map((p) => p.id)).toEqual([proposal.id]);
+    // replica-b died while re-checking: its claim lapses and replica-c takes the re-check over.
+    clock.advance(RECHECK_LEASE_MS + 1000);
+    const [owed] = await flow.claimRechecks('replica-c');
+    expect(owed).toMatchObject({ id: proposal.id, state: 'interrupted' });
+    expect(await flow.claimRechecks('replica-b')).toEqual([]);
+
+    await flow.recordRecheck(owed, 'replica-c', 'gone: IP flow verify allows TCP 3389 from 203.0.113.10');
+    clock.advance(RECHECK_LEASE_MS + 1000);
+    expect(await flow.claimRechecks('replica-b')).toEqual([]);
+    expect(await flow.claimRechecks('replica-c')).toEqual([]);
+    const trail = await store.listAudit({ proposalId: proposal.id });
+    expect(trail.slice(-2).map((e) => [e.action, e.detail])).toEqual([
+      ['interrupted', expect.stringMatching(/^lease of replica-a lapsed at /)],
+      ['rechecked-after-interruption', 'gone: IP flow verify allows TCP 3389 from 203.0.113.10'],
+    ]);
   });
 
   test('a workflow refuses a nonsensical APPROVALS_REQUIRED at construction', () => {
