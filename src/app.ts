@@ -37,7 +37,7 @@ export interface StartOptions {
   slack: SlackEndpoint;
   /** Defaults to the store the config names (DATA_DIR or DATABASE_URL). */
   store?: Store;
-  /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
+  /** How long an execution lease lasts between heartbeats (60 s) before any replica calls it interrupted; tests shorten it. */
   executionLeaseMs?: number;
   /** How long a user group's members read from Slack are trusted (60 s); tests shorten it. */
   approverGroupTtlMs?: number;

@@ -232,7 +232,7 @@ export interface HarnessOptions {
   azure?: SandboxEnvironment;
   /** Shared with other harnesses, like `azure`. */
   fake?: FakeSlack;
-  /** How long an execution may run before a restart treats it as interrupted. */
+  /** How long an execution lease lasts between heartbeats before any replica calls it interrupted. */
   executionLeaseMs?: number;
   /** How long a user group's members read from Slack are trusted. */
   approverGroupTtlMs?: number;
