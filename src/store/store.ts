@@ -56,6 +56,11 @@ export interface Proposal extends MessageRef {
 export interface TransitionPatch {
   reason?: string | null;
   decidedBy?: string;
+  /**
+   * Moves it only if nobody holds this lease at `now` (lapsed, released or never taken), checked in the same
+   * statement: a holder that renews its lease at the last moment keeps its proposal.
+   */
+  unlessLeaseHeld?: { name: string; now: Date };
 }
 
 export interface NewAuditEntry {
@@ -300,6 +305,8 @@ export interface LeaseRecords {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Null when nobody ever took it or it was released; an expired lease is returned with its old expiry. */
   getLease(name: string): Promise<Lease | null>;
+  /** Every lease whose name starts with `prefix`, held or expired, oldest expiry first. */
+  listLeases(prefix: string): Promise<Lease[]>;
   /** Forgets the expired leases whose name starts with `prefix`; returns how many. */
   deleteExpiredLeases(prefix: string): Promise<number>;
   /** Releases the lease only if `holder` holds it. */

@@ -339,6 +339,18 @@ describe.each(DRIVERS)('Store on %s', (driver) => {
     expect(await store.getLease(`other|${prefix}c`)).not.toBeNull();
   });
 
+  test('the leases of a prefix are listed, held or expired, soonest expiry first; others are not', async () => {
+    const prefix = `interruption-recheck:${randomUUID()}|`;
+    await store.acquireLease(`${prefix}late`, 'replica-a', 60_000);
+    await store.acquireLease(`${prefix}lapsed`, 'replica-b', 1000);
+    await store.acquireLease(`other|${prefix}c`, 'replica-c', 1000);
+    clock.advance(2000);
+    expect((await store.listLeases(prefix)).map((lease) => [lease.name, lease.holder])).toEqual([
+      [`${prefix}lapsed`, 'replica-b'],
+      [`${prefix}late`, 'replica-a'],
+    ]);
+  });
+
   test('diagnosis runs: running until finished; an overdue one is abandoned once, whoever asks', async () => {
     const run = (runId: string) => ({
       runId,
