@@ -7,7 +7,6 @@ import type { MetricsFacts } from '../diagnosis/facts';
 export const QUERY_MARKERS = {
   machines: 'rdp-doctor:fleet-machines',
   network: 'rdp-doctor:fleet-network',
-  jit: 'rdp-doctor:fleet-jit',
 } as const;
 
 /** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */

@@ -332,8 +332,8 @@ export function azureFleetReader<Machine>(
     async inventory(scope) {
       const budget = new CallBudget();
       const subscriptions = scope.subscriptions;
-      // All three queries start at once; each page of machines becomes facts as soon as the network and
-      // JIT rows are in, so the rows of the whole fleet are never held at the same time.
+      // Both queries and the JIT list start at once; each page of machines becomes facts as soon as the
+      // network and JIT rows are in, so the rows of the whole fleet are never held at the same time.
       const warnings: string[] = [];
       const joiner = Promise.all([
         allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),

@@ -10,14 +10,10 @@ import {
   resourceGraphReads,
   type RoleName,
 } from '../../src/azure/permissions';
-import type { Facts } from '../../src/diagnosis/facts';
 import type { CauseId, FixId } from '../../src/diagnosis/ids';
-import { fixById } from '../../src/fixes';
-import { DEFAULT_FIX_POLICY } from '../../src/fixes/fix';
-import { diagnose } from '../../src/pipeline/diagnose';
-import { recheckCause } from '../../src/pipeline/recheck';
 import { fleetJoiner } from '../../src/digest/inventory';
 import { scenarios } from '@rdp-doctor/azure-sandbox/scenarios';
+import { diagnoseScenario, executeFix } from '../sandbox/drive';
 import { startHarness, type Harness } from '../sandbox/harness';
 
 // The custom roles are complete and minimal: every scenario's diagnosis, the fleet digest, check-access
@@ -163,26 +159,11 @@ describe('the roles against what the code really sends', () => {
   });
   afterAll(() => h.sandbox.stop());
 
-  const run = (name: string, onDone?: (facts: Facts) => void) => {
-    const scenario = scenarios.find((s) => s.name === name);
-    if (!scenario) throw new Error(`no scenario ${name}`);
-    return diagnose({
-      clients: h.clients,
-      target: name,
-      request: scenario.request,
-      resolveHost: h.sandbox.resolveHost,
-      timeouts: { guest: 2000 },
-      onProgress: (event) => {
-        if (event.type === 'done') onDone?.(event.facts);
-      },
-    });
-  };
-
   it('every action used is in a role, and every role action is used', async () => {
     // Diagnose role: every scenario, the fleet digest's inventory and metrics, check-access.
     for (const scenario of scenarios) {
       // A scenario whose name is ambiguous on purpose (vm-dup) stops at resolving, which is a read too.
-      await run(scenario.name).catch((error: unknown) => {
+      await diagnoseScenario(h, scenario.name).catch((error: unknown) => {
         if (!(error instanceof TargetError)) throw error;
       });
     }
@@ -196,40 +177,7 @@ describe('the roles against what the code really sends', () => {
 
     // Fix role: each fix planned from its diagnosis, rechecked and executed.
     const fixFrom = h.sandbox.requests.length;
-    for (const [fixId, cause] of FIX_CASES) {
-      const fix = fixById(fixId);
-      if (!fix) throw new Error(`no fix ${fixId}`);
-      let facts: Facts | undefined;
-      const report = await run(cause, (done) => (facts = done));
-      const finding = report.findings.find((f) => f.cause === cause);
-      if (!finding || !facts || facts.vm.status !== 'ok') throw new Error(`${cause} did not diagnose`);
-      const inputs = fix.inputs({ facts, finding, policy: DEFAULT_FIX_POLICY });
-      const plan = fix.plan({
-        facts,
-        finding,
-        input: Object.fromEntries(inputs.map((i) => [i.name, i.initial ?? ''])),
-        policy: DEFAULT_FIX_POLICY,
-      });
-      const scenario = scenarios.find((s) => s.name === cause)!;
-      const precheck = await recheckCause({
-        clients: h.clients,
-        identity: facts.vm.value,
-        cause,
-        request: scenario.request,
-        resolveHost: h.sandbox.resolveHost,
-      });
-      await fix.execute({
-        clients: h.clients,
-        sub: h.clients.forSubscription(facts.vm.value.subscriptionId),
-        vm: facts.vm.value,
-        facts: precheck.facts,
-        params: plan.params,
-        proposer: 'U_ALICE',
-        approvers: ['U_BOB'],
-        proposalId: `p-${fixId}`,
-        policy: DEFAULT_FIX_POLICY,
-      });
-    }
+    for (const [fixId, cause] of FIX_CASES) await executeFix(h, fixId, cause);
     const fixes = actionsSince(h, fixFrom);
 
     expect([...diagnosis.unknown, ...fixes.unknown]).toEqual([]);
