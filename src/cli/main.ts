@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config';
 import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
+import { layerState } from '../diagnosis/layers';
 import { diagnose } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { parseRequest } from '../pipeline/request';
@@ -35,7 +36,10 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
         if (event.type === 'layer')
           process.stderr.write(
             `  ${layerLine(
-              event.layer,
+              layerState(
+                event.layer,
+                event.outcomes.map((o) => o.check),
+              ),
               event.outcomes.map((o) => o.check),
             )}\n`,
           );

@@ -1,6 +1,7 @@
 import type { CauseRule } from './cause';
-import { LAYERS, type Facts, type FactKey, type Layer, type Symptom } from './facts';
+import { LAYERS, type Facts, type FactKey, type Symptom } from './facts';
 import type { Check, Finding, Report, Verdict } from './report';
+import { layerStates } from './layers';
 import { SYMPTOM_WORDS, symptomFitsLayer, symptomRank } from './symptoms';
 
 export interface RuleOutcome {
@@ -8,17 +9,7 @@ export interface RuleOutcome {
   finding: Finding | null;
 }
 
-const LAYER_NAMES: Record<Layer, string> = {
-  platform: 'the machine itself (power, boot, agent)',
-  network: 'the network path',
-  service: 'the Remote Desktop service',
-  auth: 'authentication',
-  guest: 'the guest OS state after sign-in',
-};
-
-export function layerName(layer: Layer): string {
-  return LAYER_NAMES[layer];
-}
+export { layerName } from './layers';
 
 /** The facts a rule reads: what the pipeline must have gathered before the rule can run. */
 export function ruleFacts(rule: CauseRule): FactKey[] {
@@ -53,6 +44,8 @@ function missingEvidence(
 export function evaluateRule(facts: Facts, rule: CauseRule): RuleOutcome {
   const base = {
     id: rule.id,
+    title: rule.title,
+    label: rule.label,
     layer: rule.layer,
     confirm: rule.confirm(facts),
     durationMs: durationOf(facts, ruleFacts(rule)),
@@ -141,5 +134,5 @@ export function rerankReport(report: Report, symptom: Symptom): Report {
     finding: report.findings.find((finding) => finding.cause === check.id) ?? null,
   }));
   const verdict = decideVerdict(outcomes, { request: { symptom, source: report.source, host: null } });
-  return { ...report, symptom, verdict };
+  return { ...report, symptom, verdict, layers: layerStates(report.checks, verdict) };
 }

@@ -11,6 +11,9 @@ export type VerdictLayer = Layer | 'none';
 export interface Check {
   /** The cause id the check looks for. */
   id: CauseId;
+  /** The cause in words (`The VM is not running`), and what the check looks at (`power state`). */
+  title: string;
+  label: string;
   layer: Layer;
   status: CheckStatus;
   summary: string;
@@ -47,6 +50,18 @@ export interface ReportVm {
   powerState: string;
 }
 
+/**
+ * How far the diagnosis got into a layer. A layer after the failing one was never reached by a session,
+ * and one whose checks could not run was not seen: neither is `clean`, and `reason` says why.
+ */
+export type LayerStatus = 'failing' | 'clean' | 'incomplete' | 'not-checked' | 'not-applicable';
+
+export interface LayerState {
+  layer: Layer;
+  status: LayerStatus;
+  reason: string | null;
+}
+
 export interface Report {
   schemaVersion: 1;
   vm: ReportVm;
@@ -55,6 +70,8 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   verdict: Verdict;
+  /** One entry per layer along the path, in order. */
+  layers: LayerState[];
   checks: Check[];
   findings: Finding[];
 }

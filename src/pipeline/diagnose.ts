@@ -18,6 +18,7 @@ import {
   type VmFacts,
   type VmIdentity,
 } from '../diagnosis/facts';
+import { layerStates } from '../diagnosis/layers';
 import type { Report, ReportVm, Verdict } from '../diagnosis/report';
 import { gatherWithTimeout } from './gather-with-timeout';
 
@@ -189,6 +190,10 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     startedAt: started.toISOString(),
     finishedAt: clock().toISOString(),
     verdict,
+    layers: layerStates(
+      outcomes.map((o) => o.check),
+      verdict,
+    ),
     checks: outcomes.map((o) => o.check),
     findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
   };

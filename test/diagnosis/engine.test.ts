@@ -15,6 +15,7 @@ function rule(
     id,
     layer,
     title: id,
+    label: id,
     guide: 'test',
     severity: options.severity ?? 'critical',
     needs: options.needs ?? ['vm'],
@@ -194,6 +195,7 @@ describe('rerankReport', () => {
       startedAt: '',
       finishedAt: '',
       verdict: decideVerdict(outcomes, base),
+      layers: [],
       checks: outcomes.map((o) => o.check),
       findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
     };

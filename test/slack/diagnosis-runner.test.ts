@@ -33,6 +33,8 @@ const store = {
 };
 const cleanCheck: Check = {
   id: 'vm-not-running',
+  title: 'The VM is not running',
+  label: 'power state',
   layer: 'platform',
   status: 'pass',
   summary: 'running',

@@ -4,7 +4,8 @@ import { LAYERS, type Layer } from '../../diagnosis/facts';
 import type { Check, Finding, ReportVm, Verdict } from '../../diagnosis/report';
 import { context, divider, header, LIMITS, message, plainText, section } from './build';
 import { fixButtons } from './fix-buttons';
-import { LAYER_LABELS, layerLine, reasonNotChecked } from './layers';
+import { reasonNotChecked } from '../../diagnosis/layers';
+import { LAYER_LABELS, layerLine } from './layers';
 import {
   bullets,
   codeBlock,
@@ -103,7 +104,7 @@ function verdictBlocks(
   if (others.length > 0) {
     const lines = others
       .slice(0, OTHER_CAUSES)
-      .map((o) => `• ${inlineCode(o.cause)} ${mrkdwn(o.finding?.summary ?? o.check?.summary ?? '', 240)}`);
+      .map((o) => `• ${mrkdwn(o.finding?.summary ?? o.check?.summary ?? o.cause, 300)}`);
     const more = (left: number) => `• …and ${left} more in the thread`;
     blocks.push(
       section(`*Also failing in this layer*\n${listWithin(lines, '\n', 2000, more, others.length)}`),
@@ -127,7 +128,7 @@ function notes(checks: readonly Check[]): string[] {
   const out: string[] = [];
   const risks = checks.filter((c) => c.status === 'warn');
   if (risks.length > 0) {
-    const items = risks.map((c) => `${inlineCode(c.id)} ${mrkdwn(c.summary, 200)}`);
+    const items = risks.map((c) => mrkdwn(c.summary, 240));
     out.push(
       `🟡 *Risks, not the outage:* ${listWithin(items, ' · ', 1400, (left) => `…and ${left} more in the thread`)}`,
     );
@@ -135,11 +136,11 @@ function notes(checks: readonly Check[]): string[] {
   const byReason = new Map<string, string[]>();
   for (const check of checks.filter((c) => c.status === 'error')) {
     const reason = reasonNotChecked(check);
-    byReason.set(reason, [...(byReason.get(reason) ?? []), check.id]);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), check.label]);
   }
   if (byReason.size > 0) {
     const items = [...byReason].map(
-      ([reason, ids]) => `${ids.map((id) => inlineCode(id)).join(', ')} (${mrkdwn(reason, 200)})`,
+      ([reason, labels]) => `${mrkdwn(labels.join(', '), 400)} (${mrkdwn(reason, 200)})`,
     );
     out.push(
       `⚠️ *Could not check:* ${listWithin(items, '; ', 1400, (left) => `…and ${plural(left, 'more reason')} in the thread`)}`,
@@ -193,7 +194,7 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
   const blocks: KnownBlock[] = [
     header(`🩺 ${name}`),
     context([contextLine(state, run.vm)]),
-    section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped)).join('\n')),
+    section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped, run.verdict)).join('\n')),
   ];
   if (state.failure) blocks.push(section(`❌ *The diagnosis stopped.* ${mrkdwn(state.failure, 2500)}`));
   if (run.verdict) blocks.push(divider(), ...verdictBlocks(state.runId, run.verdict, checks, run.findings));
