@@ -61,6 +61,7 @@ export function renderText(report: Report): string {
     if (check) lines.push(`  confirm:  ${check.confirm}`);
     if (finding.fixes.length) lines.push(`  fixes:    ${finding.fixes.join(', ')}`);
     if (finding.advice) lines.push(`  advice:   ${finding.advice}`);
+    for (const link of finding.links) lines.push(`  portal:   ${link.label}: ${link.url}`);
   }
   if (warnings.length) {
     lines.push('', 'Risks (not the outage):');

@@ -81,6 +81,7 @@ export function evaluateRule(facts: Facts, rule: CauseRule): RuleOutcome {
       evidence: detection.evidence,
       fixes: detection.fixes ?? [],
       advice: detection.advice ?? '',
+      links: [],
     },
   };
 }

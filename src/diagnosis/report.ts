@@ -23,6 +23,12 @@ export interface Check {
   durationMs: number;
 }
 
+/** A page of the Azure portal where a person checks or fixes the finding by hand. */
+export interface PortalLink {
+  label: string;
+  url: string;
+}
+
 export interface Finding {
   cause: CauseId;
   layer: Layer;
@@ -31,6 +37,8 @@ export interface Finding {
   evidence: string[];
   fixes: FixId[];
   advice: string;
+  /** Where to check or fix it by hand; the pipeline fills them, as only it knows which cloud this is. */
+  links: PortalLink[];
 }
 
 export interface Verdict {

@@ -3,7 +3,7 @@ import { layerState, reasonNotChecked } from '../../diagnosis/layers';
 import type { Check, CheckStatus, Finding, LayerState, Report } from '../../diagnosis/report';
 import { context, contentLength, LIMITS, message, MESSAGE_CONTENT_BUDGET, section } from './build';
 import { CHECK_MARKS, LAYER_LABELS, layerLine } from './layers';
-import { bullets, codeBlock, elapsed, listWithin, mrkdwn, plural } from './mrkdwn';
+import { bullets, codeBlock, elapsed, link, listWithin, mrkdwn, plural } from './mrkdwn';
 import { metricLines } from './sparklines';
 import type { KnownBlock, SlackMessage } from './types';
 
@@ -27,8 +27,10 @@ interface Unit {
  */
 function checkText(check: Check, finding: Finding | undefined, confirm: boolean): string {
   const head = `${CHECK_MARKS[check.status]} *${mrkdwn(check.title, 200)}*: ${mrkdwn(check.summary, 600)}`;
+  const links = finding?.links ?? [];
   const tail = [
     ...(finding?.advice ? [`_What to do:_ ${mrkdwn(finding.advice, 400)}`] : []),
+    ...(links.length > 0 ? [`_In Azure:_ ${links.map((l) => link(l.url, l.label)).join(' · ')}`] : []),
     ...(confirm && check.confirm ? [`_Confirm:_\n${codeBlock(check.confirm, 700)}`] : []),
   ];
   const evidence = finding?.evidence ?? (check.evidence ? check.evidence.split('; ') : []);

@@ -12,6 +12,7 @@ import {
   elapsed,
   inlineCode,
   joinWords,
+  link,
   listWithin,
   mention,
   mrkdwn,
@@ -100,6 +101,10 @@ function verdictBlocks(
   }
   if (first?.check?.confirm) {
     blocks.push(section(`*Confirm by hand*\n${codeBlock(first.check.confirm, 1500)}`));
+  }
+  const links = first?.finding?.links ?? [];
+  if (links.length > 0) {
+    blocks.push(context([`*In the Azure portal:* ${links.map((l) => link(l.url, l.label)).join(' · ')}`]));
   }
   if (others.length > 0) {
     const lines = others

@@ -102,6 +102,7 @@ export function fired(
       evidence: finding.evidence,
       fixes: finding.fixes ?? [],
       advice: finding.advice ?? '',
+      links: [],
     },
   };
 }
