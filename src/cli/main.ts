@@ -53,7 +53,9 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
     return EXIT.ran;
   } catch (error) {
     const failure = describeFailure(error);
-    process.stderr.write(`rdp-doctor: ${failure.message}\n`);
+    // Whoever runs the CLI is whoever runs rdp-doctor: the settings detail is theirs to act on.
+    const detail = failure.adminDetail ? ` (${failure.adminDetail})` : '';
+    process.stderr.write(`rdp-doctor: ${failure.message}${detail}\n`);
     return failure.kind === 'input' ? EXIT.badInput : EXIT.couldNotRun;
   } finally {
     await azure?.close();

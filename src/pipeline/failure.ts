@@ -4,6 +4,8 @@
 export interface Failure {
   kind: 'input' | 'environment';
   message: string;
+  /** What only whoever runs rdp-doctor can act on (its settings): the terminal and the log, never a channel. */
+  adminDetail?: string;
 }
 
 const INPUT_CODES = new Set([
@@ -41,7 +43,10 @@ export function describeFailure(error: unknown): Failure {
     return { kind: 'environment', message: err.message };
   }
   const message = typeof err?.message === 'string' ? err.message.split('\n')[0] : String(error);
-  if (typeof err?.code === 'string' && INPUT_CODES.has(err.code)) return { kind: 'input', message };
+  if (typeof err?.code === 'string' && INPUT_CODES.has(err.code)) {
+    const detail = (error as { adminDetail?: unknown }).adminDetail;
+    return { kind: 'input', message, ...(typeof detail === 'string' ? { adminDetail: detail } : {}) };
+  }
   if (typeof err?.name === 'string' && CREDENTIAL_ERRORS.has(err.name)) {
     const reasons = credentialReasons(err);
     return {

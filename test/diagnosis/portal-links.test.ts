@@ -1,6 +1,7 @@
 import { failed, healthyFacts, NIC_NSG_ID, PIP_ID, SUBNET_NSG_ID, VM_ID } from '../fixtures/facts';
 import { findingLinks, portalFor, resourceLink } from '../../src/diagnosis/portal-links';
 import type { Finding } from '../../src/diagnosis/report';
+import type { EffectiveNsgFacts, VmFacts } from '../../src/diagnosis/facts';
 import type { CauseId } from '../../src/diagnosis/ids';
 
 // The portal pages a finding links to: pure, from the ARM endpoint, the cause and the facts.
@@ -45,7 +46,7 @@ describe('findingLinks', () => {
   });
 
   it('falls back to the NIC’s own NSG when the effective rules could not be read', () => {
-    const facts = { ...healthyFacts(), effectiveNsg: failed() };
+    const facts = { ...healthyFacts(), effectiveNsg: failed<EffectiveNsgFacts>() };
     expect(findingLinks(portal, finding('nsg-denies-rdp'), facts).map((l) => l.label)).toContain(
       'NSG vm-web-01-nsg rules',
     );
@@ -70,6 +71,8 @@ describe('findingLinks', () => {
   });
 
   it('links nothing when the VM itself was not read', () => {
-    expect(findingLinks(portal, finding('vm-not-running'), { ...healthyFacts(), vm: failed() })).toEqual([]);
+    expect(
+      findingLinks(portal, finding('vm-not-running'), { ...healthyFacts(), vm: failed<VmFacts>() }),
+    ).toEqual([]);
   });
 });
