@@ -73,6 +73,12 @@ export function renderText(report: Report): string {
     for (const c of errored)
       lines.push(`  ${MARK.error} ${c.id}: ${c.summary.replace(/^Could not check: /, '')}`);
   }
+  const clean = report.verdict.layer === 'none' && errored.length === 0;
+  if (clean && (report.source === null || report.symptom === 'unknown')) {
+    const from = report.source ?? '<your ip>';
+    const symptom = report.symptom === 'unknown' ? '<symptom>' : report.symptom;
+    lines.push('', `Next step: rdp-doctor diagnose ${vm.name} --from ${from} --symptom ${symptom}`);
+  }
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   lines.push('', `${report.checks.length} checks in ${seconds.toFixed(1)} s`);
   return lines.join('\n');

@@ -122,10 +122,20 @@ export function decideVerdict(outcomes: readonly RuleOutcome[], facts: Pick<Fact
   }
   const summary =
     unchecked.length === 0
-      ? 'Every layer checked clean: the network path is open, the service listens, and nothing blocks sign-in.'
+      ? `Every layer checked clean: the network path is open${facts.request.source === null ? ' from some source' : ''}, ` +
+        `the service listens, and nothing blocks sign-in.${notCovered(facts.request)}`
       : `No failing layer found, but ${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run ` +
         `(${unchecked.map((o) => o.check.id).join(', ')}): the diagnosis is incomplete.`;
   return { layer: 'none', causes: [], summary };
+}
+
+/** What a clean verdict could not vouch for, from what the request left out. */
+function notCovered(request: Pick<Facts['request'], 'source' | 'symptom'>): string {
+  if (request.source !== null) return '';
+  return (
+    ' Not covered: no client address was given, so the network was checked for any source, not the one you ' +
+    'connect from; give your address (and what the client shows) to check your own path.'
+  );
 }
 
 /** The same evidence read for another symptom: the Slack symptom picker re-ranks a finished report. */

@@ -71,17 +71,35 @@ function contextLine(state: LiveDiagnosis, vm: ReportVm | undefined): string {
   return [...machine, ...asked].join(' · ');
 }
 
+/**
+ * After a clean verdict, the `/rdp` that checks what this one could not: the person's own address
+ * (the network was checked for any source) and the symptom. Null when both were given.
+ */
+function healthyNextStep(state: LiveDiagnosis, name: string): string | null {
+  const { source, symptom } = state.request;
+  if (source !== null && symptom !== 'unknown') return null;
+  const from = source ?? '<your ip>';
+  const what = symptom === 'unknown' ? ' <symptom>' : ` ${symptom}`;
+  const hint =
+    symptom === 'unknown' ? ` (symptom: what the client shows, one of ${KNOWN_SYMPTOMS.join(', ')})` : '';
+  return `${inlineCode(`/rdp ${name} from ${from}${what}`, 300)}${mrkdwn(hint, 300)}`;
+}
+
 function verdictBlocks(
   runId: string,
   verdict: Verdict,
   checks: readonly Check[],
   findings: readonly Finding[],
+  nextStep: string | null,
 ): KnownBlock[] {
   if (verdict.layer === 'none') {
-    const title = checks.some((c) => c.status === 'error')
+    const incomplete = checks.some((c) => c.status === 'error');
+    const title = incomplete
       ? '⚠️ *No failing layer found, but the diagnosis is incomplete.*'
       : '✅ *No failing layer: every layer checked clean.*';
-    return [section(`${title}\n${mrkdwn(verdict.summary, 2000)}`)];
+    const blocks = [section(`${title}\n${mrkdwn(verdict.summary, 2000)}`)];
+    if (!incomplete && nextStep) blocks.push(section(`*Next step:* ${nextStep}`));
+    return blocks;
   }
   const deciding = verdict.causes.map((cause) => ({
     cause,
@@ -202,10 +220,21 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
     section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped, run.verdict)).join('\n')),
   ];
   if (state.failure) blocks.push(section(`❌ *The diagnosis stopped.* ${mrkdwn(state.failure, 2500)}`));
-  if (run.verdict) blocks.push(divider(), ...verdictBlocks(state.runId, run.verdict, checks, run.findings));
+  if (run.verdict)
+    blocks.push(
+      divider(),
+      ...verdictBlocks(state.runId, run.verdict, checks, run.findings, healthyNextStep(state, name)),
+    );
   const noted = notes(checks);
   if (noted.length > 0) blocks.push(context(noted));
-  if (state.report && state.request.symptom === 'unknown' && !stopped)
+  // The symptom only re-ranks the causes of a failing layer: offered only when there are several.
+  if (
+    state.report &&
+    state.request.symptom === 'unknown' &&
+    !stopped &&
+    run.verdict &&
+    run.verdict.causes.length > 1
+  )
     blocks.push(symptomPicker(state.runId));
   blocks.push(context([footer(state)]));
   return message(mrkdwn(fallbackText(name, state, run.verdict), 1000), blocks);

@@ -192,6 +192,35 @@ describe('diagnosisMessage: no failing layer', () => {
     expect(seen(message)).not.toContain('Could not check');
   });
 
+  it('healthy without an address: says the network was checked for any source and gives the next /rdp', () => {
+    const anySource = { ...cleanReport, source: null };
+    const message = diagnosisMessage(
+      liveFrom(anySource, [], {
+        report: anySource,
+        request: { symptom: 'unknown', source: null, host: null },
+      }),
+    );
+    expectSlackAccepts(message);
+    expect(sectionTexts(message.blocks)).toContainEqual(
+      expect.stringMatching(
+        /^\*Next step:\* `\/rdp vm-web-01 from &lt;your ip&gt; &lt;symptom&gt;` \(symptom: what the client shows, one of timeout, /,
+      ),
+    );
+    expect(symptomSelect(message)).toBeUndefined();
+  });
+
+  it('healthy with the address and the symptom given: no next step, and no symptom select', () => {
+    const message = diagnosisMessage(
+      liveFrom(cleanReport, [], {
+        report: cleanReport,
+        request: { symptom: 'timeout', source: '203.0.113.10', host: null },
+      }),
+    );
+    expect(seen(message)).not.toContain('Next step');
+    const unknownSymptom = diagnosisMessage(liveFrom(cleanReport, [], { report: cleanReport }));
+    expect(symptomSelect(unknownSymptom)).toBeUndefined();
+  });
+
   it('says the diagnosis is incomplete when checks could not run, and groups them by reason', () => {
     const message = diagnosisMessage(liveFrom(incompleteReport, [], { report: incompleteReport }));
     expectSlackAccepts(message);
