@@ -1,16 +1,14 @@
 import type { MetricsFacts } from '../diagnosis/facts';
 import type { AzureClients } from './clients';
 import { AzureCallError, describeAzureError, isAbort } from './errors';
+import { parseFleetRows, type FleetQuery, type FleetRow } from './fleet-row-schemas';
 import {
   QUERY_MARKERS,
   type FleetJoin,
   type FleetQueryScope,
   type FleetRead,
-  type JitRow,
-  type MachineRow,
   type MetricsRead,
   type MetricsTarget,
-  type NetworkRow,
 } from './fleet-rows';
 import { metricsFactsOf } from './gatherers/metrics';
 
@@ -189,12 +187,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Every row of a query across the subscriptions, page by page (`$top` 1000, then `$skipToken`). */
-async function queryPages<T>(
+async function queryPages<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
   subscriptions: readonly string[],
+  kind: K,
   query: string,
-  onPage: (rows: T[]) => void | Promise<void>,
+  onPage: (rows: FleetRow<K>[]) => void | Promise<void>,
 ): Promise<void> {
   for (const batch of chunks(subscriptions, SUBSCRIPTIONS_PER_REQUEST)) {
     let skipToken: string | undefined;
@@ -214,20 +213,21 @@ async function queryPages<T>(
         );
       }
       // The SDK's mapper turns the `data` array into an object keyed by index.
-      await onPage(Object.values(page.data ?? {}) as T[]);
+      await onPage(parseFleetRows(kind, Object.values(page.data ?? {})));
       skipToken = page.skipToken;
     } while (skipToken);
   }
 }
 
-async function allRows<T>(
+async function allRows<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
   subscriptions: readonly string[],
+  kind: K,
   query: string,
 ) {
-  const rows: T[] = [];
-  await queryPages<T>(clients, budget, subscriptions, query, (page) => {
+  const rows: FleetRow<K>[] = [];
+  await queryPages(clients, budget, subscriptions, kind, query, (page) => {
     rows.push(...page);
   });
   return rows;
@@ -252,13 +252,13 @@ export function azureFleetReader<Machine>(
       // All three queries start at once; each page of machines becomes facts as soon as the network and
       // JIT rows are in, so the rows of the whole fleet are never held at the same time.
       const joiner = Promise.all([
-        allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),
-        allRows<JitRow>(clients, budget, subscriptions, jitQuery()),
+        allRows(clients, budget, subscriptions, 'network', networkQuery()),
+        allRows(clients, budget, subscriptions, 'jit', jitQuery()),
       ]).then(([network, jit]) => join(network, jit));
       const machines: Machine[] = [];
       await Promise.all([
         joiner,
-        queryPages<MachineRow>(clients, budget, subscriptions, machinesQuery(scope), async (page) => {
+        queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope), async (page) => {
           const toMachine = await joiner;
           for (const row of page) machines.push(toMachine(row));
         }),
