@@ -1,5 +1,4 @@
-import type { FakeMessage } from '../../src/slack/fake';
-import { validateMessageBlocks } from '../../src/slack/fake';
+import { validateMessageBlocks, type FakeMessage } from '@rdp-doctor/slack-fake';
 import { findButton, startHarness, type Harness } from '../support/slack-harness';
 
 // The report as a channel reads it (issue 12: items 4, 6, 7, 8, 9), through signed requests to the real
