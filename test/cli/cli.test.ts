@@ -149,7 +149,7 @@ describe('names Azure would refuse never reach an ARM URL: exit 2 saying what is
   it('a/b is a resource group and a name, looked up as such: no such VM', async () => {
     const run = await cli(['diagnose', 'a/b', '--sandbox']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/No VM named b in resource group a/);
+    expect(run.stderr).toMatch(/cannot see a VM named b in resource group a/);
   });
 });
 
