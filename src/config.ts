@@ -69,7 +69,11 @@ const optionalText = z
 export const configSchema = z.object({
   // 0 asks the OS for a free port (tests, several local instances).
   PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(0).max(65535).default(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.pipe(
     z
@@ -84,7 +88,10 @@ export const configSchema = z.object({
       .optional(),
   ),
   SLACK_API_URL: optionalText.pipe(z.url({ error: 'a URL like https://slack.com/api/' }).optional()),
-  AZURE_SUBSCRIPTION_IDS: commaList(z.string().regex(GUID), 'subscription GUIDs'),
+  AZURE_SUBSCRIPTION_IDS: commaList(
+    z.string().regex(GUID, { error: 'subscription ids (GUIDs)' }),
+    'subscription GUIDs',
+  ),
   AZURE_RESOURCE_MANAGER_ENDPOINT: z
     .url({ protocol: /^https$/, error: 'an https URL like https://management.azure.com' })
     .default('https://management.azure.com'),
@@ -105,7 +112,10 @@ export const configSchema = z.object({
     .min(0)
     .max(32)
     .default(24),
-  ALLOWED_CHANNELS: commaList(z.string().regex(/^[CGD][A-Z0-9]{2,}$/), 'Slack channel ids (C…)'),
+  ALLOWED_CHANNELS: commaList(
+    z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'Slack channel ids (C…), not channel names' }),
+    'Slack channel ids (C…)',
+  ),
   /** The `key` Event Grid's webhook URL carries; unset, /azure/events is not served. */
   EVENT_GRID_SECRET: optionalText.pipe(
     z.string().min(16, { error: 'a random string of at least 16 characters' }).optional(),
@@ -120,6 +130,27 @@ const SECRET_KEYS = new Set([
   'DATABASE_URL',
   'EVENT_GRID_SECRET',
 ]);
+
+/** What a good value looks like, shown with every problem so the fix can be copied. */
+const EXAMPLES: Record<keyof z.input<typeof configSchema>, string> = {
+  PORT: '3000',
+  LOG_LEVEL: 'info',
+  SLACK_SIGNING_SECRET: "<the signing secret from the Slack app's Basic Information page>",
+  SLACK_BOT_TOKEN: 'xoxb-…',
+  SLACK_APP_TOKEN: 'xapp-…',
+  SLACK_API_URL: 'https://slack.com/api/',
+  AZURE_SUBSCRIPTION_IDS: '00000000-0000-0000-0000-000000000000,11111111-1111-1111-1111-111111111111',
+  AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://management.azure.com',
+  AZURE_ACCESS_TOKEN: '$(az account get-access-token --query accessToken --output tsv)',
+  DATA_DIR: './data',
+  DATABASE_URL: 'postgres://rdp@db.internal:5432/rdp_doctor',
+  APPROVERS: 'S0123ABCD or U0123ABCD,U0456EFGH',
+  APPROVALS_REQUIRED: '1',
+  APPROVAL_TTL: '15m',
+  NSG_MAX_PREFIX: '24',
+  ALLOWED_CHANNELS: 'C0123ABCD,C0456EFGH',
+  EVENT_GRID_SECRET: '$(openssl rand -hex 24)',
+};
 
 export type Config = z.output<typeof configSchema>;
 
@@ -138,7 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const key = String(issue.path[0] ?? 'config');
       // Secrets are never echoed, not even malformed ones.
       const got = SECRET_KEYS.has(key) ? 'a value that does not fit' : JSON.stringify(env[key] ?? null);
-      return `${key}: expected ${issue.message} (got ${got})`;
+      const example = key in EXAMPLES ? `; for example ${key}=${EXAMPLES[key as keyof typeof EXAMPLES]}` : '';
+      return `${key}: expected ${issue.message} (got ${got})${example}`;
     }),
   );
 }

@@ -3,6 +3,7 @@ import type { MetricsFacts } from '../diagnosis/facts';
 import { resourceName } from '../diagnosis/net';
 import type { AzureClients } from './clients';
 import { AzureCallError, describeAzureError, isAbort } from './errors';
+import { parseFleetRows, type FleetQuery, type FleetRow } from './fleet-row-schemas';
 import {
   QUERY_MARKERS,
   type FleetJoin,
@@ -192,12 +193,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Every row of a query across the subscriptions, page by page (`$top` 1000, then `$skipToken`). */
-async function queryPages<T>(
+async function queryPages<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
   subscriptions: readonly string[],
+  kind: K,
   query: string,
-  onPage: (rows: T[]) => void | Promise<void>,
+  onPage: (rows: FleetRow<K>[]) => void | Promise<void>,
 ): Promise<void> {
   for (const batch of chunks(subscriptions, SUBSCRIPTIONS_PER_REQUEST)) {
     let skipToken: string | undefined;
@@ -217,20 +219,21 @@ async function queryPages<T>(
         );
       }
       // The SDK's mapper turns the `data` array into an object keyed by index.
-      await onPage(Object.values(page.data ?? {}) as T[]);
+      await onPage(parseFleetRows(kind, Object.values(page.data ?? {})));
       skipToken = page.skipToken;
     } while (skipToken);
   }
 }
 
-async function allRows<T>(
+async function allRows<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
   subscriptions: readonly string[],
+  kind: K,
   query: string,
 ) {
-  const rows: T[] = [];
-  await queryPages<T>(clients, budget, subscriptions, query, (page) => {
+  const rows: FleetRow<K>[] = [];
+  await queryPages(clients, budget, subscriptions, kind, query, (page) => {
     rows.push(...page);
   });
   return rows;
@@ -336,7 +339,7 @@ export function azureFleetReader<Machine>(
       // network and JIT rows are in, so the rows of the whole fleet are never held at the same time.
       const warnings: string[] = [];
       const joiner = Promise.all([
-        allRows<NetworkRow>(clients, budget, subscriptions, networkQuery()),
+        allRows(clients, budget, subscriptions, 'network', networkQuery()),
         jitRows(clients, budget, subscriptions),
       ]).then(([network, jit]) => {
         warnings.push(...subnetLimitWarnings(network));
@@ -349,7 +352,7 @@ export function azureFleetReader<Machine>(
       let running = 0;
       await Promise.all([
         joiner,
-        queryPages<MachineRow>(clients, budget, subscriptions, machinesQuery(scope), async (page) => {
+        queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope), async (page) => {
           const toMachine = await joiner;
           for (const row of page) {
             if (isRunning(row) && running++ < agentReadsCap) {

@@ -1,4 +1,5 @@
 import type { VirtualMachine } from '@azure/arm-compute';
+import { distance } from 'fastest-levenshtein';
 import type { VmIdentity } from '../diagnosis/facts';
 import type { AzureClients } from './clients';
 import { AzureCallError, callAzure } from './errors';
@@ -17,6 +18,10 @@ export class TargetError extends Error {
     message: string,
     /** For `ambiguous-vm`: every machine of that name, so the UI can ask which one. */
     readonly candidates: VmIdentity[] = [],
+    /** For `vm-not-found`: the closest names the identity can see, nearest first. */
+    readonly suggestions: VmIdentity[] = [],
+    /** What only whoever runs rdp-doctor can act on (its settings): for the log and the terminal, not a channel. */
+    readonly adminDetail: string | null = null,
   ) {
     super(message);
     this.name = 'TargetError';
@@ -121,31 +126,61 @@ async function getVm(
   }
 }
 
-async function listByName(
+/** Every VM the identity can see in one subscription. */
+async function listAll(
   clients: AzureClients,
   subscriptionId: string,
-  name: string,
   signal?: AbortSignal,
 ): Promise<VmIdentity[]> {
   const { compute } = clients.forSubscription(subscriptionId);
   return callAzure('Compute', async () => {
     const found: VmIdentity[] = [];
     for await (const vm of compute.virtualMachines.listAll({ abortSignal: signal })) {
-      if (vm.name?.toLowerCase() === name.toLowerCase()) found.push(identityOf(vm, subscriptionId));
+      found.push(identityOf(vm, subscriptionId));
     }
     return found;
   });
 }
 
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * The machines whose names are closest to a mistyped one, by edit distance ignoring case: at most three,
+ * and only near enough to be a typo (a third of the name's length, at least two edits).
+ */
+export function closestVms(typed: string, visible: readonly VmIdentity[]): VmIdentity[] {
+  const wanted = typed.toLowerCase();
+  const within = Math.max(2, Math.floor(wanted.length / 3));
+  return visible
+    .map((vm) => ({ vm, edits: distance(wanted, vm.name.toLowerCase()) }))
+    .filter(({ edits }) => edits <= within)
+    .sort((a, b) => a.edits - b.edits || a.vm.name.localeCompare(b.vm.name))
+    .slice(0, MAX_SUGGESTIONS)
+    .map(({ vm }) => vm);
+}
+
+function subscriptionsDetail(subscriptionIds: string[]): string {
+  return (
+    `searched subscriptions: ${subscriptionIds.join(', ') || 'none'}; ` +
+    'to diagnose machines elsewhere, add their subscription to AZURE_SUBSCRIPTION_IDS and grant the identity access'
+  );
+}
+
+function notFound(what: string, subscriptionIds: string[], suggestions: VmIdentity[] = []): TargetError {
+  const names = [...new Set(suggestions.map((vm) => vm.name))];
+  const meant = names.length > 0 ? ` Did you mean ${names.join(', ')}?` : '';
+  return new TargetError(
+    'vm-not-found',
+    `rdp-doctor cannot see a VM ${what} in its subscriptions.${meant} If the VM exists, ask whoever runs rdp-doctor to add its subscription.`,
+    [],
+    suggestions,
+    subscriptionsDetail(subscriptionIds),
+  );
+}
+
 function exactlyOne(found: VmIdentity[], what: string, subscriptionIds: string[]): VmIdentity {
   if (found.length === 1) return found[0];
-  if (found.length === 0) {
-    throw new TargetError(
-      'vm-not-found',
-      `No VM ${what} in the configured subscriptions (${subscriptionIds.join(', ') || 'none'}); ` +
-        'check the name, or add its subscription to AZURE_SUBSCRIPTION_IDS',
-    );
-  }
+  if (found.length === 0) throw notFound(what, subscriptionIds);
   throw new TargetError(
     'ambiguous-vm',
     `${found.length} VMs are ${what}: ${found.map(describe).join('; ')}. Name one as resource-group/name or by resource id`,
@@ -169,7 +204,10 @@ export async function resolveVm(
     if (!allowed) {
       throw new TargetError(
         'subscription-not-allowed',
-        `Subscription ${parsed.subscriptionId} is not one rdp-doctor is configured for; add it to AZURE_SUBSCRIPTION_IDS to diagnose machines there`,
+        `rdp-doctor is not set up for subscription ${parsed.subscriptionId}; ask whoever runs rdp-doctor to add it`,
+        [],
+        [],
+        subscriptionsDetail(subscriptionIds),
       );
     }
     const vm = await getVm(clients, allowed, parsed.resourceGroup, parsed.name, signal);
@@ -185,6 +223,9 @@ export async function resolveVm(
       subscriptionIds,
     );
   }
-  const found = await Promise.all(subscriptionIds.map((s) => listByName(clients, s, parsed.name, signal)));
-  return exactlyOne(found.flat(), `named ${parsed.name}`, subscriptionIds);
+  const visible = (await Promise.all(subscriptionIds.map((s) => listAll(clients, s, signal)))).flat();
+  const named = visible.filter((vm) => vm.name.toLowerCase() === parsed.name.toLowerCase());
+  if (named.length === 0)
+    throw notFound(`named ${parsed.name}`, subscriptionIds, closestVms(parsed.name, visible));
+  return exactlyOne(named, `named ${parsed.name}`, subscriptionIds);
 }

@@ -5,6 +5,7 @@ import { checkAccess, renderAccess } from '../azure/check-access';
 import { resolveVm } from '../azure/resolve-vm';
 import { loadConfig } from '../config';
 import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
+import { layerState } from '../diagnosis/layers';
 import { diagnose } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { parseRequest } from '../pipeline/request';
@@ -79,7 +80,10 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
         if (event.type === 'layer')
           process.stderr.write(
             `  ${layerLine(
-              event.layer,
+              layerState(
+                event.layer,
+                event.outcomes.map((o) => o.check),
+              ),
               event.outcomes.map((o) => o.check),
             )}\n`,
           );
@@ -93,7 +97,9 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
     return isIncomplete(report) ? EXIT.incomplete : EXIT.ran;
   } catch (error) {
     const failure = describeFailure(error);
-    process.stderr.write(`rdp-doctor: ${failure.message}\n`);
+    // Whoever runs the CLI is whoever runs rdp-doctor: the settings detail is theirs to act on.
+    const detail = failure.adminDetail ? ` (${failure.adminDetail})` : '';
+    process.stderr.write(`rdp-doctor: ${failure.message}${detail}\n`);
     return failure.kind === 'input' ? EXIT.badInput : EXIT.couldNotRun;
   } finally {
     await azure?.close();

@@ -1,6 +1,5 @@
 import { layerName } from '../diagnosis/engine';
-import { LAYERS, type Layer } from '../diagnosis/facts';
-import type { Check, Report } from '../diagnosis/report';
+import type { Check, LayerState, Report } from '../diagnosis/report';
 
 // The report as a terminal reads it: layer by layer along the path, then the verdict, the evidence and
 // the `az` command that confirms each finding by hand.
@@ -13,18 +12,25 @@ const MARK: Record<Check['status'], string> = {
   skipped: 'skip',
 };
 
-export function layerLine(layer: Layer, checks: Check[]): string {
+/** What the layer's passing checks looked at: `NSG rules and IP flow, public IP, routes`. */
+function checkedLabels(checks: readonly Check[]): string {
+  return checks
+    .filter((c) => c.status === 'pass' || c.status === 'warn')
+    .map((c) => c.label)
+    .join(', ');
+}
+
+export function layerLine(state: LayerState, checks: readonly Check[]): string {
+  const { layer } = state;
   const failed = checks.filter((c) => c.status === 'fail');
-  const errored = checks.filter((c) => c.status === 'error');
-  const skipped = checks.every((c) => c.status === 'skipped');
-  const state = failed.length
-    ? `FAIL ${failed.map((c) => c.id).join(', ')}`
-    : errored.length
-      ? `incomplete: ${errored.length} check${errored.length === 1 ? '' : 's'} could not run`
-      : skipped
-        ? 'not checked'
-        : 'clean';
-  return `${layer.padEnd(9)} ${layerName(layer)}: ${state}`;
+  const text: Record<LayerState['status'], () => string> = {
+    failing: () => `FAIL ${failed.map((c) => c.title).join('; ')}`,
+    clean: () => `clean (${checkedLabels(checks)})`,
+    incomplete: () => `incomplete: ${state.reason} (clean: ${checkedLabels(checks)})`,
+    'not-checked': () => `not checked: ${state.reason}`,
+    'not-applicable': () => `not applicable${state.reason ? `: ${state.reason}` : ''}`,
+  };
+  return `${layer.padEnd(9)} ${layerName(layer)}: ${text[state.status]()}`;
 }
 
 export function renderText(report: Report): string {
@@ -34,11 +40,11 @@ export function renderText(report: Report): string {
     `symptom: ${report.symptom}${report.source ? ` · from ${report.source}` : ''}`,
     '',
   ];
-  for (const layer of LAYERS)
+  for (const state of report.layers)
     lines.push(
       layerLine(
-        layer,
-        report.checks.filter((c) => c.layer === layer),
+        state,
+        report.checks.filter((c) => c.layer === state.layer),
       ),
     );
   lines.push(
@@ -55,6 +61,7 @@ export function renderText(report: Report): string {
     if (check) lines.push(`  confirm:  ${check.confirm}`);
     if (finding.fixes.length) lines.push(`  fixes:    ${finding.fixes.join(', ')}`);
     if (finding.advice) lines.push(`  advice:   ${finding.advice}`);
+    for (const link of finding.links) lines.push(`  portal:   ${link.label}: ${link.url}`);
   }
   if (warnings.length) {
     lines.push('', 'Risks (not the outage):');
@@ -65,6 +72,12 @@ export function renderText(report: Report): string {
     lines.push('', 'Could not check:');
     for (const c of errored)
       lines.push(`  ${MARK.error} ${c.id}: ${c.summary.replace(/^Could not check: /, '')}`);
+  }
+  const clean = report.verdict.layer === 'none' && errored.length === 0;
+  if (clean && (report.source === null || report.symptom === 'unknown')) {
+    const from = report.source ?? '<your ip>';
+    const symptom = report.symptom === 'unknown' ? '<symptom>' : report.symptom;
+    lines.push('', `Next step: rdp-doctor diagnose ${vm.name} --from ${from} --symptom ${symptom}`);
   }
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   lines.push('', `${report.checks.length} checks in ${seconds.toFixed(1)} s`);

@@ -24,6 +24,8 @@ export interface CauseRule {
   id: CauseId;
   layer: Layer;
   title: string;
+  /** What the check looks at, as a person names it (`NSG rules and IP flow`): how a clean check is listed. */
+  label: string;
   /** The field guide section the rule comes from. */
   guide: string;
   /** Severity when it fires: only `critical` findings decide the verdict. */

@@ -1,6 +1,7 @@
 import type { CauseRule } from './cause';
-import { LAYERS, type Facts, type FactKey, type Layer, type Symptom } from './facts';
+import { LAYERS, type Facts, type FactKey, type Symptom } from './facts';
 import type { Check, Finding, Report, Verdict } from './report';
+import { layerStates } from './layers';
 import { SYMPTOM_WORDS, symptomFitsLayer, symptomRank } from './symptoms';
 
 export interface RuleOutcome {
@@ -8,17 +9,7 @@ export interface RuleOutcome {
   finding: Finding | null;
 }
 
-const LAYER_NAMES: Record<Layer, string> = {
-  platform: 'the machine itself (power, boot, agent)',
-  network: 'the network path',
-  service: 'the Remote Desktop service',
-  auth: 'authentication',
-  guest: 'the guest OS state after sign-in',
-};
-
-export function layerName(layer: Layer): string {
-  return LAYER_NAMES[layer];
-}
+export { layerName } from './layers';
 
 /** The facts a rule reads: what the pipeline must have gathered before the rule can run. */
 export function ruleFacts(rule: CauseRule): FactKey[] {
@@ -53,6 +44,8 @@ function missingEvidence(
 export function evaluateRule(facts: Facts, rule: CauseRule): RuleOutcome {
   const base = {
     id: rule.id,
+    title: rule.title,
+    label: rule.label,
     layer: rule.layer,
     confirm: rule.confirm(facts),
     durationMs: durationOf(facts, ruleFacts(rule)),
@@ -88,6 +81,7 @@ export function evaluateRule(facts: Facts, rule: CauseRule): RuleOutcome {
       evidence: detection.evidence,
       fixes: detection.fixes ?? [],
       advice: detection.advice ?? '',
+      links: [],
     },
   };
 }
@@ -128,10 +122,20 @@ export function decideVerdict(outcomes: readonly RuleOutcome[], facts: Pick<Fact
   }
   const summary =
     unchecked.length === 0
-      ? 'Every layer checked clean: the network path is open, the service listens, and nothing blocks sign-in.'
+      ? `Every layer checked clean: the network path is open${facts.request.source === null ? ' from some source' : ''}, ` +
+        `the service listens, and nothing blocks sign-in.${notCovered(facts.request)}`
       : `No failing layer found, but ${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run ` +
         `(${unchecked.map((o) => o.check.id).join(', ')}): the diagnosis is incomplete.`;
   return { layer: 'none', causes: [], summary };
+}
+
+/** What a clean verdict could not vouch for, from what the request left out. */
+function notCovered(request: Pick<Facts['request'], 'source' | 'symptom'>): string {
+  if (request.source !== null) return '';
+  return (
+    ' Not covered: no client address was given, so the network was checked for any source, not the one you ' +
+    'connect from; give your address (and what the client shows) to check your own path.'
+  );
 }
 
 /** The same evidence read for another symptom: the Slack symptom picker re-ranks a finished report. */
@@ -141,5 +145,5 @@ export function rerankReport(report: Report, symptom: Symptom): Report {
     finding: report.findings.find((finding) => finding.cause === check.id) ?? null,
   }));
   const verdict = decideVerdict(outcomes, { request: { symptom, source: report.source, host: null } });
-  return { ...report, symptom, verdict };
+  return { ...report, symptom, verdict, layers: layerStates(report.checks, verdict) };
 }

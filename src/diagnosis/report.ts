@@ -11,6 +11,9 @@ export type VerdictLayer = Layer | 'none';
 export interface Check {
   /** The cause id the check looks for. */
   id: CauseId;
+  /** The cause in words (`The VM is not running`), and what the check looks at (`power state`). */
+  title: string;
+  label: string;
   layer: Layer;
   status: CheckStatus;
   summary: string;
@@ -18,6 +21,12 @@ export interface Check {
   /** The command a person runs to confirm by hand. */
   confirm: string;
   durationMs: number;
+}
+
+/** A page of the Azure portal where a person checks or fixes the finding by hand. */
+export interface PortalLink {
+  label: string;
+  url: string;
 }
 
 export interface Finding {
@@ -28,6 +37,8 @@ export interface Finding {
   evidence: string[];
   fixes: FixId[];
   advice: string;
+  /** Where to check or fix it by hand; the pipeline fills them, as only it knows which cloud this is. */
+  links: PortalLink[];
 }
 
 export interface Verdict {
@@ -47,6 +58,18 @@ export interface ReportVm {
   powerState: string;
 }
 
+/**
+ * How far the diagnosis got into a layer. A layer after the failing one was never reached by a session,
+ * and one whose checks could not run was not seen: neither is `clean`, and `reason` says why.
+ */
+export type LayerStatus = 'failing' | 'clean' | 'incomplete' | 'not-checked' | 'not-applicable';
+
+export interface LayerState {
+  layer: Layer;
+  status: LayerStatus;
+  reason: string | null;
+}
+
 export interface Report {
   schemaVersion: 1;
   vm: ReportVm;
@@ -55,6 +78,8 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   verdict: Verdict;
+  /** One entry per layer along the path, in order. */
+  layers: LayerState[];
   checks: Check[];
   findings: Finding[];
 }

@@ -18,6 +18,8 @@ import {
   type VmFacts,
   type VmIdentity,
 } from '../diagnosis/facts';
+import { layerStates } from '../diagnosis/layers';
+import { findingLinks, portalFor } from '../diagnosis/portal-links';
 import type { Report, ReportVm, Verdict } from '../diagnosis/report';
 import { gatherWithTimeout } from './gather-with-timeout';
 
@@ -110,6 +112,15 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
   const rules = options.rules ?? causes;
   const gatherers = options.gatherers ?? allGatherers;
   const emit = options.onProgress ?? (() => undefined);
+  const portal = portalFor(options.context.clients.settings.endpoint);
+  // Each finding carries the portal pages where a person checks or fixes it by hand.
+  const linked = (outcome: RuleOutcome, snapshot: Facts): RuleOutcome =>
+    outcome.finding
+      ? {
+          ...outcome,
+          finding: { ...outcome.finding, links: findingLinks(portal, outcome.finding, snapshot) },
+        }
+      : outcome;
   emit({ type: 'started', vm: reportVm(vm), startedAt: started.toISOString() });
 
   const gathered: Partial<Record<FactKey, Gathered<unknown>>> = {
@@ -137,7 +148,9 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
       if (outcomesByLayer.has(layer)) continue;
       if ((layerKeys.get(layer) ?? []).some((key) => !(key in gathered))) continue;
       const snapshot = facts();
-      const outcomes = rules.filter((r) => r.layer === layer).map((rule) => evaluateRule(snapshot, rule));
+      const outcomes = rules
+        .filter((r) => r.layer === layer)
+        .map((rule) => linked(evaluateRule(snapshot, rule), snapshot));
       outcomesByLayer.set(layer, outcomes);
       emit({ type: 'layer', layer, outcomes, facts: snapshot });
     }
@@ -179,7 +192,7 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
   progress();
 
   const final = facts();
-  const outcomes = rules.map((rule) => evaluateRule(final, rule));
+  const outcomes = rules.map((rule) => linked(evaluateRule(final, rule), final));
   const verdict = decideVerdict(outcomes, final);
   if (!settled) emit({ type: 'settled', verdict, elapsedMs: clock().getTime() - started.getTime() });
   const report: Report = {
@@ -190,6 +203,10 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     startedAt: started.toISOString(),
     finishedAt: clock().toISOString(),
     verdict,
+    layers: layerStates(
+      outcomes.map((o) => o.check),
+      verdict,
+    ),
     checks: outcomes.map((o) => o.check),
     findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
   };

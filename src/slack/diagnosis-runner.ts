@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Attachment } from '../azure/gatherer';
 import { LAYERS, type DiagnosisRequest, type Facts, type VmIdentity } from '../diagnosis/facts';
+import { layerStates } from '../diagnosis/layers';
 import type { Report, ReportVm } from '../diagnosis/report';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
@@ -56,7 +57,13 @@ interface ActiveRun {
  * settled one when there is one; it is never listed as a finished diagnosis.
  */
 function unfinishedReport(vm: ReportVm, state: LiveDiagnosis, facts: Facts): Report {
-  const layers = LAYERS.filter((layer) => state.layers[layer]);
+  const done = LAYERS.filter((layer) => state.layers[layer]);
+  const checks = done.flatMap((layer) => state.layers[layer] ?? []);
+  const verdict = state.settled ?? {
+    layer: 'none' as const,
+    causes: [],
+    summary: 'The diagnosis is still running.',
+  };
   return {
     schemaVersion: 1,
     vm,
@@ -64,13 +71,10 @@ function unfinishedReport(vm: ReportVm, state: LiveDiagnosis, facts: Facts): Rep
     source: state.request.source,
     startedAt: state.startedAt,
     finishedAt: facts.now,
-    verdict: state.settled ?? {
-      layer: 'none',
-      causes: [],
-      summary: 'The diagnosis is still running.',
-    },
-    checks: layers.flatMap((layer) => state.layers[layer] ?? []),
-    findings: layers.flatMap((layer) => state.findings?.[layer] ?? []),
+    verdict,
+    layers: layerStates(checks, verdict),
+    checks,
+    findings: done.flatMap((layer) => state.findings?.[layer] ?? []),
   };
 }
 

@@ -1,4 +1,4 @@
-import { TargetError, parseTarget, resolveVm } from '../../src/azure/resolve-vm';
+import { closestVms, TargetError, parseTarget, resolveVm } from '../../src/azure/resolve-vm';
 import { replay, type Route } from './arm-replay';
 
 const SUB_A = '00000000-0000-0000-0000-00000000000a';
@@ -35,6 +35,14 @@ function get(subscription: string, resourceGroup: string, name: string, location
     body: vm(subscription, resourceGroup, name, location),
   };
 }
+
+const vmIdentity = (name: string) => ({
+  id: `/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
+  name,
+  resourceGroup: 'rg',
+  subscriptionId: SUB_A,
+  location: 'westeurope',
+});
 
 async function targetError(promise: Promise<unknown>): Promise<TargetError> {
   try {
@@ -166,8 +174,38 @@ describe('resolveVm', () => {
     const error = await targetError(resolveVm(fake.clients, 'ghost', [SUB_A]));
     expect(error.code).toBe('vm-not-found');
     expect(error.message).toBe(
-      `No VM named ghost in the configured subscriptions (${SUB_A}); check the name, or add its subscription to AZURE_SUBSCRIPTION_IDS`,
+      'rdp-doctor cannot see a VM named ghost in its subscriptions. If the VM exists, ask whoever runs rdp-doctor to add its subscription.',
     );
+    expect(error.message).not.toMatch(/AZURE_/);
+    expect(error.adminDetail).toMatch(
+      new RegExp(`searched subscriptions: ${SUB_A}; .*AZURE_SUBSCRIPTION_IDS`),
+    );
+  });
+
+  it('suggests at most three of the closest names it can see, nearest first, across subscriptions', async () => {
+    const fake = replay([
+      listAll(SUB_A, [
+        vm(SUB_A, 'rg-prod', 'vm-web-01'),
+        vm(SUB_A, 'rg-prod', 'vm-web-02'),
+        vm(SUB_A, 'rg-prod', 'vm-db-01'),
+        vm(SUB_A, 'rg-prod', 'jumpbox'),
+      ]),
+      listAll(SUB_B, [vm(SUB_B, 'rg-dr', 'vm-web-11')]),
+    ]);
+    const error = await targetError(resolveVm(fake.clients, 'vm-webb-01', [SUB_A, SUB_B]));
+    expect(error.code).toBe('vm-not-found');
+    expect(error.suggestions.map((c) => [c.subscriptionId, c.name])).toEqual([
+      [SUB_A, 'vm-web-01'],
+      [SUB_A, 'vm-web-02'],
+      [SUB_B, 'vm-web-11'],
+    ]);
+    expect(error.message).toMatch(/Did you mean vm-web-01, vm-web-02, vm-web-11\?/);
+  });
+
+  it('suggests nothing that is not near enough to be a typo', () => {
+    const seen = [vmIdentity('jumpbox'), vmIdentity('sql-01')];
+    expect(closestVms('vm-web-01', seen)).toEqual([]);
+    expect(closestVms('SQL-02', seen).map((v) => v.name)).toEqual(['sql-01']);
   });
 
   it('finds rg/name in the one subscription that has it', async () => {
@@ -192,7 +230,8 @@ describe('resolveVm', () => {
     const id = `/subscriptions/${OTHER}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
     const error = await targetError(resolveVm(fake.clients, id, [SUB_A, SUB_B]));
     expect(error.code).toBe('subscription-not-allowed');
-    expect(error.message).toMatch(/add it to AZURE_SUBSCRIPTION_IDS/);
+    expect(error.message).toMatch(/ask whoever runs rdp-doctor to add it$/);
+    expect(error.adminDetail).toMatch(/AZURE_SUBSCRIPTION_IDS/);
     expect(fake.sent).toHaveLength(0);
   });
 

@@ -167,7 +167,7 @@ describe('names Azure would refuse never reach an ARM URL: exit 2 saying what is
   it('a/b is a resource group and a name, looked up as such: no such VM', async () => {
     const run = await cli(['diagnose', 'a/b', '--sandbox']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/No VM named b in resource group a/);
+    expect(run.stderr).toMatch(/cannot see a VM named b in resource group a/);
   });
 });
 
@@ -189,13 +189,51 @@ describe('an environment that cannot run exits 1 with one line', () => {
     expect(run.stderr).toMatch(/Cannot reach Azure Resource Manager/);
   }, 60_000);
 
-  it('no credentials', () => {
-    const error = Object.assign(new Error('EnvironmentCredential is unavailable. …'), {
-      name: 'CredentialUnavailableError',
+  it('no credentials names the fix and what each credential of the chain said, links whole', () => {
+    const environment = Object.assign(
+      new Error(
+        'EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.',
+      ),
+      { name: 'CredentialUnavailableError' },
+    );
+    const cli = Object.assign(
+      new Error(
+        "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+      ),
+      {
+        name: 'CredentialUnavailableError',
+      },
+    );
+    const error = Object.assign(
+      new Error('ChainedTokenCredential authentication failed.\nCredentialUnavailableError: …'),
+      {
+        name: 'AggregateAuthenticationError',
+        errors: [environment, cli],
+      },
+    );
+    const failure = describeFailure(error);
+    expect(failure.kind).toBe('environment');
+    expect(failure.message).toMatch(/^No Azure credentials: run `az login`.*AZURE_CLIENT_ID/);
+    expect(failure.message).toContain(
+      'To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.',
+    );
+    expect(failure.message).toContain(
+      'Azure CLI could not be found. Please visit https://aka.ms/azure-cli for',
+    );
+  });
+
+  it('an invalid setting names the key, what was wrong with it, and an example', async () => {
+    const run = await cli(['diagnose', 'vm-healthy'], {
+      AZURE_SUBSCRIPTION_IDS: 'prod-subscription',
+      APPROVAL_TTL: 'soon',
     });
-    expect(describeFailure(error)).toEqual({
-      kind: 'environment',
-      message: expect.stringMatching(/^No Azure credentials: run `az login`/),
-    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^rdp-doctor: Invalid configuration:\n/);
+    expect(run.stderr).toMatch(
+      /AZURE_SUBSCRIPTION_IDS: expected subscription ids \(GUIDs\) \(got "prod-subscription"\); for example AZURE_SUBSCRIPTION_IDS=00000000-/,
+    );
+    expect(run.stderr).toMatch(
+      /APPROVAL_TTL: expected a duration like 15m.*\(got "soon"\); for example APPROVAL_TTL=15m/,
+    );
   });
 });

@@ -15,6 +15,7 @@ function rule(
     id,
     layer,
     title: id,
+    label: id,
     guide: 'test',
     severity: options.severity ?? 'critical',
     needs: options.needs ?? ['vm'],
@@ -113,6 +114,15 @@ describe('decideVerdict', () => {
     });
   });
 
+  it('a clean verdict without a client address says the network was checked for any source', () => {
+    const outcomes = evaluate(facts(), [rule('nsg-denies-rdp', 'network', null)]);
+    expect(decideVerdict(outcomes, facts()).summary).toMatch(
+      /open from some source.*Not covered: no client address was given, so the network was checked for any source/,
+    );
+    const fromMine = { request: { symptom: 'unknown' as const, source: '203.0.113.10', host: null } };
+    expect(decideVerdict(outcomes, fromMine).summary).not.toMatch(/Not covered|some source/);
+  });
+
   it('names the first failing layer along the path, not a deeper one', () => {
     const outcomes = evaluate(facts(), [
       rule('disk-full', 'guest', hit('Disk full')),
@@ -194,6 +204,7 @@ describe('rerankReport', () => {
       startedAt: '',
       finishedAt: '',
       verdict: decideVerdict(outcomes, base),
+      layers: [],
       checks: outcomes.map((o) => o.check),
       findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
     };

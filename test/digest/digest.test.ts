@@ -86,6 +86,7 @@ function reportFor(vmId: string, vmName: string): Report {
     startedAt: at,
     finishedAt: at,
     verdict: { layer: 'network', causes: ['public-ip-dynamic'], summary: 'The public IP is dynamic.' },
+    layers: [],
     checks: [],
     findings: [],
   };

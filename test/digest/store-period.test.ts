@@ -21,6 +21,7 @@ function reportFor(vmName: string): Report {
     startedAt: '2025-03-04T10:00:00.000Z',
     finishedAt: '2025-03-04T10:00:40.000Z',
     verdict: { layer: 'none', causes: [], summary: 'clean' },
+    layers: [],
     checks: [],
     findings: [],
   };

@@ -135,6 +135,7 @@ describe('nsg-allow-rdp-from-source', () => {
         evidence: [],
         fixes: ['nsg-allow-rdp-from-source'],
         advice: '',
+        links: [],
       };
       facts.effectiveNsg = {
         status: 'error',
@@ -340,6 +341,7 @@ describe('nsg-allow-rdp-from-source', () => {
       evidence: [],
       fixes: ['nsg-allow-rdp-from-source'],
       advice: '',
+      links: [],
     };
     const EVERYONE = ['*', 'any', 'internet', '0.0.0.0/0', '::/0'];
 

@@ -146,6 +146,7 @@ export function findingOf(rule: CauseRule, facts: Facts): Finding {
     evidence: detection.evidence,
     fixes: detection.fixes ?? [],
     advice: detection.advice ?? '',
+    links: [],
   };
 }
 

@@ -135,6 +135,7 @@ test('the fix modal holds its limits with long labels and a long pre-filled valu
         evidence: [],
         fixes: [],
         advice: '',
+        links: [],
       },
       vmId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web-01',
       vmName: `web-${'x'.repeat(500)}`,

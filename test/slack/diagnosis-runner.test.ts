@@ -34,6 +34,8 @@ const store = {
 };
 const cleanCheck: Check = {
   id: 'vm-not-running',
+  title: 'The VM is not running',
+  label: 'power state',
   layer: 'platform',
   status: 'pass',
   summary: 'running',

@@ -22,6 +22,7 @@ function reportFor(vmName: string, verdictSummary: string): Report {
     startedAt: '2025-03-04T10:00:00.000Z',
     finishedAt: '2025-03-04T10:00:40.000Z',
     verdict: { layer: 'none', causes: [], summary: verdictSummary },
+    layers: [],
     checks: [],
     findings: [],
   };

@@ -4,13 +4,15 @@ import { LAYERS, type Layer } from '../../diagnosis/facts';
 import type { Check, Finding, ReportVm, Verdict } from '../../diagnosis/report';
 import { context, divider, header, LIMITS, message, plainText, section } from './build';
 import { fixButtons } from './fix-buttons';
-import { LAYER_LABELS, layerLine, reasonNotChecked } from './layers';
+import { reasonNotChecked } from '../../diagnosis/layers';
+import { LAYER_LABELS, layerLine } from './layers';
 import {
   bullets,
   codeBlock,
   elapsed,
   inlineCode,
   joinWords,
+  link,
   listWithin,
   mention,
   mrkdwn,
@@ -69,17 +71,35 @@ function contextLine(state: LiveDiagnosis, vm: ReportVm | undefined): string {
   return [...machine, ...asked].join(' · ');
 }
 
+/**
+ * After a clean verdict, the `/rdp` that checks what this one could not: the person's own address
+ * (the network was checked for any source) and the symptom. Null when both were given.
+ */
+function healthyNextStep(state: LiveDiagnosis, name: string): string | null {
+  const { source, symptom } = state.request;
+  if (source !== null && symptom !== 'unknown') return null;
+  const from = source ?? '<your ip>';
+  const what = symptom === 'unknown' ? ' <symptom>' : ` ${symptom}`;
+  const hint =
+    symptom === 'unknown' ? ` (symptom: what the client shows, one of ${KNOWN_SYMPTOMS.join(', ')})` : '';
+  return `${inlineCode(`/rdp ${name} from ${from}${what}`, 300)}${mrkdwn(hint, 300)}`;
+}
+
 function verdictBlocks(
   runId: string,
   verdict: Verdict,
   checks: readonly Check[],
   findings: readonly Finding[],
+  nextStep: string | null,
 ): KnownBlock[] {
   if (verdict.layer === 'none') {
-    const title = checks.some((c) => c.status === 'error')
+    const incomplete = checks.some((c) => c.status === 'error');
+    const title = incomplete
       ? '⚠️ *No failing layer found, but the diagnosis is incomplete.*'
       : '✅ *No failing layer: every layer checked clean.*';
-    return [section(`${title}\n${mrkdwn(verdict.summary, 2000)}`)];
+    const blocks = [section(`${title}\n${mrkdwn(verdict.summary, 2000)}`)];
+    if (!incomplete && nextStep) blocks.push(section(`*Next step:* ${nextStep}`));
+    return blocks;
   }
   const deciding = verdict.causes.map((cause) => ({
     cause,
@@ -100,10 +120,14 @@ function verdictBlocks(
   if (first?.check?.confirm) {
     blocks.push(section(`*Confirm by hand*\n${codeBlock(first.check.confirm, 1500)}`));
   }
+  const links = first?.finding?.links ?? [];
+  if (links.length > 0) {
+    blocks.push(context([`*In the Azure portal:* ${links.map((l) => link(l.url, l.label)).join(' · ')}`]));
+  }
   if (others.length > 0) {
     const lines = others
       .slice(0, OTHER_CAUSES)
-      .map((o) => `• ${inlineCode(o.cause)} ${mrkdwn(o.finding?.summary ?? o.check?.summary ?? '', 240)}`);
+      .map((o) => `• ${mrkdwn(o.finding?.summary ?? o.check?.summary ?? o.cause, 300)}`);
     const more = (left: number) => `• …and ${left} more in the thread`;
     blocks.push(
       section(`*Also failing in this layer*\n${listWithin(lines, '\n', 2000, more, others.length)}`),
@@ -127,7 +151,7 @@ function notes(checks: readonly Check[]): string[] {
   const out: string[] = [];
   const risks = checks.filter((c) => c.status === 'warn');
   if (risks.length > 0) {
-    const items = risks.map((c) => `${inlineCode(c.id)} ${mrkdwn(c.summary, 200)}`);
+    const items = risks.map((c) => mrkdwn(c.summary, 240));
     out.push(
       `🟡 *Risks, not the outage:* ${listWithin(items, ' · ', 1400, (left) => `…and ${left} more in the thread`)}`,
     );
@@ -135,11 +159,11 @@ function notes(checks: readonly Check[]): string[] {
   const byReason = new Map<string, string[]>();
   for (const check of checks.filter((c) => c.status === 'error')) {
     const reason = reasonNotChecked(check);
-    byReason.set(reason, [...(byReason.get(reason) ?? []), check.id]);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), check.label]);
   }
   if (byReason.size > 0) {
     const items = [...byReason].map(
-      ([reason, ids]) => `${ids.map((id) => inlineCode(id)).join(', ')} (${mrkdwn(reason, 200)})`,
+      ([reason, labels]) => `${mrkdwn(labels.join(', '), 400)} (${mrkdwn(reason, 200)})`,
     );
     out.push(
       `⚠️ *Could not check:* ${listWithin(items, '; ', 1400, (left) => `…and ${plural(left, 'more reason')} in the thread`)}`,
@@ -193,13 +217,24 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
   const blocks: KnownBlock[] = [
     header(`🩺 ${name}`),
     context([contextLine(state, run.vm)]),
-    section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped)).join('\n')),
+    section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped, run.verdict)).join('\n')),
   ];
   if (state.failure) blocks.push(section(`❌ *The diagnosis stopped.* ${mrkdwn(state.failure, 2500)}`));
-  if (run.verdict) blocks.push(divider(), ...verdictBlocks(state.runId, run.verdict, checks, run.findings));
+  if (run.verdict)
+    blocks.push(
+      divider(),
+      ...verdictBlocks(state.runId, run.verdict, checks, run.findings, healthyNextStep(state, name)),
+    );
   const noted = notes(checks);
   if (noted.length > 0) blocks.push(context(noted));
-  if (state.report && state.request.symptom === 'unknown' && !stopped)
+  // The symptom only re-ranks the causes of a failing layer: offered only when there are several.
+  if (
+    state.report &&
+    state.request.symptom === 'unknown' &&
+    !stopped &&
+    run.verdict &&
+    run.verdict.causes.length > 1
+  )
     blocks.push(symptomPicker(state.runId));
   blocks.push(context([footer(state)]));
   return message(mrkdwn(fallbackText(name, state, run.verdict), 1000), blocks);

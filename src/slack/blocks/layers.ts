@@ -1,6 +1,7 @@
-import type { Layer } from '../../diagnosis/facts';
-import type { Check, CheckStatus } from '../../diagnosis/report';
-import { inlineCode, mrkdwn, plural } from './mrkdwn';
+import { LAYERS, type Layer } from '../../diagnosis/facts';
+import { layerState } from '../../diagnosis/layers';
+import type { Check, CheckStatus, Verdict } from '../../diagnosis/report';
+import { mrkdwn, plural } from './mrkdwn';
 
 // The four layers of the guide, preceded by the machine itself, in the order a session travels them.
 
@@ -20,32 +21,42 @@ export const CHECK_MARKS: Record<CheckStatus, string> = {
   skipped: '➖',
 };
 
-const COULD_NOT_CHECK = /^Could not check: /;
-
-/** Why a check could not run, without the engine's `Could not check:` prefix. */
-export function reasonNotChecked(check: Check): string {
-  return check.summary.replace(COULD_NOT_CHECK, '');
-}
-
 /**
- * One layer's state as a line: still checking, clean, failed (with the cause ids), incomplete (checks
- * that could not run), or not applicable. `stopped` says the run died, so nothing is "checking" any more.
+ * One layer's state as a line: still checking, failing (with what failed, in words), clean, incomplete,
+ * not checked (after the failing layer, or its checks could not run: with why), or not applicable.
+ * `stopped` says the run died, so nothing is "checking" any more.
  */
-export function layerLine(layer: Layer, checks: readonly Check[] | undefined, stopped: boolean): string {
+export function layerLine(
+  layer: Layer,
+  checks: readonly Check[] | undefined,
+  stopped: boolean,
+  verdict?: Verdict,
+): string {
   const label = `*${LAYER_LABELS[layer]}*`;
-  if (!checks) return stopped ? `➖ ${label}: not checked` : `⏳ ${label}: checking…`;
-  const failed = checks.filter((c) => c.status === 'fail');
-  const errored = checks.filter((c) => c.status === 'error');
-  const risks = checks.filter((c) => c.status === 'warn');
-  if (failed.length > 0) {
-    const notRun = errored.length > 0 ? ` (${plural(errored.length, 'check')} could not run)` : '';
-    return `❌ ${label}: ${failed.map((c) => inlineCode(c.id)).join(', ')}${notRun}`;
+  const pastVerdict =
+    verdict !== undefined &&
+    verdict.layer !== 'none' &&
+    LAYERS.indexOf(layer) > LAYERS.indexOf(verdict.layer);
+  if (!checks && !pastVerdict) return stopped ? `➖ ${label}: not checked` : `⏳ ${label}: checking…`;
+  const state = layerState(layer, checks ?? [], verdict);
+  const all = checks ?? [];
+  const errored = all.filter((c) => c.status === 'error');
+  switch (state.status) {
+    case 'failing': {
+      const failed = all.filter((c) => c.status === 'fail').map((c) => mrkdwn(c.title, 200));
+      const notRun = errored.length > 0 ? ` (${plural(errored.length, 'check')} could not run)` : '';
+      return `❌ ${label}: ${failed.join(', ')}${notRun}`;
+    }
+    case 'incomplete':
+      return `⚠️ ${label}: incomplete, ${plural(errored.length, 'check')} could not run`;
+    case 'not-checked':
+      return `➖ ${label}: not checked, ${mrkdwn(state.reason ?? '', 200)}`;
+    case 'not-applicable':
+      return `➖ ${label}: not applicable${state.reason ? `: ${mrkdwn(state.reason, 120)}` : ''}`;
+    case 'clean': {
+      const risks = all.filter((c) => c.status === 'warn');
+      const noted = risks.length > 0 ? ` (${plural(risks.length, 'risk')} noted below)` : '';
+      return `✅ ${label}: clean${noted}`;
+    }
   }
-  if (errored.length > 0) return `⚠️ ${label}: incomplete, ${plural(errored.length, 'check')} could not run`;
-  if (checks.every((c) => c.status === 'skipped')) {
-    const reason = checks[0] ? `: ${mrkdwn(checks[0].summary, 120)}` : '';
-    return `➖ ${label}: not applicable${reason}`;
-  }
-  const noted = risks.length > 0 ? ` (${plural(risks.length, 'risk')} noted below)` : '';
-  return `✅ ${label}: clean${noted}`;
 }

@@ -51,6 +51,16 @@ export function codeBlock(text: string, max: number): string {
   return `${fence}${body}${fence}`;
 }
 
+/**
+ * A link the app built (a portal deep link): `<url|label>`. The URL must be https, and `|` and `>` in it
+ * are percent-encoded so it cannot end the link early; anything else is shown as plain text.
+ */
+export function link(url: string, label: string): string {
+  if (!/^https:\/\//.test(url)) return mrkdwn(label, 200);
+  const safe = url.replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C');
+  return `<${safe}|${mrkdwn(label, 100).replace(/\|/g, '¦')}>`;
+}
+
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /** A Slack user id as a mention; anything that is not a user id is shown as plain text. */

@@ -45,7 +45,17 @@ function spark(values: readonly (number | null)[], min: number, max: number): st
   return values.map((v) => (v === null ? ' ' : (ticks.shift() ?? ' '))).join('');
 }
 
-/** `Percentage CPU` ▁▁▂▇███ 12→98 % (min 12, max 98) */
+/**
+ * A series whose points stay within 5 % of its largest magnitude draws a row of identical ticks: the
+ * value says it better than the line.
+ */
+const FLAT_SHARE = 0.05;
+
+function isFlat(min: number, max: number): boolean {
+  return max - min <= FLAT_SHARE * Math.max(Math.abs(min), Math.abs(max));
+}
+
+/** `Percentage CPU` ▁▁▂▇███ 12→98 % (min 12, max 98), or `Percentage CPU` flat at 12 % */
 export function metricLine(series: MetricSeries): string {
   const values = series.points.slice(-MAX_POINTS).map((p) => p.average);
   const present = values.filter((v): v is number => v !== null);
@@ -56,6 +66,7 @@ export function metricLine(series: MetricSeries): string {
   const scale = scaleFor(series.unit, Math.max(Math.abs(min), Math.abs(max)));
   const show = (v: number) => number(v / scale.divisor);
   const unit = scale.unit ? ` ${mrkdwn(scale.unit, 20)}` : '';
+  if (isFlat(min, max)) return `${name} flat at ${show(present[present.length - 1])}${unit}`;
   return (
     `${name} ${spark(values, min, max)} ${show(present[0])}→${show(present[present.length - 1])}${unit} ` +
     `(min ${show(min)}, max ${show(max)})`

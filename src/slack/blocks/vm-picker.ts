@@ -39,6 +39,7 @@ function pickValue(vm: string, requestText: string): string {
   return value;
 }
 
+/** A choice labelled by where it lives, so two machines of one name are told apart. */
 function candidateBlock(candidate: VmCandidate, requestText: string): types.SectionBlock {
   const subscription = candidate.subscriptionId.slice(0, 8);
   return {
@@ -78,4 +79,20 @@ export function vmPicker(
     `${mrkdwn(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`,
     blocks,
   );
+}
+
+/**
+ * A name that matches no machine: what rdp-doctor cannot see, in words a channel member can act on,
+ * and a button per close name it can see (the same pick-vm button resumes the request for it).
+ */
+export function didYouMean(
+  notFound: string,
+  suggestions: readonly VmCandidate[],
+  requestText: string,
+): SlackMessage {
+  const blocks: KnownBlock[] = [section(`⚠️ ${mrkdwn(notFound, 2000)}`)];
+  if (suggestions.length > 0) {
+    blocks.push(context(['*Did you mean:*']), ...suggestions.map((c) => candidateBlock(c, requestText)));
+  }
+  return message(mrkdwn(notFound, 1000), blocks);
 }

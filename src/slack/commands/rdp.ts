@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { describeFailure } from '../../pipeline/failure';
 import { parseRequest } from '../../pipeline/request';
-import { errorMessage, helpMessage, vmPicker } from '../blocks/diagnosis';
+import { didYouMean, errorMessage, helpMessage, vmPicker, type VmCandidate } from '../blocks/diagnosis';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
 import { parseRdpCommand } from './parse-rdp';
@@ -104,15 +104,20 @@ export async function startDiagnosis(
       );
     }
   } catch (error) {
-    const candidates = (
-      error as { candidates?: { id: string; name: string; resourceGroup: string; subscriptionId: string }[] }
-    ).candidates;
+    const { candidates, suggestions } = error as { candidates?: VmCandidate[]; suggestions?: VmCandidate[] };
     if (candidates && candidates.length > 0) {
       await reply(vmPicker(args.target, candidates, args.requestText));
       return;
     }
     const failure = describeFailure(error);
     if (failure.kind === 'environment') ctx.logger.error({ err: error }, 'could not start a diagnosis');
+    // Settings are for whoever runs rdp-doctor: the log gets them, the channel member never does.
+    if (failure.adminDetail)
+      ctx.logger.info({ target: args.target, detail: failure.adminDetail }, failure.message);
+    if ((error as { code?: unknown }).code === 'vm-not-found') {
+      await reply(didYouMean(failure.message, suggestions ?? [], args.requestText));
+      return;
+    }
     await reply(errorMessage(failure.message));
   }
 }

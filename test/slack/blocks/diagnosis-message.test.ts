@@ -51,10 +51,10 @@ describe('diagnosisMessage: a network-layer verdict (a deny rule, two fixes)', (
   it('draws one line per layer in path order, naming the failed causes', () => {
     expect(layerLines(message)).toEqual([
       '✅ *Machine up and visible*: clean (1 risk noted below)',
-      '❌ *Network path*: `nsg-denies-rdp`, `jit-access-not-requested`',
-      '✅ *RDP service*: clean',
-      '✅ *Authentication*: clean',
-      '✅ *Guest OS state*: clean',
+      '❌ *Network path*: A network security group denies the RDP port, Just-In-Time access holds the port shut',
+      '➖ *RDP service*: not checked, a session stops at the network path first',
+      '➖ *Authentication*: not checked, a session stops at the network path first',
+      '➖ *Guest OS state*: not checked, a session stops at the network path first',
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('diagnosisMessage: a network-layer verdict (a deny rule, two fixes)', (
     );
     expect(verdict).toContain(`*Confirm by hand*\n\`\`\`${nsgDenies.check.confirm}\`\`\``);
     expect(verdict).toContain(
-      '*Also failing in this layer*\n• `jit-access-not-requested` JIT policy default holds TCP 3389 shut and no request is active for 203.0.113.10.',
+      '*Also failing in this layer*\n• JIT policy default holds TCP 3389 shut and no request is active for 203.0.113.10.',
     );
   });
 
@@ -91,8 +91,8 @@ describe('diagnosisMessage: a network-layer verdict (a deny rule, two fixes)', (
   it('shows the risks apart from the verdict, without fix buttons', () => {
     const risks = contextTexts(message.blocks).find((t) => t.includes('Risks, not the outage'));
     expect(risks).toBe(
-      '🟡 *Risks, not the outage:* `boot-diagnostics-disabled` Boot diagnostics are off: no screenshot, no serial console. · ' +
-        '`public-ip-dynamic` The public IP vm-web-01-pip is dynamic: it changes when the VM is deallocated.',
+      '🟡 *Risks, not the outage:* Boot diagnostics are off: no screenshot, no serial console. · ' +
+        'The public IP vm-web-01-pip is dynamic: it changes when the VM is deallocated.',
     );
     expect(sectionTexts(message.blocks).join('\n')).not.toContain('public-ip-dynamic');
     expect(buttons(message).map((b) => b.action_id)).not.toContain('fix:make-public-ip-static');
@@ -155,11 +155,11 @@ describe('diagnosisMessage: a guest-layer verdict with many findings', () => {
     const also = sectionTexts(message.blocks).find((t) => t.startsWith('*Also failing in this layer*'));
     expect(also?.split('\n')).toEqual([
       '*Also failing in this layer*',
-      '• `cpu-saturated` The CPU has been pinned at 95 % or more for the last 15 minutes.',
-      '• `disk-full` The system drive C: has 180 MiB free of 127 GiB (0.1 %).',
-      '• `update-in-progress` Windows is servicing updates and a reboot is pending.',
-      '• `session-collision` 2 sessions already hold this machine: a new sign-in collides with them.',
-      '• `temporary-profile` The User Profile Service gave bob a temporary profile.',
+      '• The CPU has been pinned at 95 % or more for the last 15 minutes.',
+      '• The system drive C: has 180 MiB free of 127 GiB (0.1 %).',
+      '• Windows is servicing updates and a reboot is pending.',
+      '• 2 sessions already hold this machine: a new sign-in collides with them.',
+      '• The User Profile Service gave bob a temporary profile.',
       '• …and 1 more in the thread',
     ]);
   });
@@ -192,22 +192,51 @@ describe('diagnosisMessage: no failing layer', () => {
     expect(seen(message)).not.toContain('Could not check');
   });
 
+  it('healthy without an address: says the network was checked for any source and gives the next /rdp', () => {
+    const anySource = { ...cleanReport, source: null };
+    const message = diagnosisMessage(
+      liveFrom(anySource, [], {
+        report: anySource,
+        request: { symptom: 'unknown', source: null, host: null },
+      }),
+    );
+    expectSlackAccepts(message);
+    expect(sectionTexts(message.blocks)).toContainEqual(
+      expect.stringMatching(
+        /^\*Next step:\* `\/rdp vm-web-01 from &lt;your ip&gt; &lt;symptom&gt;` \(symptom: what the client shows, one of timeout, /,
+      ),
+    );
+    expect(symptomSelect(message)).toBeUndefined();
+  });
+
+  it('healthy with the address and the symptom given: no next step, and no symptom select', () => {
+    const message = diagnosisMessage(
+      liveFrom(cleanReport, [], {
+        report: cleanReport,
+        request: { symptom: 'timeout', source: '203.0.113.10', host: null },
+      }),
+    );
+    expect(seen(message)).not.toContain('Next step');
+    const unknownSymptom = diagnosisMessage(liveFrom(cleanReport, [], { report: cleanReport }));
+    expect(symptomSelect(unknownSymptom)).toBeUndefined();
+  });
+
   it('says the diagnosis is incomplete when checks could not run, and groups them by reason', () => {
     const message = diagnosisMessage(liveFrom(incompleteReport, [], { report: incompleteReport }));
     expectSlackAccepts(message);
     expect(layerLines(message)).toEqual([
       '✅ *Machine up and visible*: clean',
       '✅ *Network path*: clean',
-      '⚠️ *RDP service*: incomplete, 7 checks could not run',
-      '⚠️ *Authentication*: incomplete, 8 checks could not run',
-      '⚠️ *Guest OS state*: incomplete, 10 checks could not run',
+      '➖ *RDP service*: not checked, Run Command did not answer within 90 s (the guest agent may be busy)',
+      '➖ *Authentication*: not checked, Run Command did not answer within 90 s (the guest agent may be busy)',
+      '➖ *Guest OS state*: not checked, Run Command did not answer within 90 s (the guest agent may be busy)',
     ]);
     expect(sectionTexts(message.blocks).join('\n')).toContain(
       '⚠️ *No failing layer found, but the diagnosis is incomplete.*',
     );
     const notChecked = contextTexts(message.blocks).find((t) => t.includes('Could not check'));
     expect(notChecked).toMatch(
-      /^⚠️ \*Could not check:\* `termservice-not-running`, `rdp-not-listening`, .*`shell-crash` \(Run Command did not answer within 90 s \(the guest agent may be busy\)\); `cpu-saturated` \(Azure Monitor answered 429 TooManyRequests\)$/,
+      /^⚠️ \*Could not check:\* TermService, listener, .*explorer and dwm crashes \(Run Command did not answer within 90 s \(the guest agent may be busy\)\); CPU \(Azure Monitor answered 429 TooManyRequests\)$/,
     );
     expect(notChecked?.match(/Run Command did not answer/g)).toHaveLength(1);
   });
@@ -232,7 +261,7 @@ describe('diagnosisMessage: a Linux machine', () => {
     const message = diagnosisMessage(liveFrom(linuxReport, [], { report: linuxReport }));
     expectSlackAccepts(message);
     expect(layerLines(message)).toEqual([
-      '❌ *Machine up and visible*: `os-not-windows`',
+      '❌ *Machine up and visible*: The VM runs Linux, not Windows',
       '✅ *Network path*: clean',
       '➖ *RDP service*: not applicable: Linux: the RDP service does not apply.',
       '➖ *Authentication*: not applicable: Linux: the RDP service does not apply.',
@@ -271,7 +300,7 @@ describe('diagnosisMessage: live, as the run goes', () => {
     );
   });
 
-  it('as soon as it settles: the verdict and its buttons, while later layers are still checking', () => {
+  it('as soon as it settles: the verdict and its buttons, and the later layers not reached are not called clean', () => {
     const message = diagnosisMessage(
       liveFrom(networkReport, ['platform', 'network'], {
         settled: networkReport.verdict,
@@ -280,10 +309,10 @@ describe('diagnosisMessage: live, as the run goes', () => {
     );
     expectSlackAccepts(message);
     expect(layerLines(message).slice(1)).toEqual([
-      '❌ *Network path*: `nsg-denies-rdp`, `jit-access-not-requested`',
-      '⏳ *RDP service*: checking…',
-      '⏳ *Authentication*: checking…',
-      '⏳ *Guest OS state*: checking…',
+      '❌ *Network path*: A network security group denies the RDP port, Just-In-Time access holds the port shut',
+      '➖ *RDP service*: not checked, a session stops at the network path first',
+      '➖ *Authentication*: not checked, a session stops at the network path first',
+      '➖ *Guest OS state*: not checked, a session stops at the network path first',
     ]);
     expect(sectionTexts(message.blocks)).toContain(
       `❌ *Failing layer: Network path*\n${networkReport.verdict.summary}`,

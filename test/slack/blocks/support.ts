@@ -1,5 +1,7 @@
 import type { types } from '@slack/bolt';
+import { causes } from '../../../src/diagnosis/causes';
 import type { Layer } from '../../../src/diagnosis/facts';
+import { layerStates } from '../../../src/diagnosis/layers';
 import type { CauseId, FixId } from '../../../src/diagnosis/ids';
 import type { Check, CheckStatus, Finding, Report, Verdict } from '../../../src/diagnosis/report';
 import { contentLength, MESSAGE_CONTENT_BUDGET } from '../../../src/slack/blocks/build';
@@ -60,8 +62,11 @@ export function confirmFor(id: CauseId): string {
 }
 
 export function check(id: CauseId, status: CheckStatus = 'pass', over: Partial<Check> = {}): Check {
+  const rule = causes.find((r) => r.id === id)!;
   return {
     id,
+    title: rule.title,
+    label: rule.label,
     layer: CAUSE_LAYERS[id],
     status,
     summary: status === 'pass' ? `No sign of ${id}.` : `Could not check: ${id}`,
@@ -97,6 +102,7 @@ export function fired(
       evidence: finding.evidence,
       fixes: finding.fixes ?? [],
       advice: finding.advice ?? '',
+      links: [],
     },
   };
 }
@@ -108,6 +114,7 @@ export function report(
   over: Partial<Report> = {},
 ): Report {
   const byId = new Map(outcomes.map((o) => [o.check.id, o]));
+  const checks = ALL_CAUSES.map((id) => byId.get(id)?.check ?? check(id));
   return {
     schemaVersion: 1,
     vm: {
@@ -124,7 +131,8 @@ export function report(
     startedAt: '2026-11-27T12:00:00.000Z',
     finishedAt: '2026-11-27T12:00:41.200Z',
     verdict,
-    checks: ALL_CAUSES.map((id) => byId.get(id)?.check ?? check(id)),
+    layers: layerStates(checks, verdict),
+    checks,
     findings: ALL_CAUSES.flatMap((id) => {
       const finding = byId.get(id)?.finding;
       return finding ? [finding] : [];

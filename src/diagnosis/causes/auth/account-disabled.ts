@@ -13,6 +13,7 @@ export const accountDisabled: CauseRule = {
   id: 'account-disabled',
   layer: 'auth',
   title: 'The account is disabled',
+  label: 'disabled accounts',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

@@ -14,6 +14,7 @@ export const accountLockedOut: CauseRule = {
   id: 'account-locked-out',
   layer: 'auth',
   title: 'The account is locked out',
+  label: 'account lockouts',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

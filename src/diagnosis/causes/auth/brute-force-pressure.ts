@@ -11,6 +11,7 @@ export const bruteForcePressure: CauseRule = {
   id: 'brute-force-pressure',
   layer: 'auth',
   title: 'Many failed logons from many addresses (brute force)',
+  label: 'brute-force pressure',
   guide: 'Layer three: the authentication handshake',
   severity: 'warning',
   needs: ['guest'],

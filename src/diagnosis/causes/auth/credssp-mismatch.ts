@@ -12,6 +12,7 @@ export const credsspMismatch: CauseRule = {
   id: 'credssp-mismatch',
   layer: 'auth',
   title: 'CredSSP patch level or encryption-oracle policy mismatch',
+  label: 'CredSSP',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

@@ -6,6 +6,7 @@ export const domainUnreachable: CauseRule = {
   id: 'domain-unreachable',
   layer: 'auth',
   title: 'Domain-joined machine cannot reach a domain controller',
+  label: 'domain secure channel',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

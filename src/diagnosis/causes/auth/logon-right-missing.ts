@@ -7,6 +7,7 @@ export const logonRightMissing: CauseRule = {
   id: 'logon-right-missing',
   layer: 'auth',
   title: 'The account may not log on through Remote Desktop',
+  label: 'RDP logon right',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

@@ -13,6 +13,7 @@ export const passwordExpired: CauseRule = {
   id: 'password-expired',
   layer: 'auth',
   title: 'The password has expired or must be changed',
+  label: 'password expiry',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

@@ -18,6 +18,7 @@ export const passwordRejected: CauseRule = {
   id: 'password-rejected',
   layer: 'auth',
   title: 'The password is repeatedly rejected',
+  label: 'wrong passwords',
   guide: 'Layer three: the authentication handshake',
   severity: 'critical',
   needs: ['guest'],

@@ -16,6 +16,7 @@ export const cpuSaturated: CauseRule = {
   id: 'cpu-saturated',
   layer: 'guest',
   title: 'The CPU is pinned',
+  label: 'CPU',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['metrics'],

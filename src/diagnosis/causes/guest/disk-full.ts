@@ -10,6 +10,7 @@ export const diskFull: CauseRule = {
   id: 'disk-full',
   layer: 'guest',
   title: 'The system drive is (nearly) full',
+  label: 'system drive space',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

@@ -19,6 +19,7 @@ export const diskThroughputSaturated: CauseRule = {
   id: 'disk-throughput-saturated',
   layer: 'guest',
   title: 'The OS disk is at its IOPS or throughput ceiling',
+  label: 'OS disk throughput',
   guide: 'What the platform metrics tell you from outside the machine',
   severity: 'critical',
   needs: ['metrics'],

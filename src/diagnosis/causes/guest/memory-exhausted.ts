@@ -18,6 +18,7 @@ export const memoryExhausted: CauseRule = {
   id: 'memory-exhausted',
   layer: 'guest',
   title: 'Available memory is near zero',
+  label: 'memory',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: [],

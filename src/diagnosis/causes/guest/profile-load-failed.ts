@@ -11,6 +11,7 @@ export const profileLoadFailed: CauseRule = {
   id: 'profile-load-failed',
   layer: 'guest',
   title: 'The user profile fails to load',
+  label: 'profile loads',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

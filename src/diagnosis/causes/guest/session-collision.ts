@@ -8,6 +8,7 @@ export const sessionCollision: CauseRule = {
   id: 'session-collision',
   layer: 'guest',
   title: 'The allowed sessions are held by other users',
+  label: 'sessions',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

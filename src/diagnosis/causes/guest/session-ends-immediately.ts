@@ -10,6 +10,7 @@ export const sessionEndsImmediately: CauseRule = {
   id: 'session-ends-immediately',
   layer: 'guest',
   title: 'Sessions end seconds after logon',
+  label: 'session length',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

@@ -10,6 +10,7 @@ export const shellCrash: CauseRule = {
   id: 'shell-crash',
   layer: 'guest',
   title: 'The desktop shell (explorer/dwm) keeps crashing',
+  label: 'explorer and dwm crashes',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

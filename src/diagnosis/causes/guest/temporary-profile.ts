@@ -10,6 +10,7 @@ export const temporaryProfile: CauseRule = {
   id: 'temporary-profile',
   layer: 'guest',
   title: 'The User Profile Service gave a temporary profile',
+  label: 'temporary profiles',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

@@ -6,6 +6,7 @@ export const updateInProgress: CauseRule = {
   id: 'update-in-progress',
   layer: 'guest',
   title: 'Windows is installing updates or waiting to reboot for them',
+  label: 'updates',
   guide: 'Layer four: the guest operating system state after sign-in',
   severity: 'critical',
   needs: ['guest'],

@@ -6,6 +6,7 @@ export const dnsStale: CauseRule = {
   id: 'dns-stale',
   layer: 'network',
   title: "The host name does not resolve to the VM's address",
+  label: 'DNS name',
   guide: 'Layer one: the network path to port 3389',
   severity: 'critical',
   needs: ['dns', 'vm', 'publicIp'],

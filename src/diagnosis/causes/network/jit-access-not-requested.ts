@@ -21,6 +21,7 @@ export const jitAccessNotRequested: CauseRule = {
   id: 'jit-access-not-requested',
   layer: 'network',
   title: 'Just-In-Time access holds the port shut',
+  label: 'JIT policy',
   guide: 'Layer one: the network path to port 3389',
   severity: 'critical',
   needs: ['jit'],

@@ -62,6 +62,7 @@ export const nsgDeniesRdp: CauseRule = {
   id: 'nsg-denies-rdp',
   layer: 'network',
   title: 'A network security group denies the RDP port',
+  label: 'NSG rules and IP flow',
   guide: 'Layer one: the network path to port 3389',
   severity: 'critical',
   needs: ['effectiveNsg'],

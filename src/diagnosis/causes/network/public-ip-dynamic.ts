@@ -6,6 +6,7 @@ export const publicIpDynamic: CauseRule = {
   id: 'public-ip-dynamic',
   layer: 'network',
   title: 'The public IP is dynamic',
+  label: 'public IP allocation',
   guide: 'Layer one: the network path to port 3389',
   severity: 'warning',
   needs: ['publicIp'],

@@ -6,6 +6,7 @@ export const publicIpMissing: CauseRule = {
   id: 'public-ip-missing',
   layer: 'network',
   title: 'The VM has no public IP',
+  label: 'public IP',
   guide: 'Layer one: the network path to port 3389',
   severity: 'critical',
   needs: ['publicIp'],

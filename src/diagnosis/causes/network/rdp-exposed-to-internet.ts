@@ -14,6 +14,7 @@ export const rdpExposedToInternet: CauseRule = {
   id: 'rdp-exposed-to-internet',
   layer: 'network',
   title: 'The RDP port is open to the whole internet',
+  label: 'internet exposure',
   guide: 'Why Bastion is the better answer than opening 3389',
   severity: 'warning',
   needs: ['effectiveNsg'],

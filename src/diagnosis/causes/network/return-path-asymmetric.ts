@@ -6,6 +6,7 @@ export const returnPathAsymmetric: CauseRule = {
   id: 'return-path-asymmetric',
   layer: 'network',
   title: 'Replies leave on a different path than requests arrive',
+  label: 'return path',
   guide: 'Layer one: the network path to port 3389',
   severity: 'critical',
   needs: ['vm', 'publicIp'],

@@ -6,6 +6,7 @@ export const routeViaAppliance: CauseRule = {
   id: 'route-via-appliance',
   layer: 'network',
   title: 'A route sends the path through a firewall or NVA',
+  label: 'routes',
   guide: 'Layer one: the network path to port 3389',
   severity: 'critical',
   needs: ['vm', 'publicIp'],

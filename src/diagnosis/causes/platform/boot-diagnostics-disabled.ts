@@ -5,6 +5,7 @@ export const bootDiagnosticsDisabled: CauseRule = {
   id: 'boot-diagnostics-disabled',
   layer: 'platform',
   title: 'Boot diagnostics is off',
+  label: 'boot diagnostics',
   guide: 'How to prevent the next RDP outage',
   severity: 'warning',
   needs: ['vm'],

@@ -21,6 +21,7 @@ export const guestNotBooted: CauseRule = {
   id: 'guest-not-booted',
   layer: 'platform',
   title: 'Windows never finished booting',
+  label: 'boot log',
   guide: 'Related failures this is often confused with',
   severity: 'critical',
   needs: ['vm', 'bootDiagnostics'],

@@ -6,6 +6,7 @@ export const osNotWindows: CauseRule = {
   id: 'os-not-windows',
   layer: 'platform',
   title: 'The VM runs Linux, not Windows',
+  label: 'OS type',
   guide: 'Related failures this is often confused with',
   severity: 'critical',
   needs: ['vm'],

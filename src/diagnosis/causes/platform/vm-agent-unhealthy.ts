@@ -5,6 +5,7 @@ export const vmAgentUnhealthy: CauseRule = {
   id: 'vm-agent-unhealthy',
   layer: 'platform',
   title: 'The Azure VM agent is not ready',
+  label: 'VM agent',
   guide: 'How to recover when you have no inbound session at all',
   severity: 'critical',
   needs: ['vm'],

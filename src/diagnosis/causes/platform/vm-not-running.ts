@@ -8,6 +8,7 @@ export const vmNotRunning: CauseRule = {
   id: 'vm-not-running',
   layer: 'platform',
   title: 'The VM is not running',
+  label: 'power state',
   guide: 'Related failures this is often confused with',
   severity: 'critical',
   needs: ['vm'],

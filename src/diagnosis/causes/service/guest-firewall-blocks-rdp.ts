@@ -6,6 +6,7 @@ export const guestFirewallBlocksRdp: CauseRule = {
   id: 'guest-firewall-blocks-rdp',
   layer: 'service',
   title: 'Windows Firewall inside the guest blocks RDP',
+  label: 'Windows Firewall',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],

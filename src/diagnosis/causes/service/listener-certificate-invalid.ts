@@ -6,6 +6,7 @@ export const listenerCertificateInvalid: CauseRule = {
   id: 'listener-certificate-invalid',
   layer: 'service',
   title: "The RDP listener's certificate is missing or expired",
+  label: 'listener certificate',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],

@@ -6,6 +6,7 @@ export const rdpConnectionsDisabled: CauseRule = {
   id: 'rdp-connections-disabled',
   layer: 'service',
   title: 'Remote Desktop connections are disabled (fDenyTSConnections = 1)',
+  label: 'RDP connections setting',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],

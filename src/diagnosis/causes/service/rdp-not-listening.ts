@@ -6,6 +6,7 @@ export const rdpNotListening: CauseRule = {
   id: 'rdp-not-listening',
   layer: 'service',
   title: 'TermService runs but nothing listens for RDP',
+  label: 'listener',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],

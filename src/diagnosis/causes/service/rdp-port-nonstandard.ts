@@ -8,6 +8,7 @@ export const rdpPortNonstandard: CauseRule = {
   id: 'rdp-port-nonstandard',
   layer: 'service',
   title: 'The RDP listener is bound to another port than 3389',
+  label: 'RDP port',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],

@@ -9,6 +9,7 @@ export const rdshLicensingExpired: CauseRule = {
   id: 'rdsh-licensing-expired',
   layer: 'service',
   title: 'Session Host licensing grace period over, no license server',
+  label: 'RDS licensing',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],

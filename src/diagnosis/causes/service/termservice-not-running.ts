@@ -6,6 +6,7 @@ export const termserviceNotRunning: CauseRule = {
   id: 'termservice-not-running',
   layer: 'service',
   title: 'The Remote Desktop service (TermService) is not running',
+  label: 'TermService',
   guide: 'Layer two: the Remote Desktop service inside the guest',
   severity: 'critical',
   needs: ['guest'],
