@@ -47,4 +47,14 @@ test('a fix clicked while the Run Command is still out opens its proposal at onc
   // The guest probe was still out when the proposal appeared: the diagnosis had not finished.
   expect(harness.fake.messages.some((m) => m.ephemeral && /still finishing/.test(m.text))).toBe(false);
   expect(runCommands().filter((r) => r.durationMs >= RUN_COMMAND_MS)).toHaveLength(0);
-}, 60_000);
+  // The run then finishes as usual (and leaves nothing running behind the test): its report keeps the button.
+  const finished = await harness.waitFor(
+    () =>
+      runCommands().find((r) => r.durationMs >= RUN_COMMAND_MS) &&
+      harness.fake.messages.find(
+        (m) => m.thread_ts === diagnosis.ts && !m.ephemeral && !findButton(m, 'approve-fix'),
+      ),
+    40_000,
+  );
+  expect(finished).toBeTruthy();
+}, 90_000);
