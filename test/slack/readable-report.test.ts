@@ -16,10 +16,12 @@ function textOf(message: FakeMessage): string {
   return JSON.stringify(message.blocks ?? []);
 }
 
-/** The run's message and its thread, once the details reached the thread: the run is over. */
+/** The run's message once it says the run finished, and its thread once the details reached it. */
 async function finishedRunFor(vm: string): Promise<{ message: FakeMessage; thread: FakeMessage[] }> {
   return h.waitFor(() => {
-    const message = h.channelMessages().find((m) => m.text.startsWith(`${vm}:`));
+    const message = h
+      .channelMessages()
+      .find((m) => m.text.startsWith(`${vm}:`) && textOf(m).includes(' · finished in '));
     const thread = message ? h.fake.messages.filter((m) => m.thread_ts === message.ts) : [];
     return message && thread.length > 0 ? { message, thread } : undefined;
   }, 30_000);
