@@ -37,8 +37,10 @@ export interface StartOptions {
   slack: SlackEndpoint;
   /** Defaults to the store the config names (DATA_DIR or DATABASE_URL). */
   store?: Store;
-  /** How long an execution may run before a restart treats it as interrupted; tests shorten it. */
+  /** How long an execution lease lasts between heartbeats (60 s) before any replica calls it interrupted; tests shorten it. */
   executionLeaseMs?: number;
+  /** How long a user group's members read from Slack are trusted (60 s); tests shorten it. */
+  approverGroupTtlMs?: number;
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** When the watch ticks, as cron (default every minute); tests use a per-second expression. */
   watchTick?: string;
@@ -51,7 +53,10 @@ export interface RunningApp {
   proposalMessages: ProposalMessages;
   executor: FixExecutor;
   replicaId: string;
-  /** Expires proposals past their time and closes executions whose process died, redrawing their messages. */
+  /**
+   * Expires proposals past their time and closes executions whose process died, redrawing their messages
+   * and re-checking the causes of the interrupted ones.
+   */
   sweep(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -83,6 +88,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     approvalsRequired: config.APPROVALS_REQUIRED,
     approvalTtlMs: config.APPROVAL_TTL,
     executionLeaseMs: options.executionLeaseMs,
+    logger,
   });
   const digestService = new DigestService({
     reader: azureFleetReader(azure.clients, fleetJoiner),
@@ -121,6 +127,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       digests,
       watches,
       appSecret: options.slack.signingSecret || options.slack.botToken,
+      approverGroupTtlMs: options.approverGroupTtlMs,
     })(app);
     return context;
   };
@@ -176,11 +183,25 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   });
   watchScheduler.start();
   const { proposalMessages, executor } = context as SlackContext;
-  // Executions a process left behind when it died are closed as interrupted, and their messages say so.
-  await proposalMessages.redraw(await workflow.recoverInterrupted());
+  // Any replica closes an execution whose lease lapsed (its process died or lost the database) as
+  // interrupted, redraws its message, and re-checks the cause it was for; one winner per execution.
+  const recoverInterrupted = async () => {
+    await proposalMessages.redraw(await workflow.recoverInterrupted(replicaId));
+    await executor.reportInterruptions();
+  };
+  // A round still re-checking (a Run Command) is not started again; `stop` waits for it.
+  let recovery: Promise<void> | null = null;
+  const recoverInBackground = () => {
+    recovery ??= recoverInterrupted()
+      .catch((err: unknown) => logger.warn({ err }, 'recovering interrupted executions failed'))
+      .finally(() => (recovery = null));
+  };
+  // Executions a process left behind when it died are closed before requests come, and re-checked after.
+  await proposalMessages.redraw(await workflow.recoverInterrupted(replicaId));
+  recoverInBackground();
   const sweep = async () => {
     await proposalMessages.redraw(await workflow.expire());
-    await proposalMessages.redraw(await workflow.recoverInterrupted());
+    await recoverInterrupted();
     await (context as SlackContext).runner.closeAbandonedRuns();
     await store.deleteExpiredLeases(REPLAY_LEASE);
   };
@@ -190,6 +211,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     );
   }, 60_000);
   housekeeping.unref();
+  // As often as a running fix's heartbeat, so a lapsed lease is noticed within a third of a lease.
+  const interruptions = setInterval(recoverInBackground, workflow.heartbeatMs);
+  interruptions.unref();
   return {
     slack,
     store,
@@ -200,6 +224,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     sweep,
     stop: async () => {
       clearInterval(housekeeping);
+      clearInterval(interruptions);
+      await recovery;
       await scheduler.stop();
       await watchScheduler.stop();
       await slack.stop();

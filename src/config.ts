@@ -27,6 +27,40 @@ const duration = z
     return amount * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
   });
 
+/**
+ * Who may approve a fix. Unset: nobody (fail closed) until an admin says who; `*`: any member other than the
+ * proposer, as an explicit choice; else Slack user ids and user group ids.
+ */
+export type ApproverSetting =
+  { kind: 'unset' } | { kind: 'any-member' } | { kind: 'listed'; ids: readonly string[] };
+
+const approvers = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').trim())
+  .pipe(
+    z.union(
+      [
+        z.literal('').transform((): ApproverSetting => ({ kind: 'unset' })),
+        z.literal('*').transform((): ApproverSetting => ({ kind: 'any-member' })),
+        z
+          .string()
+          .transform((value) =>
+            value
+              .split(',')
+              .map((id) => id.trim())
+              .filter(Boolean),
+          )
+          .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/)).min(1))
+          .transform((ids): ApproverSetting => ({ kind: 'listed', ids })),
+      ],
+      {
+        error:
+          'Slack user ids (U…, W…) and user group ids (S…), comma-separated, or * for any member other than the proposer',
+      },
+    ),
+  );
+
 const optionalText = z
   .string()
   .optional()
@@ -69,10 +103,7 @@ export const configSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, { error: 'a PostgreSQL URL like postgres://user@host:5432/db' })
       .optional(),
   ),
-  APPROVERS: commaList(
-    z.string().regex(/^[USW][A-Z0-9]{2,}$/, { error: 'Slack user ids (U…) or a user group id (S…)' }),
-    'Slack user or group ids',
-  ),
+  APPROVERS: approvers,
   APPROVALS_REQUIRED: z.coerce.number({ error: 'a whole number ≥ 1' }).int().min(1).max(5).default(1),
   APPROVAL_TTL: duration.default(15 * 60_000),
   NSG_MAX_PREFIX: z.coerce

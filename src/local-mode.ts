@@ -28,6 +28,19 @@ export interface LocalMode {
 
 const DEFAULT_SANDBOX = { latency: 'realistic', scale: 0.2 } as const;
 
+/**
+ * The local workspace's people are made up and its Azure is the sandbox, so with APPROVERS unset any of them
+ * other than the proposer may approve there (as APPROVERS=* would say): the two-person rule still shows,
+ * and production, where unset means nobody, is never reached from here.
+ */
+function localApprovers(config: Config, logger: Logger): Config {
+  if (config.APPROVERS.kind !== 'unset') return config;
+  logger.warn(
+    'LOCAL MODE: APPROVERS is unset, so anyone here but the proposer may approve (as APPROVERS=*).',
+  );
+  return { ...config, APPROVERS: { kind: 'any-member' } };
+}
+
 export async function startLocalMode(
   config: Config,
   logger: Logger,
@@ -64,7 +77,7 @@ export async function startLocalMode(
     });
     stops.push(async () => workspace.close());
     const app = await startApp({
-      config,
+      config: localApprovers(config, logger),
       logger,
       azure,
       store,

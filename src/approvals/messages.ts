@@ -47,6 +47,11 @@ export function refusalMessage(refusal: Refusal): string {
       );
     case 'self-approval':
       return 'You proposed this fix; a second person must approve it.';
+    case 'approvers-unset':
+      return (
+        'Your approval was not recorded: nobody may approve fixes until an admin sets APPROVERS ' +
+        '(Slack user or user group ids, or * for any member other than the proposer).'
+      );
     case 'not-an-approver':
       return 'You are not one of the approvers set in APPROVERS; ask one of them to approve this fix.';
     case 'approvers-unavailable':

@@ -8,7 +8,7 @@ import { describeFailure } from '../pipeline/failure';
 import { recheckCause, type Recheck } from '../pipeline/recheck';
 import type { Proposal, Store } from '../store/store';
 import type { ExecutionOutcome } from './states';
-import type { ApprovalWorkflow, Refusal } from './workflow';
+import type { ApprovalWorkflow, Finished, Refusal } from './workflow';
 
 // What happens once a proposal is approved, whoever clicked and wherever: claim it (one winner), re-check
 // that its cause still holds on fresh facts, run the fix, re-run the confirming check, record the outcome.
@@ -185,6 +185,36 @@ async function precheckAndExecute(
   };
 }
 
+/** What the cause's check says after an interruption, for people deciding what to do next. */
+export interface InterruptionRecheck {
+  verdict: Recheck['verdict'];
+  /** The check's summary, or why it could not run. */
+  summary: string;
+}
+
+/**
+ * Re-runs the confirming check of an interrupted proposal's cause on fresh facts. It decides nothing and
+ * changes nothing: the fix may or may not have run, and the check says whether the cause is there now.
+ */
+export async function recheckInterrupted(
+  proposal: Proposal,
+  options: Pick<RunFixOptions, 'clients' | 'resolveHost'>,
+): Promise<InterruptionRecheck> {
+  try {
+    const identity = await locateVm(options.clients, proposal.vmId);
+    const { verdict, check } = await recheckCause({
+      clients: options.clients,
+      identity,
+      cause: proposal.cause,
+      request: requestFor(planOf(proposal)),
+      resolveHost: options.resolveHost,
+    });
+    return { verdict, summary: check.summary };
+  } catch (error) {
+    return { verdict: 'unknown', summary: describeFailure(error).message };
+  }
+}
+
 /**
  * Runs an approved proposal if this caller wins its claim; every other caller gets the refusal and must
  * do nothing. Whatever happens after the claim ends in `finish`, so the proposal never stays executing
@@ -196,19 +226,26 @@ export async function runApprovedFix(proposalId: string, options: RunFixOptions)
   await options.onState?.(claim.proposal);
 
   const fix = fixById(claim.proposal.fixId);
+  // Renewed until the outcome is recorded: only a dead process, or one cut off from the store for a whole
+  // lease, lets another replica call the execution interrupted.
+  const stopHeartbeat = options.workflow.keepExecutionAlive(proposalId, options.holder);
   let ending: Ending;
+  let finished: Finished | Refusal;
   try {
-    ending = fix
-      ? await precheckAndExecute(claim.proposal, fix, options)
-      : failed(`Nothing was changed: this version of rdp-doctor has no fix ${claim.proposal.fixId}.`);
-  } catch (error) {
-    ending = failed(`The fix stopped before it finished: ${describeFailure(error).message}`);
+    try {
+      ending = fix
+        ? await precheckAndExecute(claim.proposal, fix, options)
+        : failed(`Nothing was changed: this version of rdp-doctor has no fix ${claim.proposal.fixId}.`);
+    } catch (error) {
+      ending = failed(`The fix stopped before it finished: ${describeFailure(error).message}`);
+    }
+    finished = await options.workflow.finish(proposalId, options.holder, ending.outcome, {
+      detail: ending.detail,
+      correlationId: ending.correlationId ?? undefined,
+    });
+  } finally {
+    stopHeartbeat();
   }
-
-  const finished = await options.workflow.finish(proposalId, options.holder, ending.outcome, {
-    detail: ending.detail,
-    correlationId: ending.correlationId ?? undefined,
-  });
   const proposal = finished.proposal ?? claim.proposal;
   await options.onState?.(proposal);
   return {

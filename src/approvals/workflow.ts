@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import { secretKeyPaths } from '../store/redact';
 import type { AuditRecords, NewProposal, Proposal, Store, TransitionPatch } from '../store/store';
 import { statesLeadingTo, type ExecutionOutcome, type ProposalState } from './states';
@@ -11,14 +12,26 @@ export const SYSTEM_ACTOR = 'rdp-doctor';
 
 export const DEFAULT_APPROVALS_REQUIRED = 1;
 export const DEFAULT_APPROVAL_TTL_MS = 15 * 60_000;
-/** Longer than the slowest fix (a restart's long-running operation plus its verification). */
-export const DEFAULT_EXECUTION_LEASE_MS = 30 * 60_000;
+/**
+ * How long an execution's lease lasts without a heartbeat: the running process renews it three times per
+ * period, so only a dead process (or one cut off from the store that long) lets it lapse.
+ */
+export const DEFAULT_EXECUTION_LEASE_MS = 60_000;
+/** How long a finished fix keeps trying to record its outcome while the store does not answer. */
+export const DEFAULT_FINISH_RETRY_MS = 15 * 60_000;
+/**
+ * How long one replica owns the re-check owed after an interruption before another may take it over:
+ * longer than the slowest check (a Run Command's two minutes) takes.
+ */
+export const RECHECK_LEASE_MS = 5 * 60_000;
+const FINISH_RETRY_PAUSE_MS = 1000;
 
 /**
- * Who may approve (APPROVERS): a list of Slack user ids, or a predicate when it names a user group resolved
- * elsewhere; null when unset, meaning any member other than the proposer.
+ * Who may approve (APPROVERS), as read at the click: `unset` means nobody until an admin sets it (fail
+ * closed); `any-member` (APPROVERS=*) any member other than the proposer; else a list of Slack user ids, or
+ * a predicate when it names a user group resolved elsewhere.
  */
-export type ApproverPolicy = readonly string[] | ((userId: string) => boolean) | null;
+export type ApproverPolicy = 'unset' | 'any-member' | readonly string[] | ((userId: string) => boolean);
 
 export type RefusalCode = Refusal['code'];
 
@@ -31,7 +44,10 @@ export type Refusal = { ok: false } & (
   | { code: 'secret-in-params'; secrets: string[]; proposal: null }
   /** APPROVERS could not be read: `reason` says why, in the words of whoever read it. */
   | { code: 'approvers-unavailable'; reason: string; proposal: Proposal | null }
-  | { code: 'self-approval' | 'not-an-approver' | 'wrong-place' | StateRefusalCode; proposal: Proposal }
+  | {
+      code: 'self-approval' | 'approvers-unset' | 'not-an-approver' | 'wrong-place' | StateRefusalCode;
+      proposal: Proposal;
+    }
 );
 
 /**
@@ -52,7 +68,7 @@ export interface ApprovalRecorded {
   approvers: string[];
   /** 0 once the proposal is approved. */
   approvalsNeeded: number;
-  /** Listed approvers who have not approved yet; null when APPROVERS is a group or unset (anyone else may). */
+  /** Listed approvers who have not approved yet; null when APPROVERS is a group or `*` (anyone else may). */
   mayStillApprove: string[] | null;
 }
 
@@ -90,8 +106,12 @@ export interface WorkflowOptions {
   approvalsRequired?: number;
   /** APPROVAL_TTL: how long a proposal waits for approval. */
   approvalTtlMs?: number;
-  /** How long an execution may run before a restart treats it as interrupted. */
+  /** How long an execution's lease lasts between heartbeats before any replica treats it as interrupted. */
   executionLeaseMs?: number;
+  /** How long `finish` retries while the store does not answer. */
+  finishRetryMs?: number;
+  /** Where heartbeat and retry failures are told; they never stop the fix. */
+  logger?: Logger;
 }
 
 type Step = 'propose' | 'approve' | 'deny' | 'claim' | 'finish';
@@ -101,12 +121,24 @@ export function executionLeaseName(proposalId: string): string {
   return `execution:${proposalId}`;
 }
 
+const RECHECK_LEASE = 'interruption-recheck:';
+
+/**
+ * Written with the interruption and released once the re-check is reported: while it exists the re-check
+ * is owed, and when its holder dies before reporting, its expiry lets another replica take it over.
+ */
+export function recheckLeaseName(proposalId: string): string {
+  return `${RECHECK_LEASE}${proposalId}`;
+}
+
 export class ApprovalWorkflow {
   private readonly store: Store;
   private readonly clock: () => Date;
   private readonly approvalsRequired: number;
   private readonly approvalTtlMs: number;
   private readonly executionLeaseMs: number;
+  private readonly finishRetryMs: number;
+  private readonly logger: Logger | undefined;
 
   constructor(options: WorkflowOptions) {
     this.store = options.store;
@@ -114,6 +146,8 @@ export class ApprovalWorkflow {
     this.approvalsRequired = options.approvalsRequired ?? DEFAULT_APPROVALS_REQUIRED;
     this.approvalTtlMs = options.approvalTtlMs ?? DEFAULT_APPROVAL_TTL_MS;
     this.executionLeaseMs = options.executionLeaseMs ?? DEFAULT_EXECUTION_LEASE_MS;
+    this.finishRetryMs = options.finishRetryMs ?? DEFAULT_FINISH_RETRY_MS;
+    this.logger = options.logger;
     if (!Number.isInteger(this.approvalsRequired) || this.approvalsRequired < 1) {
       throw new Error(
         `APPROVALS_REQUIRED must be a whole number of at least 1, not ${this.approvalsRequired}.`,
@@ -169,6 +203,9 @@ export class ApprovalWorkflow {
     }
     if (approverId === proposal.proposer) {
       return this.refuse('approve', approverId, { ok: false, code: 'self-approval', proposal });
+    }
+    if (approvers === 'unset') {
+      return this.refuse('approve', approverId, { ok: false, code: 'approvers-unset', proposal });
     }
     if (!isAllowed(approvers, approverId)) {
       return this.refuse('approve', approverId, { ok: false, code: 'not-an-approver', proposal });
@@ -266,12 +303,66 @@ export class ApprovalWorkflow {
     );
   }
 
-  /** Records how the execution ended and frees its lease. */
+  /**
+   * Keeps the execution's lease alive while `holder` runs the fix, renewing it three times per lease period;
+   * returns the function that stops it. A beat the store does not answer is logged and the next one tries
+   * again, so a short database outage lapses nothing.
+   */
+  /** How often a running fix renews its lease, and how often replicas look for lapsed ones: a third of the lease. */
+  get heartbeatMs(): number {
+    return Math.max(10, Math.floor(this.executionLeaseMs / 3));
+  }
+
+  keepExecutionAlive(proposalId: string, holder: string): () => void {
+    let beating = false;
+    let failing = false;
+    const beat = async () => {
+      if (beating) return;
+      beating = true;
+      try {
+        await this.store.acquireLease(executionLeaseName(proposalId), holder, this.executionLeaseMs);
+        if (failing) this.logger?.info({ proposalId, holder }, 'execution heartbeat resumed');
+        failing = false;
+      } catch (error) {
+        failing = true;
+        this.logger?.warn({ err: error, proposalId, holder }, 'execution heartbeat failed; retrying');
+      } finally {
+        beating = false;
+      }
+    };
+    const timer = setInterval(() => void beat(), this.heartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * Records how the execution ended and frees its lease. While the store does not answer (a database
+   * outage), it keeps trying for `finishRetryMs`, so an outcome reached during the outage is recorded once
+   * the database returns; past that it throws, and the lapsed lease lets a sweep close the proposal.
+   */
   async finish(
     proposalId: string,
     holder: string,
     outcome: ExecutionOutcome,
     details: FinishDetails = {},
+  ): Promise<Finished | Refusal> {
+    const giveUpAt = this.clock().getTime() + this.finishRetryMs;
+    for (;;) {
+      try {
+        return await this.finishOnce(proposalId, holder, outcome, details);
+      } catch (error) {
+        if (this.clock().getTime() >= giveUpAt) throw error;
+        this.logger?.warn({ err: error, proposalId, outcome }, 'recording the fix outcome failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, FINISH_RETRY_PAUSE_MS));
+      }
+    }
+  }
+
+  private async finishOnce(
+    proposalId: string,
+    holder: string,
+    outcome: ExecutionOutcome,
+    details: FinishDetails,
   ): Promise<Finished | Refusal> {
     const finished = await this.store.transaction(async (tx) => {
       const moved = await tx.transition(proposalId, statesLeadingTo(outcome), outcome, {
@@ -312,22 +403,58 @@ export class ApprovalWorkflow {
   }
 
   /**
-   * Marks interrupted every execution whose process died (its lease lapsed or was never taken). Such a
-   * fix is never re-run on its own: it may have half-applied, and a person decides what happens next.
+   * Marks interrupted every execution whose process died or lost the store (its lease lapsed or was never
+   * taken), each for exactly one caller however many replicas sweep at once. Such a fix is never re-run on
+   * its own: it may or may not have applied, and a person decides what happens next. The caller (`holder`)
+   * owes each one a re-check of its cause, written in the same transaction (`claimRechecks`).
    */
-  async recoverInterrupted(): Promise<Proposal[]> {
-    const now = this.clock().getTime();
+  async recoverInterrupted(holder: string): Promise<Proposal[]> {
     const interrupted: Proposal[] = [];
     for (const proposal of await this.store.listProposalsInState(['executing'])) {
-      const lease = await this.store.getLease(executionLeaseName(proposal.id));
-      if (lease && Date.parse(lease.expiresAt) > now) continue;
-      const moved = await this.advance(proposal.id, 'interrupted', SYSTEM_ACTOR, {
-        reason: 'rdp-doctor stopped while the fix was running',
-        detail: lease ? `lease of ${lease.holder} lapsed` : 'no lease held',
+      const name = executionLeaseName(proposal.id);
+      const lease = await this.store.getLease(name);
+      const moved = await this.store.transaction(async (tx) => {
+        const row = await tx.transition(proposal.id, ['executing'], 'interrupted', {
+          reason: 'rdp-doctor stopped, or lost its database, while the fix was running',
+          // The lease is checked again in the move itself: a heartbeat since the read above keeps it running.
+          unlessLeaseHeld: { name, now: this.clock() },
+        });
+        if (!row) return null;
+        await audit(tx, 'interrupted', SYSTEM_ACTOR, row, {
+          detail: lease ? `lease of ${lease.holder} lapsed at ${lease.expiresAt}` : 'no lease held',
+        });
+        await tx.acquireLease(recheckLeaseName(row.id), holder, RECHECK_LEASE_MS);
+        return row;
       });
       if (moved) interrupted.push(moved);
     }
     return interrupted;
+  }
+
+  /**
+   * The interrupted proposals whose re-check `holder` now owns: those it interrupted itself, and those
+   * whose owner died before reporting (its lease lapsed). Another replica's live claim is left alone.
+   */
+  async claimRechecks(holder: string): Promise<Proposal[]> {
+    const claimed: Proposal[] = [];
+    for (const lease of await this.store.listLeases(RECHECK_LEASE)) {
+      if (!(await this.store.acquireLease(lease.name, holder, RECHECK_LEASE_MS))) continue;
+      const proposal = await this.store.getProposal(lease.name.slice(RECHECK_LEASE.length));
+      if (proposal) claimed.push(proposal);
+      else await this.store.releaseLease(lease.name, holder);
+    }
+    return claimed;
+  }
+
+  /**
+   * Audits what the cause's check said after an interruption (the fix may or may not have run) and
+   * settles the re-check, in one transaction.
+   */
+  async recordRecheck(proposal: Proposal, holder: string, detail: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await audit(tx, 'rechecked-after-interruption', SYSTEM_ACTOR, proposal, { detail });
+      await tx.releaseLease(recheckLeaseName(proposal.id), holder);
+    });
   }
 
   /**
@@ -415,8 +542,8 @@ function approvableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
   return place.surface === 'home' || (proposal.channel !== null && place.channel === proposal.channel);
 }
 
-function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
-  if (approvers === null) return true;
+function isAllowed(approvers: Exclude<ApproverPolicy, 'unset'>, userId: string): boolean {
+  if (approvers === 'any-member') return true;
   return typeof approvers === 'function' ? approvers(userId) : approvers.includes(userId);
 }
 

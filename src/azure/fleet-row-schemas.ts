@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JitRow, MachineRow, NetworkRow } from './fleet-rows';
+import type { MachineRow, NetworkRow } from './fleet-rows';
 import { AzureCallError } from './errors';
 
 // The rows the fleet queries project, checked at the edge: a row of another shape (a renamed column,
@@ -15,6 +15,8 @@ const securityRule = z.object({
     protocol: z.string(),
     sourceAddressPrefix: z.string().optional(),
     sourceAddressPrefixes: z.array(z.string()).optional(),
+    destinationAddressPrefix: z.string().optional(),
+    destinationAddressPrefixes: z.array(z.string()).optional(),
     destinationPortRange: z.string().optional(),
     destinationPortRanges: z.array(z.string()).optional(),
   }),
@@ -31,8 +33,6 @@ const machineRow = z.object({
   tags: z.record(z.string(), z.string()).nullable(),
   osType: z.string(),
   powerState: z.string(),
-  agentStatus: z.string(),
-  agentMessage: z.string(),
   bootDiagnostics: z.boolean().nullable(),
   nicId: z.string(),
   privateIp: z.string(),
@@ -53,17 +53,13 @@ const networkRow = z.discriminatedUnion('kind', [
     vnetId: z.string(),
     addressPrefixes: z.array(z.string()).nullable(),
     nsgId: z.string(),
+    subnetCount: z.number().nullable().optional(),
   }),
   z.object({ kind: z.literal('subnet-nsg'), id: z.string().min(1), rules }),
   z.object({ kind: z.literal('bastion'), id: z.string().min(1), name: z.string(), vnetId: z.string() }),
 ]) satisfies z.ZodType<NetworkRow>;
 
-const jitRow = z.object({
-  id: z.string().min(1),
-  ports: z.array(z.object({ number: z.number() })).nullable(),
-}) satisfies z.ZodType<JitRow>;
-
-export const FLEET_ROWS = { machines: machineRow, network: networkRow, jit: jitRow } as const;
+export const FLEET_ROWS = { machines: machineRow, network: networkRow } as const;
 
 export type FleetQuery = keyof typeof FLEET_ROWS;
 export type FleetRow<K extends FleetQuery> = z.output<(typeof FLEET_ROWS)[K]>;

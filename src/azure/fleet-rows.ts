@@ -7,7 +7,6 @@ import type { MetricsFacts } from '../diagnosis/facts';
 export const QUERY_MARKERS = {
   machines: 'rdp-doctor:fleet-machines',
   network: 'rdp-doctor:fleet-network',
-  jit: 'rdp-doctor:fleet-jit',
 } as const;
 
 /** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */
@@ -20,6 +19,8 @@ export interface SecurityRuleRow {
     protocol: string;
     sourceAddressPrefix?: string;
     sourceAddressPrefixes?: string[];
+    destinationAddressPrefix?: string;
+    destinationAddressPrefixes?: string[];
     destinationPortRange?: string;
     destinationPortRanges?: string[];
   };
@@ -36,9 +37,8 @@ export interface MachineRow {
   osType: string;
   /** `PowerState/running` */
   powerState: string;
-  /** `Ready`, `Not Ready`, or '' when the instance view carries no agent status. */
-  agentStatus: string;
-  agentMessage: string;
+  /** Never from Resource Graph, which documents no agent status: the reader fills it from the instance view. */
+  agent?: AgentRead;
   bootDiagnostics: boolean | null;
   nicId: string;
   privateIp: string;
@@ -52,9 +52,23 @@ export interface MachineRow {
   publicIpFqdn: string;
 }
 
+/** A VM's guest agent as its instance view reports it. */
+export interface AgentRead {
+  status: 'ready' | 'not-ready' | 'unknown';
+  message: string | null;
+}
+
 /** The network around the machines: subnets (with their NSG), the subnet NSGs' rules, Bastion hosts. */
 export type NetworkRow =
-  | { kind: 'subnet'; id: string; vnetId: string; addressPrefixes: string[] | null; nsgId: string }
+  | {
+      kind: 'subnet';
+      id: string;
+      vnetId: string;
+      addressPrefixes: string[] | null;
+      nsgId: string;
+      /** How many subnets the virtual network has, of which `mv-expand` returns at most its limit. */
+      subnetCount?: number | null;
+    }
   | { kind: 'subnet-nsg'; id: string; rules: SecurityRuleRow[] | null }
   | { kind: 'bastion'; id: string; name: string; vnetId: string };
 
@@ -91,6 +105,8 @@ export interface FleetRead<Machine> {
   calls: number;
   /** How long throttling (429 with Retry-After) held the inventory back. */
   throttledMs: number;
+  /** What the inventory could not see in full (subnets past Resource Graph's expansion limit, agents not read). */
+  warnings: string[];
 }
 
 export interface MetricsRead {

@@ -1,4 +1,6 @@
+import type { JitNetworkAccessPolicy } from '@azure/arm-security';
 import type { MetricsFacts } from '../diagnosis/facts';
+import { resourceName } from '../diagnosis/net';
 import type { AzureClients } from './clients';
 import { AzureCallError, describeAzureError, isAbort } from './errors';
 import { parseFleetRows, type FleetQuery, type FleetRow } from './fleet-row-schemas';
@@ -7,14 +9,20 @@ import {
   type FleetJoin,
   type FleetQueryScope,
   type FleetRead,
+  type JitRow,
+  type MachineRow,
   type MetricsRead,
   type MetricsTarget,
+  type NetworkRow,
 } from './fleet-rows';
 import { metricsFactsOf } from './gatherers/metrics';
+import { agentOf } from './gatherers/vm';
 
-// The fleet inventory against Azure: three Resource Graph queries for the whole scope, whatever its size
-// (machines with their NIC, NSG and public IP joined in; the network around them; JIT policies), paged
-// with skip tokens, then Monitor metrics for the few machines that need them. Never one call per VM.
+// The fleet inventory against Azure: two Resource Graph queries for the whole scope, whatever its size
+// (machines with their NIC, NSG and public IP joined in; the network around them), paged with skip
+// tokens; Defender's JIT policies listed once per subscription; the agents of at most AGENT_READS_CAP
+// running machines from their instance views; then Monitor metrics for the few machines that need them.
+// Only fields Resource Graph documents are read from it (see docs/azure-verification.md).
 // Each query opens with its marker comment (QUERY_MARKERS): Resource Graph ignores comments, and the
 // sandbox recognises the queries by it instead of interpreting KQL.
 
@@ -32,6 +40,14 @@ const METRIC_NAMES = [
   'OS Disk Bandwidth Consumed Percentage',
 ];
 const METRIC_WINDOW_MS = 24 * 3_600_000;
+/** Resource Graph's ceiling for `mv-expand … limit` (its default is 128). */
+export const MV_EXPAND_LIMIT = 400;
+/**
+ * Machines whose agent is read per digest. Resource Graph documents no agent status (only the power state),
+ * so the agent comes from each running machine's instance view: one ARM GET per machine, bounded.
+ */
+export const AGENT_READS_CAP = 200;
+const AGENT_READS_AT_ONCE = 8;
 
 /** A KQL string literal: backslashes and quotes escaped, so a typed value cannot end the literal. */
 function kqlString(value: string): string {
@@ -58,13 +74,11 @@ function machinesQuery(scope: FleetQueryScope): string {
     "| where type =~ 'microsoft.compute/virtualmachines'",
     ...scopeFilters(scope),
     '| extend nics = properties.networkProfile.networkInterfaces',
-    '| mv-expand nic = nics',
+    `| mv-expand nic = nics limit ${MV_EXPAND_LIMIT}`,
     '| where array_length(nics) == 1 or tobool(nic.properties.primary)',
     '| project id, name, resourceGroup, subscriptionId, location, tags,',
     '    osType = tostring(properties.storageProfile.osDisk.osType),',
     '    powerState = tostring(properties.extended.instanceView.powerState.code),',
-    '    agentStatus = tostring(properties.extended.instanceView.vmAgent.statuses[0].displayStatus),',
-    '    agentMessage = tostring(properties.extended.instanceView.vmAgent.statuses[0].message),',
     '    bootDiagnostics = tobool(properties.diagnosticsProfile.bootDiagnostics.enabled),',
     '    nicId = tolower(tostring(nic.id))',
     '| join kind=leftouter (',
@@ -99,9 +113,10 @@ function networkQuery(): string {
     `// ${QUERY_MARKERS.network}`,
     'Resources',
     "| where type =~ 'microsoft.network/virtualnetworks'",
-    '| mv-expand subnet = properties.subnets',
+    `| mv-expand subnet = properties.subnets limit ${MV_EXPAND_LIMIT}`,
     "| project id = tolower(tostring(subnet.id)), kind = 'subnet', vnetId = tolower(id),",
     '    addressPrefixes = properties.addressSpace.addressPrefixes,',
+    '    subnetCount = array_length(properties.subnets),',
     '    nsgId = tolower(tostring(subnet.properties.networkSecurityGroup.id))',
     '| union (',
     '    Resources',
@@ -111,19 +126,10 @@ function networkQuery(): string {
     '    Resources',
     "    | where type =~ 'microsoft.network/bastionhosts'",
     "    | project id = tolower(id), kind = 'bastion', name,",
-    "        vnetId = tolower(tostring(split(tostring(properties.ipConfigurations[0].properties.subnet.id), '/subnets/')[0]))",
+    // The Developer SKU names its virtual network and has no ipConfigurations; the others name a subnet.
+    '        vnetId = tolower(coalesce(tostring(properties.virtualNetwork.id),',
+    "            tostring(split(tostring(properties.ipConfigurations[0].properties.subnet.id), '/subnets/')[0])))",
     '  )',
-    '| order by id asc',
-  ].join('\n');
-}
-
-function jitQuery(): string {
-  return [
-    `// ${QUERY_MARKERS.jit}`,
-    'SecurityResources',
-    "| where type =~ 'microsoft.security/locations/jitnetworkaccesspolicies'",
-    '| mv-expand vm = properties.virtualMachines',
-    '| project id = tolower(tostring(vm.id)), ports = vm.ports',
     '| order by id asc',
   ].join('\n');
 }
@@ -233,6 +239,84 @@ async function allRows<K extends FleetQuery>(
   return rows;
 }
 
+/**
+ * The VMs each JIT policy covers, from Defender for Cloud's REST list per subscription: Resource Graph
+ * documents no table holding JIT policies.
+ */
+async function jitRows(
+  clients: AzureClients,
+  budget: CallBudget,
+  subscriptions: readonly string[],
+): Promise<JitRow[]> {
+  const rows: JitRow[] = [];
+  for (const subscriptionId of subscriptions) {
+    const security = clients.forSubscription(subscriptionId).security;
+    const policies = await budget.call('Defender for Cloud JIT', async () => {
+      const listed: JitNetworkAccessPolicy[] = [];
+      for await (const policy of security.jitNetworkAccessPolicies.list()) listed.push(policy);
+      return listed;
+    });
+    for (const policy of policies) {
+      // ARM may omit lists the SDK types call required.
+      for (const vm of policy.virtualMachines ?? []) {
+        rows.push({
+          id: vm.id.toLowerCase(),
+          ports: (vm.ports ?? []).map((port) => ({ number: port.number })),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Virtual networks with more subnets than `mv-expand` returns: machines in the rest lose their subnet's NSG. */
+function subnetLimitWarnings(network: readonly NetworkRow[]): string[] {
+  const cut = new Map<string, number>();
+  for (const row of network) {
+    if (row.kind === 'subnet' && (row.subnetCount ?? 0) > MV_EXPAND_LIMIT)
+      cut.set(row.vnetId, row.subnetCount ?? 0);
+  }
+  return [...cut].map(
+    ([vnetId, count]) =>
+      `virtual network ${resourceName(vnetId)} has ${count} subnets and Resource Graph expands at most ` +
+      `${MV_EXPAND_LIMIT}: machines in the others are judged without their subnet's NSG`,
+  );
+}
+
+/**
+ * The agent of each machine row from its instance view (`$expand=instanceView`), a few at a time. A row
+ * whose view cannot be read keeps an unread agent; the returned warning names them.
+ */
+async function readAgents(
+  clients: AzureClients,
+  budget: CallBudget,
+  rows: readonly MachineRow[],
+): Promise<string[]> {
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const row = rows[next++];
+      const compute = clients.forSubscription(row.subscriptionId).compute;
+      try {
+        const vm = await budget.call('Compute', () =>
+          compute.virtualMachines.get(row.resourceGroup, row.name, { expand: 'instanceView' }),
+        );
+        const agent = agentOf(vm);
+        row.agent = { status: agent.status, message: agent.message };
+      } catch (error) {
+        // One machine's instance view failing leaves its agent unknown; it does not stop the digest.
+        if (!(error instanceof AzureCallError)) throw error;
+        failures.push(row.name);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: AGENT_READS_AT_ONCE }, worker));
+  return failures.length > 0 ? [`the agent could not be read for ${failures.join(', ')}`] : [];
+}
+
+const isRunning = (row: MachineRow) => row.powerState.toLowerCase() === 'powerstate/running';
+
 export interface AzureFleetReader<Machine> {
   /** `scope.subscriptions` must be resolved (never empty). */
   inventory(scope: FleetQueryScope): Promise<FleetRead<Machine>>;
@@ -244,26 +328,56 @@ export interface AzureFleetReader<Machine> {
 export function azureFleetReader<Machine>(
   clients: AzureClients,
   join: FleetJoin<Machine>,
+  options: { agentReadsCap?: number } = {},
 ): AzureFleetReader<Machine> {
+  const agentReadsCap = options.agentReadsCap ?? AGENT_READS_CAP;
   return {
     async inventory(scope) {
       const budget = new CallBudget();
       const subscriptions = scope.subscriptions;
-      // All three queries start at once; each page of machines becomes facts as soon as the network and
-      // JIT rows are in, so the rows of the whole fleet are never held at the same time.
+      // Both queries and the JIT list start at once; each page of machines becomes facts as soon as the
+      // network and JIT rows are in, so the rows of the whole fleet are never held at the same time.
+      const warnings: string[] = [];
       const joiner = Promise.all([
         allRows(clients, budget, subscriptions, 'network', networkQuery()),
-        allRows(clients, budget, subscriptions, 'jit', jitQuery()),
-      ]).then(([network, jit]) => join(network, jit));
+        jitRows(clients, budget, subscriptions),
+      ]).then(([network, jit]) => {
+        warnings.push(...subnetLimitWarnings(network));
+        return join(network, jit);
+      });
+      // The first running machines up to the cap wait, as rows, for their instance view; the rest become
+      // facts page by page with an unread agent.
       const machines: Machine[] = [];
+      const awaitingAgent: { row: MachineRow; slot: number }[] = [];
+      let running = 0;
       await Promise.all([
         joiner,
         queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope), async (page) => {
           const toMachine = await joiner;
-          for (const row of page) machines.push(toMachine(row));
+          for (const row of page) {
+            if (isRunning(row) && running++ < agentReadsCap) {
+              awaitingAgent.push({ row, slot: machines.length });
+              machines.length += 1;
+            } else machines.push(toMachine(row));
+          }
         }),
       ]);
-      return { machines, calls: budget.calls, throttledMs: budget.throttledMs };
+      warnings.push(
+        ...(await readAgents(
+          clients,
+          budget,
+          awaitingAgent.map(({ row }) => row),
+        )),
+      );
+      const toMachine = await joiner;
+      for (const { row, slot } of awaitingAgent) machines[slot] = toMachine(row);
+      if (running > awaitingAgent.length) {
+        warnings.push(
+          `the agent was read for ${awaitingAgent.length} of ${running} running machines (one instance view each); ` +
+            'the others show an unknown agent',
+        );
+      }
+      return { machines, calls: budget.calls, throttledMs: budget.throttledMs, warnings };
     },
 
     async metrics(machines, now) {
@@ -296,3 +410,6 @@ export function azureFleetReader<Machine>(
     },
   };
 }
+
+/** The Resource Graph queries as sent, for the test that holds them to Resource Graph's documented schema. */
+export const fleetQueries = { machines: machinesQuery, network: networkQuery };

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import 'dotenv/config';
 import { Command, InvalidArgumentError } from 'commander';
+import { checkAccess, renderAccess } from '../azure/check-access';
+import { resolveVm } from '../azure/resolve-vm';
 import { loadConfig } from '../config';
 import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
 import { layerState } from '../diagnosis/layers';
@@ -17,7 +19,49 @@ interface DiagnoseFlags {
   sandbox?: boolean;
 }
 
-const EXIT = { ran: 0, couldNotRun: 1, badInput: 2 } as const;
+// 3 is the diagnosis contract's "incomplete"; check-access reports missing permissions with its own code.
+const EXIT = { ran: 0, couldNotRun: 1, badInput: 2, incomplete: 3, permissionsMissing: 4 } as const;
+
+interface CheckAccessFlags {
+  vm?: string;
+  json?: boolean;
+  sandbox?: boolean;
+}
+
+async function runCheckAccess(flags: CheckAccessFlags): Promise<number> {
+  let azure: AzureEnvironment | undefined;
+  try {
+    azure = flags.sandbox ? await openSandboxAzure() : openConfiguredAzure(loadConfig());
+    const { clients } = azure;
+    const subscriptions = clients.settings.subscriptionIds;
+    const vm = flags.vm ? await resolveVm(clients, flags.vm, subscriptions) : null;
+    const reports = [];
+    for (const subscriptionId of vm ? [vm.subscriptionId] : subscriptions) {
+      const sub = clients.forSubscription(subscriptionId);
+      reports.push({ subscriptionId, ...(await checkAccess({ clients, sub, vm })) });
+    }
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify(reports, null, 2)}\n`
+        : `${reports.map((r) => `Subscription ${r.subscriptionId}:\n${renderAccess(r, r.subscriptionId)}`).join('\n\n')}\n`,
+    );
+    return reports.some((r) => r.missing.length > 0) ? EXIT.permissionsMissing : EXIT.ran;
+  } catch (error) {
+    const failure = describeFailure(error);
+    process.stderr.write(`rdp-doctor: ${failure.message}\n`);
+    return failure.kind === 'input' ? EXIT.badInput : EXIT.couldNotRun;
+  } finally {
+    await azure?.close();
+  }
+}
+
+/** No failing layer found while some check could not run: the verdict may hide behind what is missing. */
+function isIncomplete(report: {
+  verdict: { layer: string };
+  checks: readonly { status: string }[];
+}): boolean {
+  return report.verdict.layer === 'none' && report.checks.some((check) => check.status === 'error');
+}
 
 async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number> {
   let azure: AzureEnvironment | undefined;
@@ -50,7 +94,7 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
       },
     });
     process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderText(report)}\n`);
-    return EXIT.ran;
+    return isIncomplete(report) ? EXIT.incomplete : EXIT.ran;
   } catch (error) {
     const failure = describeFailure(error);
     // Whoever runs the CLI is whoever runs rdp-doctor: the settings detail is theirs to act on.
@@ -83,6 +127,18 @@ export function buildCli(): Command {
     .option('--sandbox', 'diagnose a VM of the built-in sandbox subscription instead of real Azure')
     .action(async (target: string, flags: DiagnoseFlags) => {
       process.exitCode = await runDiagnose(target, flags);
+    });
+  program
+    .command('check-access')
+    .description(
+      'List the Azure permissions the configured identity lacks for diagnoses and fixes, and the role that grants them ' +
+        '(reads only; exit 4 when something is missing).',
+    )
+    .option('--vm <vm>', "check the resource groups of this VM, its network and its region's Network Watcher")
+    .option('--json', 'print the findings as JSON')
+    .option('--sandbox', 'check against the built-in sandbox subscription instead of real Azure')
+    .action(async (flags: CheckAccessFlags) => {
+      process.exitCode = await runCheckAccess(flags);
     });
   return program;
 }

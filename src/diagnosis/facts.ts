@@ -83,6 +83,10 @@ export interface EffectiveRule {
   sourcePrefixesAsWritten: string[];
   /** '3389', '3389-3389', '*', '1024-65535' */
   destinationPortRanges: string[];
+  /** Destination prefixes after service tags are expanded, '*' as '0.0.0.0/0'; a tag ARM did not expand stays as written. */
+  destinationPrefixes: string[];
+  /** The destination prefixes as written in the rule: '*', 'VirtualNetwork', '10.0.1.5'. */
+  destinationPrefixesAsWritten: string[];
 }
 
 export interface EffectiveNsgGroup {

@@ -126,6 +126,29 @@ export function primaryNic(vm: VmFacts): NicFacts | null {
   return vm.nics.find((nic) => nic.primary) ?? vm.nics[0] ?? null;
 }
 
+/**
+ * The addresses inbound RDP reaches the NSGs at: the primary NIC's private address (NSGs see traffic after
+ * the public IP is translated). Null when unknown, and then every rule is taken to aim at the VM.
+ */
+export type Destinations = readonly string[] | null;
+
+export function vmDestinations(vm: VmFacts | null | undefined): Destinations {
+  const ip = vm ? primaryNic(vm)?.privateIp : null;
+  return ip ? [ip] : null;
+}
+
+/**
+ * Whether a rule's destination covers the VM. A prefix ARM left unexpanded (a service tag other than
+ * VirtualNetwork, which effective rules expand) may hold the VM's address, so it counts as covering it.
+ */
+export function ruleAimsAt(rule: EffectiveRule, destinations: Destinations): boolean {
+  if (destinations === null || destinations.length === 0 || rule.destinationPrefixes.length === 0)
+    return true;
+  return rule.destinationPrefixes.some(
+    (prefix) => parseRange(prefix) === null || destinations.some((address) => rangeContains(prefix, address)),
+  );
+}
+
 /** How one NSG treats the packet: the rule that decides, or null when no rule in it applies. */
 export interface GroupDecision {
   group: EffectiveNsgGroup;
@@ -140,13 +163,18 @@ export interface NsgDecision {
   groups: GroupDecision[];
 }
 
-function inboundTcpRules(group: EffectiveNsgGroup, port: number): EffectiveRule[] {
+function inboundTcpRules(
+  group: EffectiveNsgGroup,
+  port: number,
+  destinations: Destinations,
+): EffectiveRule[] {
   return group.rules
     .filter(
       (rule) =>
         rule.direction === 'Inbound' &&
         ['tcp', 'all', '*'].includes(rule.protocol.toLowerCase()) &&
-        rule.destinationPortRanges.some((range) => portRangeIncludes(range, port)),
+        rule.destinationPortRanges.some((range) => portRangeIncludes(range, port)) &&
+        ruleAimsAt(rule, destinations),
     )
     .sort((a, b) => a.priority - b.priority);
 }
@@ -158,13 +186,18 @@ function decided(group: EffectiveNsgGroup, rule: EffectiveRule | undefined): Gro
 const ALL_IPV4 = '0.0.0.0/0';
 
 /**
- * The first rule by priority that takes the packet from `source`. A deny takes it when it touches any
+ * The first rule by priority that takes the packet from `source` to `destinations`. A deny takes it when it touches any
  * address of the source range and an allow only when it holds all of it, so a range is allowed only when
  * every address in it is. With no source, the group denies only when no allow can match any source:
  * every allow is shadowed by denies ahead of it.
  */
-export function decideGroup(group: EffectiveNsgGroup, port: number, source: string | null): GroupDecision {
-  const rules = inboundTcpRules(group, port);
+export function decideGroup(
+  group: EffectiveNsgGroup,
+  port: number,
+  source: string | null,
+  destinations: Destinations,
+): GroupDecision {
+  const rules = inboundTcpRules(group, port, destinations);
   if (source !== null) {
     return decided(
       group,
@@ -198,9 +231,14 @@ function combine(groups: GroupDecision[]): NsgDecision {
   return { access: deciding ? 'Deny' : 'Allow', deciding, groups: ordered };
 }
 
-/** Whether TCP `port` from `source` (null: from any source) passes every NSG on the path. */
-export function evaluateNsg(groups: EffectiveNsgGroup[], port: number, source: string | null): NsgDecision {
-  return combine(groups.map((group) => decideGroup(group, port, source)));
+/** Whether TCP `port` from `source` (null: from any source) to the VM's addresses passes every NSG on the path. */
+export function evaluateNsg(
+  groups: EffectiveNsgGroup[],
+  port: number,
+  source: string | null,
+  destinations: Destinations,
+): NsgDecision {
+  return combine(groups.map((group) => decideGroup(group, port, source, destinations)));
 }
 
 const WHOLE_INTERNET = new Set(['*', 'internet', 'any', '0.0.0.0/0', '::/0']);
@@ -211,8 +249,14 @@ export function isOpenToInternet(rule: EffectiveRule): boolean {
 }
 
 /** How the NSGs treat TCP `port` from an arbitrary internet address: only rules open to the internet take it. */
-export function evaluateNsgForInternet(groups: EffectiveNsgGroup[], port: number): NsgDecision {
-  return combine(groups.map((group) => decided(group, inboundTcpRules(group, port).find(isOpenToInternet))));
+export function evaluateNsgForInternet(
+  groups: EffectiveNsgGroup[],
+  port: number,
+  destinations: Destinations,
+): NsgDecision {
+  return combine(
+    groups.map((group) => decided(group, inboundTcpRules(group, port, destinations).find(isOpenToInternet))),
+  );
 }
 
 /** A write or delete of an NSG (ruleName null) or of one of its rules, per the activity log. */

@@ -7,6 +7,8 @@ import {
   parseRange,
   portRangeIncludes,
   resourceName,
+  ruleAimsAt,
+  type Destinations,
 } from '../diagnosis/net';
 import type { FleetMachine, FleetPublicIp } from './machine';
 
@@ -41,16 +43,23 @@ function admitsPort(rule: EffectiveRule, port: number): boolean {
   );
 }
 
+/** The machine's private address, where its NSGs see inbound traffic; null when the inventory has none. */
+export function machineDestinations(machine: FleetMachine): Destinations {
+  return machine.nic?.privateIp ? [machine.nic.privateIp] : null;
+}
+
 function firstOpenSource(
   groups: readonly EffectiveNsgGroup[],
   port: number,
+  destinations: Destinations,
 ): { group: EffectiveNsgGroup; rule: EffectiveRule; prefix: string } | null {
   for (const group of groups) {
     for (const rule of group.rules) {
-      if (!admitsPort(rule, port)) continue;
+      if (!admitsPort(rule, port) || !ruleAimsAt(rule, destinations)) continue;
       for (const prefix of rule.sourcePrefixes) {
         if (!isInternetSource(prefix)) continue;
-        if (evaluateNsg([...groups], port, prefix).access === 'Allow') return { group, rule, prefix };
+        if (evaluateNsg([...groups], port, prefix, destinations).access === 'Allow')
+          return { group, rule, prefix };
       }
     }
   }
@@ -65,7 +74,7 @@ export function exposure(machine: FleetMachine): Exposure | null {
   if (machine.nsgs.length === 0) {
     return { port, publicIp, source: 'any address', path: 'no NSG on the NIC or its subnet filters it' };
   }
-  const open = firstOpenSource(machine.nsgs, port);
+  const open = firstOpenSource(machine.nsgs, port, machineDestinations(machine));
   if (!open) return null;
   const { group, rule, prefix } = open;
   // A service tag or '*' expands to 0.0.0.0/0; name it the way the rule writes it.

@@ -41,6 +41,14 @@ function expandSource(prefix: string, vnetPrefixes: readonly string[]): string[]
   return [prefix.trim()];
 }
 
+/** A destination as the rules compare it: the VM's address lies in the virtual network, never in a tag like Internet. */
+function expandDestination(prefix: string, vnetPrefixes: readonly string[]): string[] {
+  const lower = prefix.trim().toLowerCase();
+  if (lower === '*' || lower === 'any') return ['0.0.0.0/0'];
+  if (lower === 'virtualnetwork') return [...vnetPrefixes];
+  return [prefix.trim()];
+}
+
 function both(single: string | undefined, many: string[] | undefined): string[] {
   return [...(single ? [single] : []), ...(many ?? [])];
 }
@@ -51,6 +59,7 @@ function inboundRule(
   vnetPrefixes: readonly string[],
 ): EffectiveRule {
   const written = both(row.sourceAddressPrefix, row.sourceAddressPrefixes);
+  const destinations = both(row.destinationAddressPrefix, row.destinationAddressPrefixes);
   return {
     name,
     priority: Number(row.priority),
@@ -60,12 +69,20 @@ function inboundRule(
     sourcePrefixes: written.flatMap((prefix) => expandSource(prefix, vnetPrefixes)),
     sourcePrefixesAsWritten: written,
     destinationPortRanges: both(row.destinationPortRange, row.destinationPortRanges),
+    destinationPrefixes: destinations.flatMap((prefix) => expandDestination(prefix, vnetPrefixes)),
+    destinationPrefixesAsWritten: destinations,
   };
 }
 
 /** Azure's inbound default rules close every NSG, after its own rules. */
 function defaultRules(vnetPrefixes: readonly string[]): EffectiveRule[] {
-  const rule = (name: string, priority: number, access: 'Allow' | 'Deny', source: string) =>
+  const rule = (
+    name: string,
+    priority: number,
+    access: 'Allow' | 'Deny',
+    source: string,
+    destination: string,
+  ) =>
     inboundRule(
       `defaultSecurityRules/${name}`,
       {
@@ -74,14 +91,15 @@ function defaultRules(vnetPrefixes: readonly string[]): EffectiveRule[] {
         access,
         protocol: 'All',
         sourceAddressPrefix: source,
+        destinationAddressPrefix: destination,
         destinationPortRange: '*',
       },
       vnetPrefixes,
     );
   return [
-    rule('AllowVnetInBound', 65000, 'Allow', 'VirtualNetwork'),
-    rule('AllowAzureLoadBalancerInBound', 65001, 'Allow', 'AzureLoadBalancer'),
-    rule('DenyAllInBound', 65500, 'Deny', '*'),
+    rule('AllowVnetInBound', 65000, 'Allow', 'VirtualNetwork', 'VirtualNetwork'),
+    rule('AllowAzureLoadBalancerInBound', 65001, 'Allow', 'AzureLoadBalancer', '*'),
+    rule('DenyAllInBound', 65500, 'Deny', '*', '*'),
   ];
 }
 
@@ -110,13 +128,8 @@ function powerStateOf(code: string): string {
     : 'unknown';
 }
 
-function agentOf(row: MachineRow): FleetMachine['agent'] {
-  const status = row.agentStatus.trim().toLowerCase();
-  return {
-    status: status === 'ready' ? 'ready' : status === 'not ready' ? 'not-ready' : 'unknown',
-    message: present(row.agentMessage),
-  };
-}
+/** Resource Graph documents no agent status: the reader fills it in from instance views, when it reads one. */
+const AGENT_UNREAD: FleetMachine['agent'] = { status: 'unknown', message: null };
 
 /**
  * Joins machine rows with the network and JIT rows, which are read first so that machine pages turn into
@@ -174,7 +187,7 @@ export function fleetJoiner(
       location: row.location,
       osType: row.osType.toLowerCase() === 'linux' ? 'Linux' : 'Windows',
       powerState: powerStateOf(row.powerState),
-      agent: agentOf(row),
+      agent: row.agent ?? AGENT_UNREAD,
       bootDiagnostics: row.bootDiagnostics === true,
       tags: row.tags ?? {},
       nic: present(row.nicId)

@@ -59,6 +59,8 @@ export interface DigestReport {
     calls: number;
     throttledMs: number;
     metrics: { read: number; flagged: number; cap: number; failures: string[] };
+    /** What the inventory could not see in full, in words. */
+    warnings: string[];
   };
 }
 

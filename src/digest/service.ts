@@ -143,6 +143,7 @@ export class DigestService {
       inventory: {
         calls: inventory.calls + (read?.calls ?? 0),
         throttledMs: inventory.throttledMs,
+        warnings: inventory.warnings,
         metrics: {
           read: read?.metrics.size ?? 0,
           flagged,

@@ -105,7 +105,7 @@ export async function runGuestFix(
     {
       Conflict:
         'another Run Command is in progress on this VM; wait for it to finish, then propose the fix again',
-      403: "the identity rdp-doctor runs as may not run commands on this VM; grant it Virtual Machine Contributor (or the runCommand action) on the VM's resource group",
+      403: "the identity rdp-doctor runs as may not run commands on this VM; assign it the rdp-doctor-diagnose role on the VM's resource group",
     },
   );
   return { summary: `${ctx.vm.name}: ${scriptResult(id, result)}`, correlationId: call.correlationId() };

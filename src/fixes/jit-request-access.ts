@@ -172,7 +172,7 @@ export const jitRequestAccess: FixDefinition = {
           call.options,
         ),
       {
-        403: "the identity rdp-doctor runs as may not request JIT access; grant it the jitNetworkAccessPolicies/initiate action (Security Admin) on the VM's resource group",
+        403: "the identity rdp-doctor runs as may not request JIT access; assign it the rdp-doctor-fix role on the VM's resource group",
       },
     );
     return {

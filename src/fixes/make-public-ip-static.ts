@@ -51,7 +51,7 @@ export const makePublicIpStatic: FixDefinition = {
           call.options,
         ),
       {
-        403: "the identity rdp-doctor runs as may not change public IPs; grant it Network Contributor on the IP's resource group",
+        403: "the identity rdp-doctor runs as may not change public IPs; assign it the rdp-doctor-fix role on the IP's resource group",
       },
     );
     const address = updated.ipAddress ? ` at ${updated.ipAddress}` : '';

@@ -1,7 +1,7 @@
 import type { SecurityRule } from '@azure/arm-network';
 import { callAzure } from '../azure/errors';
 import { parseResourceId, sameResourceId } from '../azure/resource-id';
-import type { EffectiveNsgGroup, VmFacts } from '../diagnosis/facts';
+import { optionalFact, type EffectiveNsgGroup, type VmFacts } from '../diagnosis/facts';
 import {
   decideGroup,
   dialedPort,
@@ -9,6 +9,7 @@ import {
   primaryNic,
   resourceName,
   ruleShortName,
+  vmDestinations,
 } from '../diagnosis/net';
 import { correlated } from './arm';
 import {
@@ -79,6 +80,7 @@ function requestOf(ctx: ExecutionContext): AllowRequest {
     source: check.source,
     port: numberParam(ctx.params, 'port'),
     ruleName: textParam(ctx.params, 'ruleName'),
+    destinations: vmDestinations(optionalFact(ctx.facts, 'vm')),
   };
 }
 
@@ -93,7 +95,7 @@ function currentPriority(
 ): Target | null {
   const group = groups?.find((g) => sameResourceId(g.nsgId, target.nsgId));
   if (!group) return target;
-  const decision = decideGroup(group, request.port, request.source);
+  const decision = decideGroup(group, request.port, request.source, request.destinations);
   if (decision.access === 'Allow' || !decision.rule) return null;
   if (isJitRule(decision.rule.name)) {
     throw new FixFailure(
@@ -132,7 +134,12 @@ export const nsgAllowRdpFromSource: FixDefinition = {
       );
     }
     const port = dialedPort(vm.osType);
-    const request: AllowRequest = { source: check.source, port, ruleName: allowRuleName(check.source, port) };
+    const request: AllowRequest = {
+      source: check.source,
+      port,
+      ruleName: allowRuleName(check.source, port),
+      destinations: vmDestinations(vm),
+    };
     const planned = planAllows(facts.effectiveNsg.value.groups, request);
     const destination = destinationFor(vm, check.family);
     return {
@@ -192,7 +199,7 @@ export const nsgAllowRdpFromSource: FixDefinition = {
             call.options,
           ),
         {
-          403: "the identity rdp-doctor runs as may not write NSG rules; grant it Network Contributor on the NSG's resource group",
+          403: "the identity rdp-doctor runs as may not write NSG rules; assign it the rdp-doctor-fix role on the NSG's resource group",
           SecurityRuleConflict: `another rule in NSG ${id.name} took priority ${target.priority} meanwhile; diagnose again and propose the fix again`,
         },
       );

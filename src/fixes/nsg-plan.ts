@@ -1,5 +1,12 @@
 import type { EffectiveNsgGroup, EffectiveRule } from '../diagnosis/facts';
-import { decideGroup, describeRule, isJitRule, resourceName, ruleShortName } from '../diagnosis/net';
+import {
+  decideGroup,
+  describeRule,
+  isJitRule,
+  resourceName,
+  ruleShortName,
+  type Destinations,
+} from '../diagnosis/net';
 import { FixRefusal } from './fix';
 
 // Where an inbound allow goes: into every NSG on the path that denies the packet, at the highest free
@@ -16,6 +23,8 @@ export interface AllowRequest {
   source: string;
   port: number;
   ruleName: string;
+  /** The VM's private addresses: rules aimed at other machines neither block nor admit it. */
+  destinations: Destinations;
 }
 
 export interface PlannedAllow {
@@ -78,7 +87,7 @@ const SCOPE_ORDER: Record<EffectiveNsgGroup['scope'], number> = { subnet: 0, nic
 
 /** The allow the group needs for the request, or null when it lets the packet through (or JIT holds it). */
 export function allowFor(group: EffectiveNsgGroup, request: AllowRequest): PlannedAllow | null {
-  const decision = decideGroup(group, request.port, request.source);
+  const decision = decideGroup(group, request.port, request.source, request.destinations);
   if (decision.access === 'Allow' || !decision.rule || isJitRule(decision.rule.name)) return null;
   return {
     nsgId: group.nsgId,
@@ -106,7 +115,10 @@ export function planAllows(groups: EffectiveNsgGroup[], request: AllowRequest): 
   }
   if (planned.length > 0) return planned;
   const jit = ordered
-    .map((group) => ({ group, decision: decideGroup(group, request.port, request.source) }))
+    .map((group) => ({
+      group,
+      decision: decideGroup(group, request.port, request.source, request.destinations),
+    }))
     .find(({ decision }) => decision.access === 'Deny' && decision.rule && isJitRule(decision.rule.name));
   if (jit?.decision.rule) {
     throw new FixRefusal(

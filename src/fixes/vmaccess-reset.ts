@@ -18,8 +18,24 @@ import { accountName } from './validate';
 // here, handed back only as the proposer's secret, and never enters params, descriptions, summaries,
 // errors or logs.
 
-/** The extension name `az vm user update` uses on Windows: one VMAccess instance per VM. */
+/** The name a first VMAccess install gets; a VM that has one keeps its own name (see vmAccessName). */
 export const VMACCESS_EXTENSION = 'enablevmaccess';
+const VMACCESS_PUBLISHER = 'microsoft.compute';
+const VMACCESS_TYPE = 'vmaccessagent';
+
+/**
+ * Windows runs one extension per handler: a second VMAccess under another name is refused with 400
+ * "Multiple VMExtensions per handler not supported", so an installed one (portal, az, an earlier reset) is
+ * written again under its own name.
+ */
+export function vmAccessName(installed: readonly VirtualMachineExtension[]): string {
+  const existing = installed.find(
+    (extension) =>
+      extension.publisher?.toLowerCase() === VMACCESS_PUBLISHER &&
+      extension.typePropertiesType?.toLowerCase() === VMACCESS_TYPE,
+  );
+  return existing?.name ?? VMACCESS_EXTENSION;
+}
 
 /** The accounts the finding names, most likely first. */
 function namedByFinding(guest: GuestFacts, cause: CauseId): string[] {
@@ -102,6 +118,17 @@ export const vmaccessReset: FixDefinition = {
       settings: { UserName: userName },
       protectedSettings: { Password: password },
     };
+    const installed = await callAzure(
+      'VM extensions',
+      () =>
+        ctx.sub.compute.virtualMachineExtensions.list(ctx.vm.resourceGroup, ctx.vm.name, {
+          abortSignal: ctx.signal,
+        }),
+      {
+        403: "the identity rdp-doctor runs as may not read this VM's extensions; assign it the rdp-doctor-fix role on the VM's resource group",
+      },
+    );
+    const name = vmAccessName(installed.value ?? []);
     const call = correlated(ctx.signal);
     try {
       await callAzure(
@@ -110,12 +137,12 @@ export const vmaccessReset: FixDefinition = {
           ctx.sub.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(
             ctx.vm.resourceGroup,
             ctx.vm.name,
-            VMACCESS_EXTENSION,
+            name,
             extension,
             call.options,
           ),
         {
-          403: "the identity rdp-doctor runs as may not install extensions on this VM; grant it Virtual Machine Contributor on the VM's resource group",
+          403: "the identity rdp-doctor runs as may not install extensions on this VM; assign it the rdp-doctor-fix role on the VM's resource group",
           VMAgentStatusCommunicationError:
             'the VM agent is not answering, so VMAccess cannot run: reset the password through the serial console',
         },

@@ -25,7 +25,8 @@ import { gatherWithTimeout } from './gather-with-timeout';
 
 export type ProgressEvent =
   | { type: 'started'; vm: ReportVm; startedAt: string }
-  | { type: 'layer'; layer: Layer; outcomes: RuleOutcome[] }
+  /** `facts` are what the layer's rules read: enough to plan the fixes its findings offer. */
+  | { type: 'layer'; layer: Layer; outcomes: RuleOutcome[]; facts: Facts }
   /** The verdict can no longer change: every layer before the failing one is clean and complete. */
   | { type: 'settled'; verdict: Verdict; elapsedMs: number }
   /** The facts ride along for renderers that draw raw evidence (metrics sparklines, the boot screenshot). */
@@ -151,7 +152,7 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
         .filter((r) => r.layer === layer)
         .map((rule) => linked(evaluateRule(snapshot, rule), snapshot));
       outcomesByLayer.set(layer, outcomes);
-      emit({ type: 'layer', layer, outcomes });
+      emit({ type: 'layer', layer, outcomes, facts: snapshot });
     }
     if (settled) return;
     // A layer fails with certainty as soon as one of its rules, with every fact it reads, finds a

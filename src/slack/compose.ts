@@ -6,6 +6,7 @@ import type { AzureEnvironment } from '../environment';
 import type { Logger } from '../logger';
 import { diagnoseVm, locateVm } from '../pipeline/diagnose';
 import type { Store } from '../store';
+import { ApproverDirectory } from './approvers';
 import { auditTrail } from './audit';
 import type { SlackContext } from './context';
 import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
@@ -25,6 +26,8 @@ export interface AppDependencies {
   watches: SlackContext['watches'];
   /** The app's own secret (the signing secret, else the bot token): the key modal contexts are signed with. */
   appSecret: string;
+  /** How long a user group's members read from Slack are trusted; tests shorten it. */
+  approverGroupTtlMs?: number;
 }
 
 /** The engine bound to this process's Azure: what the Slack app calls to diagnose. */
@@ -68,6 +71,11 @@ export function slackContext(deps: AppDependencies) {
         replicaId: deps.replicaId,
       }),
       snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
+      approvers: new ApproverDirectory({
+        client: app.client,
+        setting: deps.config.APPROVERS,
+        groupTtlMs: deps.approverGroupTtlMs,
+      }),
       workflow: deps.workflow,
       fixPolicy,
       proposals,

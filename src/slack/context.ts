@@ -3,6 +3,7 @@ import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
 import type { FixPolicy } from '../fixes/fix';
 import type { Logger } from '../logger';
+import type { ApproverDirectory } from './approvers';
 import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
 import type { FixExecutor } from './fix-executor';
@@ -17,6 +18,8 @@ export interface SlackContext {
   runner: DiagnosisRunner;
   /** Finished runs, by run id: what fix buttons and the symptom picker act on. */
   snapshots: SnapshotSource;
+  /** Who may approve at the moment of a click (APPROVERS, user groups read fresh from Slack). */
+  approvers: Pick<ApproverDirectory, 'resolve'>;
   /** The two-person rule over the store: every approve and deny goes through it. */
   workflow: ApprovalWorkflow;
   /** The guards' settings (NSG_MAX_PREFIX) every fix plan and execution applies. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Attachment } from '../azure/gatherer';
-import type { DiagnosisRequest, Facts, VmIdentity } from '../diagnosis/facts';
-import type { Report } from '../diagnosis/report';
+import { LAYERS, type DiagnosisRequest, type Facts, type VmIdentity } from '../diagnosis/facts';
+import { layerStates } from '../diagnosis/layers';
+import type { Report, ReportVm } from '../diagnosis/report';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { ProgressEvent } from '../pipeline/diagnose';
@@ -49,6 +50,32 @@ export type RunStart = { outcome: 'started' | 'joined'; runId: string } | { outc
 interface ActiveRun {
   state: LiveDiagnosis;
   updater?: MessageUpdater;
+}
+
+/**
+ * What an unfinished run knows: the findings and checks of the layers done so far. Its verdict is the
+ * settled one when there is one; it is never listed as a finished diagnosis.
+ */
+function unfinishedReport(vm: ReportVm, state: LiveDiagnosis, facts: Facts): Report {
+  const done = LAYERS.filter((layer) => state.layers[layer]);
+  const checks = done.flatMap((layer) => state.layers[layer] ?? []);
+  const verdict = state.settled ?? {
+    layer: 'none' as const,
+    causes: [],
+    summary: 'The diagnosis is still running.',
+  };
+  return {
+    schemaVersion: 1,
+    vm,
+    symptom: state.request.symptom,
+    source: state.request.source,
+    startedAt: state.startedAt,
+    finishedAt: facts.now,
+    verdict,
+    layers: layerStates(checks, verdict),
+    checks,
+    findings: done.flatMap((layer) => state.findings?.[layer] ?? []),
+  };
 }
 
 const RUN_LEASE_MS = 10 * 60_000;
@@ -187,6 +214,30 @@ export class DiagnosisRunner {
     const updater = run.updater!;
     let facts: Facts | undefined;
     let screenshot: Buffer | undefined;
+    // Snapshot saves in the order of the events, the finished run's last.
+    let snapshotSaved: Promise<unknown> = Promise.resolve();
+    const keepForFixes = (layerFacts: Facts) => {
+      const vm = state.vm;
+      if (!vm) return;
+      const report = unfinishedReport(vm, state, layerFacts);
+      snapshotSaved = snapshotSaved
+        .then(() =>
+          this.deps.store.saveSnapshot({
+            runId: state.runId,
+            vmId: vm.id,
+            channel: req.channel,
+            messageTs: ts,
+            requestedBy: state.requestedBy,
+            report,
+            facts: layerFacts,
+            complete: false,
+          }),
+        )
+        .catch((error: unknown) =>
+          // The finished run saves again; until then a fix click says the diagnosis is still finishing.
+          this.deps.logger.warn({ err: error, runId: state.runId }, 'keeping an unfinished diagnosis failed'),
+        );
+    };
     try {
       const report = await this.deps.service.diagnose(req.identity, req.request, {
         attachment: (attachment) => {
@@ -200,6 +251,8 @@ export class DiagnosisRunner {
               ...state.findings,
               [event.layer]: event.outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
             };
+            // A fix button works the moment it is shown: keep what its plan reads now, not at the end.
+            if (event.outcomes.some((o) => (o.finding?.fixes.length ?? 0) > 0)) keepForFixes(event.facts);
           }
           if (event.type === 'settled') state.settled = event.verdict;
           if (event.type === 'done') facts = event.facts;
@@ -209,6 +262,7 @@ export class DiagnosisRunner {
       state.report = report;
       updater.push(diagnosisMessage(state));
       await updater.flush();
+      await snapshotSaved;
       await this.deps.store.saveSnapshot({
         runId: state.runId,
         vmId: report.vm.id,

@@ -1,17 +1,18 @@
 import type { WebClient } from '@slack/web-api';
 import { fixTitleOf } from '../approvals/proposal-service';
-import { planOf, runApprovedFix } from '../approvals/run-fix';
+import { planOf, recheckInterrupted, runApprovedFix } from '../approvals/run-fix';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { AzureEnvironment } from '../environment';
 import type { FixPolicy } from '../fixes/fix';
 import type { Logger } from '../logger';
 import type { Proposal, Store } from '../store';
 import { errorMessage } from './blocks/diagnosis';
-import { fixResultMessage, secretMessage } from './blocks/proposal';
+import { fixResultMessage, interruptedMessage, secretMessage } from './blocks/proposal';
 import type { ProposalMessages } from './proposal-messages';
 
 // Approved fixes, run in the background of the click that approved them: the result goes to the
-// diagnosis thread, a generated password to the proposer alone.
+// diagnosis thread, a generated password to the proposer alone. An execution whose process died (or lost
+// the database) gets what is known instead: its cause checked again, posted in the same thread.
 
 export interface FixExecutorDependencies {
   client: WebClient;
@@ -28,6 +29,8 @@ export interface FixExecutorDependencies {
 
 export class FixExecutor {
   private readonly running = new Set<Promise<void>>();
+  /** Re-checks this process is doing now: a sweep that claims one again does not start it twice. */
+  private readonly rechecking = new Set<string>();
 
   constructor(private readonly deps: FixExecutorDependencies) {}
 
@@ -39,6 +42,33 @@ export class FixExecutor {
       )
       .finally(() => this.running.delete(run));
     this.running.add(run);
+  }
+
+  /**
+   * Re-checks the cause of every interrupted execution this replica owns (see ApprovalWorkflow.claimRechecks)
+   * and posts what is known in its thread. Resolves once they are reported; `idle` waits for them too.
+   */
+  async reportInterruptions(): Promise<void> {
+    const claimed = await this.deps.workflow.claimRechecks(this.deps.replicaId);
+    const reports = claimed
+      .filter((proposal) => !this.rechecking.has(proposal.id))
+      .map((proposal) => {
+        this.rechecking.add(proposal.id);
+        const report: Promise<void> = this.reportInterruption(proposal)
+          .catch((error: unknown) =>
+            this.deps.logger.error(
+              { err: error, proposalId: proposal.id },
+              'reporting an interrupted fix failed; another sweep will try again',
+            ),
+          )
+          .finally(() => {
+            this.rechecking.delete(proposal.id);
+            this.running.delete(report);
+          });
+        this.running.add(report);
+        return report;
+      });
+    await Promise.all(reports);
   }
 
   /** Resolves once every execution this process started has ended (tests, graceful shutdown). */
@@ -78,6 +108,33 @@ export class FixExecutor {
       ...fixResultMessage({ proposal, fixTitle: fixTitleOf(proposal), detail, correlationId }),
     });
     if (run.secretForProposer) await this.handOverSecret(proposal, channel, run.secretForProposer);
+  }
+
+  /**
+   * The fix may or may not have run: its cause's check, on fresh facts, says whether the cause is there now.
+   * Posted before it is recorded, so a process dying in between repeats the message rather than losing it.
+   */
+  private async reportInterruption(proposal: Proposal): Promise<void> {
+    const recheck = await recheckInterrupted(proposal, {
+      clients: this.deps.azure.clients,
+      resolveHost: this.deps.azure.resolveHost,
+    });
+    if (proposal.channel) {
+      await this.deps.client.chat.postMessage({
+        channel: proposal.channel,
+        ...(proposal.threadTs ? { thread_ts: proposal.threadTs } : {}),
+        ...interruptedMessage({ proposal, fixTitle: fixTitleOf(proposal), recheck }),
+      });
+    }
+    await this.deps.workflow.recordRecheck(
+      proposal,
+      this.deps.replicaId,
+      `${recheck.verdict}: ${recheck.summary}`,
+    );
+    this.deps.logger.info(
+      { proposalId: proposal.id, fixId: proposal.fixId, vm: proposal.vmName, cause: recheck.verdict },
+      'interrupted fix re-checked',
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { FixRequest, ProposalService } from '../approvals/proposal-service';
 import type { Proposed, Refusal } from '../approvals/workflow';
+import type { ApproverSetting } from '../config';
 import type { FixPlan } from '../fixes/fix';
 import type { Logger } from '../logger';
 import type { Proposal, Store } from '../store';
@@ -20,7 +21,7 @@ export class ProposalMessages {
       proposals: ProposalService;
       logger: Logger;
       /** APPROVERS as configured, for saying who may approve. */
-      approverSetting: readonly string[];
+      approverSetting: ApproverSetting;
     },
   ) {}
 

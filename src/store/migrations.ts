@@ -208,6 +208,12 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX watch_alerts_open ON watch_alerts (watch_id, state)',
     ],
   },
+  {
+    version: 6,
+    name: 'snapshots of unfinished runs',
+    // A run keeps what its fix buttons need as soon as they are shown; listings read finished runs only.
+    statements: () => ['ALTER TABLE diagnosis_snapshots ADD COLUMN complete INTEGER NOT NULL DEFAULT 1'],
+  },
 ];
 
 /** Any constant shared by every replica: they serialize their migrations on this advisory lock. */

@@ -56,6 +56,11 @@ export interface Proposal extends MessageRef {
 export interface TransitionPatch {
   reason?: string | null;
   decidedBy?: string;
+  /**
+   * Moves it only if nobody holds this lease at `now` (lapsed, released or never taken), checked in the same
+   * statement: a holder that renews its lease at the last moment keeps its proposal.
+   */
+  unlessLeaseHeld?: { name: string; now: Date };
 }
 
 export interface NewAuditEntry {
@@ -152,9 +157,15 @@ export interface NewSnapshot {
   channel: string | null;
   messageTs: string | null;
   report: Report;
+  /**
+   * False while the run is still gathering: the report holds the layers done so far, so that a fix button
+   * shown with them can be acted on at once. The finished run replaces it. Absent: finished.
+   */
+  complete?: boolean;
 }
 
 export interface Snapshot extends NewSnapshot {
+  complete: boolean;
   id: number;
   createdAt: string;
 }
@@ -265,10 +276,13 @@ export interface WatchRecords {
 
 /** Finished diagnoses: their report and the facts behind it. */
 export interface SnapshotRecords {
+  /** Saves the run's snapshot, replacing the one saved for it before (an unfinished run's). */
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
+  /** The run's snapshot, finished or not. */
   getSnapshot(runId: string): Promise<Snapshot | null>;
+  /** The VM's newest finished run. */
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
-  /** Runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
+  /** Finished runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
   listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]>;
 }
 
@@ -291,6 +305,8 @@ export interface LeaseRecords {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Null when nobody ever took it or it was released; an expired lease is returned with its old expiry. */
   getLease(name: string): Promise<Lease | null>;
+  /** Every lease whose name starts with `prefix`, held or expired, oldest expiry first. */
+  listLeases(prefix: string): Promise<Lease[]>;
   /** Forgets the expired leases whose name starts with `prefix`; returns how many. */
   deleteExpiredLeases(prefix: string): Promise<number>;
   /** Releases the lease only if `holder` holds it. */

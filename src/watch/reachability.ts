@@ -1,4 +1,12 @@
-import { dialedPort, evaluateNsg, isPublicAddress, parseRange, portRangeIncludes } from '../diagnosis/net';
+import {
+  dialedPort,
+  evaluateNsg,
+  isPublicAddress,
+  parseRange,
+  portRangeIncludes,
+  ruleAimsAt,
+} from '../diagnosis/net';
+import { machineDestinations } from '../digest/exposure';
 import type { FleetMachine } from '../digest/machine';
 import { affectedMachines, type ResourceChange } from './changes';
 
@@ -14,7 +22,10 @@ export const machineOfPair = (pair: string) => pair.slice(0, pair.lastIndexOf('|
 function reaches(machine: FleetMachine, source: string): boolean {
   if (machine.powerState !== 'running') return false;
   if (isPublicAddress(source) && !machine.publicIp?.address) return false;
-  return evaluateNsg([...machine.nsgs], dialedPort(machine.osType), source).access === 'Allow';
+  return (
+    evaluateNsg([...machine.nsgs], dialedPort(machine.osType), source, machineDestinations(machine))
+      .access === 'Allow'
+  );
 }
 
 /** Every machine-source pair that reaches the dialed port now. */
@@ -29,10 +40,12 @@ export function allowedSources(machines: readonly FleetMachine[]): string[] {
   const sources = new Set<string>();
   for (const machine of machines) {
     const port = dialedPort(machine.osType);
+    const destinations = machineDestinations(machine);
     for (const group of machine.nsgs) {
       for (const rule of group.rules) {
         if (rule.access !== 'Allow' || rule.name.startsWith(DEFAULT_RULE)) continue;
         if (!rule.destinationPortRanges.some((range) => portRangeIncludes(range, port))) continue;
+        if (!ruleAimsAt(rule, destinations)) continue;
         for (const prefix of rule.sourcePrefixes) if (parseRange(prefix)) sources.add(prefix);
       }
     }

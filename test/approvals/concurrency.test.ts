@@ -54,7 +54,7 @@ describe.each(DRIVERS)('approval races on %s', (driver) => {
     const claims = await Promise.all(
       Array.from({ length: 20 }, async (_unused, index) => {
         const flow = flows[index % flows.length];
-        await flow.approve(id, approverFor(index), null);
+        await flow.approve(id, approverFor(index), 'any-member');
         return flow.claimExecution(id, `replica-${index % flows.length}`);
       }),
     );
@@ -139,8 +139,8 @@ describe.each(DRIVERS)('approval races on %s', (driver) => {
           new ApprovalWorkflow({ store: overlapping(store), clock: clock.now, approvalsRequired: 2 }),
       );
       await Promise.all([
-        racing[0].approve(id, 'U0APPROVERA', null),
-        racing[1].approve(id, 'U0APPROVERB', null),
+        racing[0].approve(id, 'U0APPROVERA', 'any-member'),
+        racing[1].approve(id, 'U0APPROVERB', 'any-member'),
       ]);
       expect((await stores[0].getProposal(id))?.state).toBe('approved');
     },

@@ -83,7 +83,7 @@ describe('an approved proposal, run against the sandbox', () => {
       proposer: PROPOSER,
     });
     if (!proposed.ok) throw new Error(refusalMessage(proposed));
-    const approved = await workflow.approve(proposed.proposal.id, APPROVER, null);
+    const approved = await workflow.approve(proposed.proposal.id, APPROVER, 'any-member');
     if (!approved.ok) throw new Error(refusalMessage(approved));
     return approved.proposal;
   }

@@ -2,6 +2,7 @@ import { approvalMessage, denialMessage, refusalMessage } from '../../src/approv
 import {
   ApprovalWorkflow,
   DEFAULT_APPROVAL_TTL_MS,
+  RECHECK_LEASE_MS,
   executionLeaseName,
   type ApprovalRecorded,
   type Denied,
@@ -105,7 +106,7 @@ describe('approval workflow', () => {
   test('self-approval is refused with a sentence, and the proposal stays proposed', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(spoken(await flow.approve(proposal.id, 'U0PROPOSER', null))).toEqual({
+    expect(spoken(await flow.approve(proposal.id, 'U0PROPOSER', 'any-member'))).toEqual({
       ok: false,
       code: 'self-approval',
       message: 'You proposed this fix; a second person must approve it.',
@@ -153,13 +154,30 @@ describe('approval workflow', () => {
     });
   });
 
-  test('with APPROVERS unset, any member other than the proposer approves', async () => {
+  test('with APPROVERS unset, nobody approves: refused with what the admin must set, and audited', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    expect(await flow.approve(proposal.id, 'U0ANYONE', null)).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ANYONE', 'unset'))).toMatchObject({
+      ok: false,
+      code: 'approvers-unset',
+      message: expect.stringContaining('until an admin sets APPROVERS'),
+    });
+    expect(await store.listApprovers(proposal.id)).toEqual([]);
+    expect((await store.getProposal(proposal.id))?.state).toBe('proposed');
+    expect(await actions(proposal.id)).toEqual(['proposed by U0PROPOSER', 'approve-refused by U0ANYONE']);
+  });
+
+  test('with APPROVERS=*, any member other than the proposer approves, and the proposer still cannot', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(await flow.approve(proposal.id, 'U0PROPOSER', 'any-member')).toMatchObject({
+      code: 'self-approval',
+    });
+    expect(await flow.approve(proposal.id, 'U0ANYONE', 'any-member')).toMatchObject({
       ok: true,
       approvers: ['U0ANYONE'],
       approvalsNeeded: 0,
+      mayStillApprove: null,
       proposal: { state: 'approved' },
     });
   });
@@ -223,7 +241,9 @@ describe('approval workflow', () => {
 
   test('the required count is fixed when proposed: a later APPROVALS_REQUIRED change does not alter it', async () => {
     const proposal = await propose(workflow({ approvalsRequired: 2 }));
-    expect(await workflow({ approvalsRequired: 1 }).approve(proposal.id, 'U0ALICE', null)).toMatchObject({
+    expect(
+      await workflow({ approvalsRequired: 1 }).approve(proposal.id, 'U0ALICE', 'any-member'),
+    ).toMatchObject({
       approvalsNeeded: 1,
       proposal: { state: 'proposed' },
     });
@@ -233,7 +253,7 @@ describe('approval workflow', () => {
     const flow = workflow({ approvalTtlMs: 15 * 60_000 });
     const proposal = await propose(flow);
     clock.advance(15 * 60_000);
-    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', null))).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', 'any-member'))).toMatchObject({
       ok: false,
       code: 'expired',
       message: expect.stringContaining('expired at 10:15 UTC'),
@@ -261,7 +281,7 @@ describe('approval workflow', () => {
     expect((await flow.expire()).map((p) => p.id)).toEqual([old.id]);
     expect((await store.getProposal(fresh.id))?.state).toBe('proposed');
     expect(await flow.deny(old.id, 'U0ALICE')).toMatchObject({ ok: false, code: 'expired' });
-    expect(await flow.approve(old.id, 'U0ALICE', null)).toMatchObject({ ok: false, code: 'expired' });
+    expect(await flow.approve(old.id, 'U0ALICE', 'any-member')).toMatchObject({ ok: false, code: 'expired' });
     expect(await actions(old.id)).toContain('expired by rdp-doctor');
   });
 
@@ -273,7 +293,7 @@ describe('approval workflow', () => {
       proposal: { state: 'denied', reason: 'change freeze until 18:00' },
       message: expect.stringMatching(/^Denied/),
     });
-    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', null))).toMatchObject({
+    expect(spoken(await flow.approve(proposal.id, 'U0ALICE', 'any-member'))).toMatchObject({
       ok: false,
       code: 'not-pending',
       message: expect.stringContaining('change freeze until 18:00'),
@@ -284,13 +304,13 @@ describe('approval workflow', () => {
   test('the proposal records who decided it: the denier, or the approver whose approval completed it', async () => {
     const flow = workflow({ approvalsRequired: 2 });
     const denied = await propose(flow);
-    await flow.approve(denied.id, 'U0ALICE', null);
+    await flow.approve(denied.id, 'U0ALICE', 'any-member');
     await flow.deny(denied.id, 'U0BOB', 'change freeze');
     expect(await store.getProposal(denied.id)).toMatchObject({ state: 'denied', decidedBy: 'U0BOB' });
     const approved = await propose(flow);
-    await flow.approve(approved.id, 'U0ALICE', null);
+    await flow.approve(approved.id, 'U0ALICE', 'any-member');
     expect((await store.getProposal(approved.id))?.decidedBy).toBeNull();
-    await flow.approve(approved.id, 'U0CAROL', null);
+    await flow.approve(approved.id, 'U0CAROL', 'any-member');
     expect(await store.getProposal(approved.id)).toMatchObject({ state: 'approved', decidedBy: 'U0CAROL' });
   });
 
@@ -320,7 +340,10 @@ describe('approval workflow', () => {
 
   test('an unknown proposal id is refused as not-found for every step', async () => {
     const flow = workflow();
-    expect(await flow.approve('no-such-id', 'U0ALICE', null)).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await flow.approve('no-such-id', 'U0ALICE', 'any-member')).toMatchObject({
+      ok: false,
+      code: 'not-found',
+    });
     expect(await flow.deny('no-such-id', 'U0ALICE')).toMatchObject({ ok: false, code: 'not-found' });
     expect(await flow.claimExecution('no-such-id', 'replica-a')).toMatchObject({
       ok: false,
@@ -336,7 +359,7 @@ describe('approval workflow', () => {
     const flow = workflow();
     const proposal = await propose(flow);
     clock.advance(60_000);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     expect(await store.getLease(executionLeaseName(proposal.id))).toMatchObject({ holder: 'replica-a' });
     clock.advance(30_000);
@@ -377,7 +400,7 @@ describe('approval workflow', () => {
   test('an execution whose cause is already gone ends no-longer-needed', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     expect(
       await flow.finish(proposal.id, 'replica-a', 'no-longer-needed', {
@@ -392,14 +415,14 @@ describe('approval workflow', () => {
   test('recoverInterrupted leaves a running execution alone while its lease holds, then marks it interrupted', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
 
-    expect(await flow.recoverInterrupted()).toEqual([]);
+    expect(await flow.recoverInterrupted('replica-b')).toEqual([]);
     expect((await store.getProposal(proposal.id))?.state).toBe('executing');
 
     clock.advance(31 * 60_000);
-    const [interrupted] = await flow.recoverInterrupted();
+    const [interrupted] = await flow.recoverInterrupted('replica-b');
     expect(interrupted).toMatchObject({ id: proposal.id, state: 'interrupted' });
     expect(await flow.claimExecution(proposal.id, 'replica-b')).toMatchObject({
       ok: false,
@@ -411,18 +434,18 @@ describe('approval workflow', () => {
   test('an execution with no lease at all (the process died right after claiming) is interrupted at once', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await store.transition(proposal.id, ['approved'], 'executing');
-    expect((await flow.recoverInterrupted()).map((p) => p.id)).toEqual([proposal.id]);
+    expect((await flow.recoverInterrupted('replica-b')).map((p) => p.id)).toEqual([proposal.id]);
   });
 
   test('a late finish after an interruption does not change the state but its outcome reaches the audit log', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
-    await flow.approve(proposal.id, 'U0ALICE', null);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
     await flow.claimExecution(proposal.id, 'replica-a');
     clock.advance(31 * 60_000);
-    await flow.recoverInterrupted();
+    await flow.recoverInterrupted('replica-b');
     const late = await flow.finish(proposal.id, 'replica-a', 'succeeded', { correlationId: 'corr-late' });
     expect(late).toMatchObject({ ok: false, code: 'not-executing', proposal: { state: 'interrupted' } });
     const [last] = (await store.listAudit({ proposalId: proposal.id })).slice(-1);
@@ -431,6 +454,120 @@ describe('approval workflow', () => {
       correlationId: 'corr-late',
       detail: 'not-executing: reported succeeded',
     });
+  });
+
+  /** A proposal approved and claimed by replica-a, as executing as it gets. */
+  async function executing(flow: ApprovalWorkflow): Promise<Proposal> {
+    const proposal = await propose(flow);
+    await flow.approve(proposal.id, 'U0ALICE', 'any-member');
+    const claim = await flow.claimExecution(proposal.id, 'replica-a');
+    if (!claim.ok) throw new Error(refusalMessage(claim));
+    return claim.proposal;
+  }
+
+  test('a heartbeat that lands between the sweep reading a lapsed lease and moving the proposal keeps it running', async () => {
+    const proposal = await executing(workflow());
+    clock.advance(61_000);
+    // The sweep reads the lapsed lease; replica-a's heartbeat renews it before the sweep's move.
+    const renewedAfterRead = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'getLease'
+          ? async (name: string) => {
+              const lease = await target.getLease(name);
+              await target.acquireLease(name, 'replica-a', 60_000);
+              return lease;
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const sweeping = new ApprovalWorkflow({ store: renewedAfterRead, clock: clock.now });
+    expect(await sweeping.recoverInterrupted('replica-b')).toEqual([]);
+    expect((await store.getProposal(proposal.id))?.state).toBe('executing');
+  });
+
+  test('the heartbeat renews the lease while the fix runs; once it stops, the next sweep interrupts', async () => {
+    // Real time: the heartbeat is a timer, and the lease a few beats long.
+    const realClockStore = await openStore({ ...target.config });
+    const onRealTime = () =>
+      new ApprovalWorkflow({ store: realClockStore, clock: () => new Date(), executionLeaseMs: 600 });
+    try {
+      const proposal = await executing(onRealTime());
+      const sweeping = onRealTime();
+      const stop = onRealTime().keepExecutionAlive(proposal.id, 'replica-a');
+      const expiries = new Set<string>();
+      // Sweeping all along while the lease is renewed three times: nothing is interrupted.
+      while (expiries.size < 4) {
+        const lease = await realClockStore.getLease(executionLeaseName(proposal.id));
+        if (lease) expiries.add(lease.expiresAt);
+        expect(await sweeping.recoverInterrupted('replica-b')).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      stop();
+      let interrupted: Proposal[] = [];
+      while (interrupted.length === 0) {
+        interrupted = await sweeping.recoverInterrupted('replica-b');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(interrupted.map((p) => p.id)).toEqual([proposal.id]);
+    } finally {
+      await realClockStore.close();
+    }
+  });
+
+  test('finish keeps trying while the store does not answer, and records the outcome once it does', async () => {
+    const proposal = await executing(workflow());
+    let outage = 2;
+    const flaky = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'transaction' && outage > 0
+          ? () => {
+              outage -= 1;
+              return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const flow = new ApprovalWorkflow({ store: flaky, clock: () => new Date(), finishRetryMs: 60_000 });
+    expect(await flow.finish(proposal.id, 'replica-a', 'succeeded', { detail: 'verified' })).toMatchObject({
+      ok: true,
+      proposal: { state: 'succeeded' },
+    });
+    expect(outage).toBe(0);
+    const giveUp = new ApprovalWorkflow({
+      store: new Proxy(store, {
+        get: (target, key, receiver) =>
+          key === 'transaction'
+            ? () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))
+            : Reflect.get(target, key, receiver),
+      }),
+      clock: () => new Date(),
+      finishRetryMs: 0,
+    });
+    await expect(giveUp.finish(proposal.id, 'replica-a', 'failed')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test('the replica that interrupts owns the re-check; another takes it over only once that claim lapses; recorded, it is owed no more', async () => {
+    const flow = workflow();
+    const proposal = await executing(flow);
+    clock.advance(61_000);
+    expect((await flow.recoverInterrupted('replica-b')).map((p) => p.id)).toEqual([proposal.id]);
+    expect(await flow.recoverInterrupted('replica-c')).toEqual([]);
+
+    expect((await flow.claimRechecks('replica-c')).map((p) => p.id)).toEqual([]);
+    expect((await flow.claimRechecks('replica-b')).map((p) => p.id)).toEqual([proposal.id]);
+    // replica-b died while re-checking: its claim lapses and replica-c takes the re-check over.
+    clock.advance(RECHECK_LEASE_MS + 1000);
+    const [owed] = await flow.claimRechecks('replica-c');
+    expect(owed).toMatchObject({ id: proposal.id, state: 'interrupted' });
+    expect(await flow.claimRechecks('replica-b')).toEqual([]);
+
+    await flow.recordRecheck(owed, 'replica-c', 'gone: IP flow verify allows TCP 3389 from 203.0.113.10');
+    clock.advance(RECHECK_LEASE_MS + 1000);
+    expect(await flow.claimRechecks('replica-b')).toEqual([]);
+    expect(await flow.claimRechecks('replica-c')).toEqual([]);
+    const trail = await store.listAudit({ proposalId: proposal.id });
+    expect(trail.slice(-2).map((e) => [e.action, e.detail])).toEqual([
+      ['interrupted', expect.stringMatching(/^lease of replica-a lapsed at /)],
+      ['rechecked-after-interruption', 'gone: IP flow verify allows TCP 3389 from 203.0.113.10'],
+    ]);
   });
 
   test('a workflow refuses a nonsensical APPROVALS_REQUIRED at construction', () => {

@@ -81,6 +81,24 @@ describe('rdp-doctor diagnose --sandbox --json', () => {
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as Report).verdict).toMatchObject({ layer: 'none', causes: [] });
   });
+
+  it('exits 3 and still prints the report when no layer failed but a check could not run', async () => {
+    // vm-arm-error: ARM answers 500 for the NIC's effective rules, so the network checks end in error.
+    const run = await cli(['diagnose', 'vm-arm-error', '--sandbox', '--json']);
+    expect(run.code).toBe(3);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.verdict.layer).toBe('none');
+    expect(report.checks.filter((check) => check.status === 'error').map((check) => check.id)).toEqual(
+      expect.arrayContaining(['nsg-denies-rdp']),
+    );
+  });
+
+  it('exits 0, not 3, when a layer failed even though other checks could not run', async () => {
+    const run = await cli(['diagnose', 'vm-not-running', '--sandbox', '--json']);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.verdict.layer).toBe('platform');
+    expect(run.code).toBe(0);
+  });
 });
 
 describe('rdp-doctor diagnose, human output', () => {

@@ -18,6 +18,7 @@ import {
   replyHop,
   resourceGroupOf,
   resourceName,
+  ruleAimsAt,
   ruleShortName,
   sameAddress,
 } from '../../src/diagnosis/net';
@@ -146,30 +147,30 @@ describe('evaluateNsg', () => {
   const office = effectiveRule('Allow-RDP-FromOffice', 300, 'Allow', '203.0.113.0/24');
 
   it('allows when both groups allow the source', () => {
-    const decision = evaluateNsg([group('subnet', office), group('nic', office)], 3389, '203.0.113.10');
+    const decision = evaluateNsg([group('subnet', office), group('nic', office)], 3389, '203.0.113.10', null);
     expect(decision.access).toBe('Allow');
     expect(decision.deciding).toBeNull();
     expect(decision.groups.map((g) => g.rule?.name)).toEqual([office.name, office.name]);
   });
 
   it('denies when either group denies: both must allow', () => {
-    const decision = evaluateNsg([group('nic', office), group('subnet')], 3389, '203.0.113.10');
+    const decision = evaluateNsg([group('nic', office), group('subnet')], 3389, '203.0.113.10', null);
     expect(decision.access).toBe('Deny');
     expect(decision.deciding?.group.scope).toBe('subnet');
     expect(decision.deciding?.rule).toBe(denyAll);
   });
 
   it('reports the subnet group first when both deny: inbound meets it first', () => {
-    const decision = evaluateNsg([group('nic'), group('subnet')], 3389, '203.0.113.10');
+    const decision = evaluateNsg([group('nic'), group('subnet')], 3389, '203.0.113.10', null);
     expect(decision.deciding?.group.scope).toBe('subnet');
     expect(decision.groups.map((g) => g.group.scope)).toEqual(['subnet', 'nic']);
   });
 
   it('takes the first rule by priority, not by listing order', () => {
     const deny = effectiveRule('DenyRdpAll', 100, 'Deny', '*');
-    expect(decideGroup(group('nic', office, deny), 3389, '203.0.113.10').rule).toBe(deny);
+    expect(decideGroup(group('nic', office, deny), 3389, '203.0.113.10', null).rule).toBe(deny);
     const allow = effectiveRule('Allow-Me', 90, 'Allow', '203.0.113.10');
-    expect(decideGroup(group('nic', deny, allow), 3389, '203.0.113.10').rule).toBe(allow);
+    expect(decideGroup(group('nic', deny, allow), 3389, '203.0.113.10', null).rule).toBe(allow);
   });
 
   it('skips rules for other sources, ports, protocols and directions', () => {
@@ -180,67 +181,93 @@ describe('evaluateNsg', () => {
       { ...effectiveRule('DenyOut', 130, 'Deny', '*'), direction: 'Outbound' as const },
       office,
     ];
-    expect(decideGroup(group('nic', ...rules), 3389, '203.0.113.10').rule).toBe(office);
+    expect(decideGroup(group('nic', ...rules), 3389, '203.0.113.10', null).rule).toBe(office);
   });
 
   it('matches protocol All and any port range that holds the port', () => {
     const rule = { ...effectiveRule('DenyAllTcp', 100, 'Deny', '*', '3000-4000'), protocol: 'All' };
-    expect(decideGroup(group('nic', rule, office), 3389, '203.0.113.10').rule).toBe(rule);
+    expect(decideGroup(group('nic', rule, office), 3389, '203.0.113.10', null).rule).toBe(rule);
   });
 
   it('allows a source range only when an allow holds all of it, and denies it when a deny touches any of it', () => {
     const one = effectiveRule('Allow-One', 200, 'Allow', '203.0.113.10');
-    expect(decideGroup(group('nic', one), 3389, '203.0.113.0/24').rule).toBe(denyAll);
-    expect(decideGroup(group('nic', office), 3389, '203.0.113.0/25').rule).toBe(office);
+    expect(decideGroup(group('nic', one), 3389, '203.0.113.0/24', null).rule).toBe(denyAll);
+    expect(decideGroup(group('nic', office), 3389, '203.0.113.0/25', null).rule).toBe(office);
     const denyOne = effectiveRule('Deny-One', 100, 'Deny', '203.0.113.99');
-    expect(decideGroup(group('nic', denyOne, office), 3389, '203.0.113.0/24').rule).toBe(denyOne);
+    expect(decideGroup(group('nic', denyOne, office), 3389, '203.0.113.0/24', null).rule).toBe(denyOne);
   });
 
   it('uses Linux port 22 when asked', () => {
     const ssh = effectiveRule('Allow-SSH', 300, 'Allow', '203.0.113.0/24', '22');
-    expect(evaluateNsg([group('nic', ssh)], 22, '203.0.113.10').access).toBe('Allow');
-    expect(evaluateNsg([group('nic', ssh)], 3389, '203.0.113.10').access).toBe('Deny');
+    expect(evaluateNsg([group('nic', ssh)], 22, '203.0.113.10', null).access).toBe('Allow');
+    expect(evaluateNsg([group('nic', ssh)], 3389, '203.0.113.10', null).access).toBe('Deny');
   });
 
   it('allows when no NSG applies at all', () => {
-    expect(evaluateNsg([], 3389, '203.0.113.10').access).toBe('Allow');
+    expect(evaluateNsg([], 3389, '203.0.113.10', null).access).toBe('Allow');
   });
 
   describe('with no source: deny only when no allow can match any source', () => {
     it('allows when some allow can match some source', () => {
-      expect(evaluateNsg([group('subnet', office), group('nic', office)], 3389, null).access).toBe('Allow');
+      expect(evaluateNsg([group('subnet', office), group('nic', office)], 3389, null, null).access).toBe(
+        'Allow',
+      );
     });
 
     it('denies when there is no allow, naming the catch-all deny', () => {
-      const decision = evaluateNsg([group('subnet', office), group('nic')], 3389, null);
+      const decision = evaluateNsg([group('subnet', office), group('nic')], 3389, null, null);
       expect(decision.access).toBe('Deny');
       expect(decision.deciding?.rule).toBe(denyAll);
     });
 
     it('denies when every allow is shadowed by a deny ahead of it', () => {
       const deny = effectiveRule('DenyRdpAll', 100, 'Deny', '*');
-      const decision = evaluateNsg([group('nic', deny, office)], 3389, null);
+      const decision = evaluateNsg([group('nic', deny, office)], 3389, null, null);
       expect(decision.deciding?.rule).toBe(deny);
     });
 
     it('allows when a deny ahead covers only part of the allow', () => {
       const deny = effectiveRule('Deny-Half', 100, 'Deny', '203.0.113.0/25');
-      expect(evaluateNsg([group('nic', deny, office)], 3389, null).access).toBe('Allow');
+      expect(evaluateNsg([group('nic', deny, office)], 3389, null, null).access).toBe('Allow');
     });
 
     it('names the catch-all deny over a narrower one ahead of it', () => {
       const narrow = effectiveRule('Deny-Scanner', 100, 'Deny', '198.51.100.7');
-      expect(evaluateNsg([group('nic', narrow)], 3389, null).deciding?.rule).toBe(denyAll);
+      expect(evaluateNsg([group('nic', narrow)], 3389, null, null).deciding?.rule).toBe(denyAll);
     });
+  });
+});
+
+describe('ruleAimsAt', () => {
+  const to = (destination: string) => effectiveRule('R', 100, 'Allow', '*', '3389', destination);
+
+  it("matches a rule's destination against the VM's private address", () => {
+    expect(ruleAimsAt(to('10.0.1.4'), ['10.0.1.4'])).toBe(true);
+    expect(ruleAimsAt(to('10.0.1.0/24'), ['10.0.1.4'])).toBe(true);
+    expect(ruleAimsAt(to('*'), ['10.0.1.4'])).toBe(true);
+    expect(ruleAimsAt(to('10.0.1.99'), ['10.0.1.4'])).toBe(false);
+  });
+
+  it('takes a tag ARM left unexpanded, or an unknown VM address, as covering the VM', () => {
+    expect(ruleAimsAt(to('AzureCloud'), ['10.0.1.4'])).toBe(true);
+    expect(ruleAimsAt(to('10.0.1.99'), null)).toBe(true);
+  });
+
+  it('decides a group as if rules aimed at other machines were absent', () => {
+    const jumpHost = effectiveRule('Allow-JumpHost', 100, 'Allow', '*', '3389', '10.0.1.99');
+    expect(decideGroup(group('nic', jumpHost), 3389, '203.0.113.10', ['10.0.1.4']).rule).toBe(denyAll);
+    expect(decideGroup(group('nic', jumpHost), 3389, '203.0.113.10', ['10.0.1.99']).rule).toBe(jumpHost);
   });
 });
 
 describe('evaluateNsgForInternet', () => {
   it('lets only rules written for the whole internet decide', () => {
     const office = effectiveRule('Allow-RDP-FromOffice', 300, 'Allow', '203.0.113.0/24');
-    expect(evaluateNsgForInternet([group('subnet', office), group('nic', office)], 3389).access).toBe('Deny');
+    expect(evaluateNsgForInternet([group('subnet', office), group('nic', office)], 3389, null).access).toBe(
+      'Deny',
+    );
     const open = effectiveRule('AllowAnyRdp', 310, 'Allow', 'Internet');
-    const decision = evaluateNsgForInternet([group('subnet', office, open), group('nic', open)], 3389);
+    const decision = evaluateNsgForInternet([group('subnet', office, open), group('nic', open)], 3389, null);
     expect(decision.access).toBe('Allow');
     expect(decision.groups.map((g) => g.rule)).toEqual([open, open]);
   });

@@ -25,7 +25,8 @@ let store: Store;
 let digests: DigestCommands;
 
 beforeAll(async () => {
-  h = await startFleetHarness({ scenarios: [], fleet: { size: 600, seed: 3 } });
+  // Every running machine's agent is read, so each sprinkled silent agent is listed.
+  h = await startFleetHarness({ scenarios: [], fleet: { size: 600, seed: 3 } }, { agentReadsCap: Infinity });
   fake = await startFakeSlack();
   client = clientFor(fake);
   store = await openStore({ dataDir: tempDataDir() });

@@ -13,9 +13,14 @@ export interface FleetHarness {
   scope: DigestScope;
   /** Resource Graph requests the sandbox answered since `since` (epoch ms). */
   graphCalls(since?: number): number;
+  /** Defender JIT policy lists the sandbox answered since `since` (epoch ms). */
+  jitLists(since?: number): number;
 }
 
-export async function startFleetHarness(options: SandboxOptions = {}): Promise<FleetHarness> {
+export async function startFleetHarness(
+  options: SandboxOptions = {},
+  reader: { agentReadsCap?: number } = {},
+): Promise<FleetHarness> {
   const sandbox = await startSandbox(options);
   const clients = createAzureClients({
     endpoint: sandbox.endpoint,
@@ -26,8 +31,14 @@ export async function startFleetHarness(options: SandboxOptions = {}): Promise<F
   return {
     sandbox,
     clients,
-    reader: azureFleetReader(clients, fleetJoiner),
+    reader: azureFleetReader(clients, fleetJoiner, reader),
     scope: { subscriptions: [sandbox.subscriptionId], resourceGroups: [], tags: [] },
+    jitLists: (since = 0) =>
+      sandbox.requests.filter(
+        (r) =>
+          r.startedAt >= since &&
+          r.path.toLowerCase().endsWith('/microsoft.security/jitnetworkaccesspolicies'),
+      ).length,
     graphCalls: (since = 0) =>
       sandbox.requests.filter(
         (r) => r.startedAt >= since && r.path.toLowerCase().endsWith('/microsoft.resourcegraph/resources'),

@@ -1,5 +1,7 @@
+import { AGENT_READS_CAP, azureFleetReader } from '../../src/azure/fleet';
 import { assessFleet } from '../../src/digest/assess';
 import type { RiskFinding, RiskId } from '../../src/digest/risk';
+import { fleetJoiner } from '../../src/digest/inventory';
 import {
   LOCATION,
   RESOURCE_GROUP,
@@ -24,13 +26,16 @@ describe('inventory of the scenario sandbox', () => {
   });
   afterAll(() => h.sandbox.stop());
 
-  test('reads every machine of the subscription with one query set', async () => {
+  test('reads every machine of the subscription with one query set, one JIT list and one instance view per running machine', async () => {
     const since = Date.now();
     const inventory = await h.reader.inventory(h.scope);
     const expected = h.sandbox.state.vms.inSubscription(h.sandbox.subscriptionId).length;
     expect(inventory.machines).toHaveLength(expected);
-    expect(inventory.calls).toBe(3);
-    expect(h.graphCalls(since)).toBe(3);
+    const running = inventory.machines.filter((m) => m.powerState === 'running').length;
+    expect(inventory.calls).toBe(2 + 1 + running);
+    expect(h.graphCalls(since)).toBe(2);
+    expect(h.jitLists(since)).toBe(1);
+    expect(inventory.warnings).toEqual([]);
     const jit = inventory.machines.find((m) => m.name === 'jit-access-not-requested');
     expect(jit?.jitPorts).toEqual([3389]);
     const healthy = inventory.machines.find(
@@ -119,17 +124,28 @@ describe('inventory of the scenario sandbox', () => {
 describe('inventory of a generated fleet', () => {
   let h: FleetHarness;
   beforeAll(async () => {
-    h = await startFleetHarness({ scenarios: [], fleet: { size: 2500, seed: 7 } });
+    // Every running machine's agent is read here, so each sprinkled silent agent is found.
+    h = await startFleetHarness(
+      { scenarios: [], fleet: { size: 2500, seed: 7 } },
+      { agentReadsCap: Infinity },
+    );
   });
   afterAll(() => h.sandbox.stop());
 
-  test('pages through Resource Graph 1,000 rows at a time', async () => {
+  test('pages through Resource Graph 1,000 rows at a time, and reads a bounded number of agents', async () => {
     const since = Date.now();
-    const inventory = await h.reader.inventory(h.scope);
+    const inventory = await azureFleetReader(h.clients, fleetJoiner).inventory(h.scope);
     expect(inventory.machines).toHaveLength(2500);
     expect(new Set(inventory.machines.map((m) => m.id)).size).toBe(2500);
-    // Three pages of machines, one of network, one of JIT.
-    expect(h.graphCalls(since)).toBe(5);
+    // Three pages of machines, one of network; JIT comes from Defender's own list.
+    expect(h.graphCalls(since)).toBe(4);
+    expect(h.jitLists(since)).toBe(1);
+    const running = inventory.machines.filter((m) => m.powerState === 'running');
+    expect(running.filter((m) => m.agent.status !== 'unknown')).toHaveLength(AGENT_READS_CAP);
+    expect(inventory.warnings).toEqual([
+      `the agent was read for ${AGENT_READS_CAP} of ${running.length} running machines (one instance view each); ` +
+        'the others show an unknown agent',
+    ]);
   });
 
   test('each sprinkled risk is found on its machines, and healthy machines carry none', async () => {

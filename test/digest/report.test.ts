@@ -36,7 +36,12 @@ function reportWith(findings: RiskFinding[]): DigestReport {
     changes: null,
     diagnoses: [],
     proposals: [],
-    inventory: { calls: 3, throttledMs: 0, metrics: { read: 0, flagged: 0, cap: 5, failures: [] } },
+    inventory: {
+      calls: 3,
+      throttledMs: 0,
+      metrics: { read: 0, flagged: 0, cap: 5, failures: [] },
+      warnings: [],
+    },
   };
 }
 
@@ -98,7 +103,7 @@ describe("a digest's memory", () => {
 
 describe('selectForMetrics', () => {
   const silent = (name: string) =>
-    machineFrom({ ...healthyRow(), id: id(name), name, agentStatus: 'Not Ready' });
+    machineFrom({ ...healthyRow(), id: id(name), name }, { agent: { status: 'not-ready', message: null } });
 
   it('reads running machines flagged by the previous digest, a diagnosis, or a silent agent, strongest first, capped', () => {
     const machines = [

@@ -26,6 +26,8 @@ export function ruleRow(rule: {
   port: string;
   protocol?: string;
   direction?: 'Inbound' | 'Outbound';
+  /** The destination address as written; ARM's rules always carry one. */
+  destination?: string;
 }): SecurityRuleRow {
   return {
     name: rule.name,
@@ -37,6 +39,7 @@ export function ruleRow(rule: {
       ...(Array.isArray(rule.source)
         ? { sourceAddressPrefixes: rule.source }
         : { sourceAddressPrefix: rule.source }),
+      destinationAddressPrefix: rule.destination ?? '*',
       destinationPortRange: rule.port,
     },
   };
@@ -56,8 +59,6 @@ export function healthyRow(): MachineRow {
     tags: {},
     osType: 'Windows',
     powerState: 'PowerState/running',
-    agentStatus: 'Ready',
-    agentMessage: 'GuestAgent is running and processing the extensions.',
     bootDiagnostics: true,
     nicId: `${RG}/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic`.toLowerCase(),
     privateIp: '10.1.0.4',
@@ -86,7 +87,14 @@ export interface Surroundings {
   subnetNsgRules?: SecurityRuleRow[];
   bastion?: boolean;
   jitPorts?: number[];
+  /** What the machine's instance view says of its agent; a running machine's is ready unless given. */
+  agent?: FleetMachine['agent'];
 }
+
+const READY_AGENT: FleetMachine['agent'] = {
+  status: 'ready',
+  message: 'GuestAgent is running and processing the extensions.',
+};
 
 export function machineFrom(row: MachineRow, around: Surroundings = {}): FleetMachine {
   const network: NetworkRow[] = [
@@ -111,7 +119,11 @@ export function machineFrom(row: MachineRow, around: Surroundings = {}): FleetMa
   const jit: JitRow[] = around.jitPorts
     ? [{ id: VM_ID.toLowerCase(), ports: around.jitPorts.map((number) => ({ number })) }]
     : [];
-  return fleetJoiner(network, jit)(row);
+  const machine = fleetJoiner(network, jit)(row);
+  return {
+    ...machine,
+    agent: around.agent ?? (machine.powerState === 'running' ? READY_AGENT : machine.agent),
+  };
 }
 
 export const healthyMachine = () => machineFrom(healthyRow());

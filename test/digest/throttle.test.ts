@@ -39,7 +39,7 @@ test('a 429 storm longer than the SDK retries delays the digest, which still com
   expect(report.findings.length).toBeGreaterThan(0);
   const throttled = h.sandbox.requests.filter((r) => r.status === 429);
   expect(throttled).toHaveLength(15);
-  // Every 429 asked for a second and the three queries run side by side: one of them met at least five
+  // Every 429 asked for a second and the two queries run side by side: one of them met at least five
   // 429s in a row, one more than the SDK retries, so five seconds went by and the inventory waited once itself.
   expect(elapsed).toBeGreaterThanOrEqual(4500);
   expect(report.inventory.throttledMs).toBeGreaterThanOrEqual(1000);

@@ -403,7 +403,7 @@ describe('nsg-allow-rdp-from-source', () => {
             body.sourceAddressPrefix,
           );
           expect(
-            decideGroup({ ...group!, rules: [...group!.rules, added] }, 3389, body.sourceAddressPrefix)
+            decideGroup({ ...group!, rules: [...group!.rules, added] }, 3389, body.sourceAddressPrefix, null)
               .access,
           ).toBe('Allow');
         }

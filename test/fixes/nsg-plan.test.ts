@@ -8,9 +8,21 @@ import {
   priorityAhead,
   type AllowRequest,
 } from '../../src/fixes/nsg-plan';
-import { NIC_NSG_ID, SOURCE, SUBNET_NSG_ID, effectiveRule, healthyFacts } from '../fixtures/facts';
+import {
+  NIC_NSG_ID,
+  PRIVATE_IP,
+  SOURCE,
+  SUBNET_NSG_ID,
+  effectiveRule,
+  healthyFacts,
+} from '../fixtures/facts';
 
-const REQUEST: AllowRequest = { source: SOURCE, port: 3389, ruleName: 'Allow-RDP-203.0.113.10-32-rdpdoctor' };
+const REQUEST: AllowRequest = {
+  source: SOURCE,
+  port: 3389,
+  ruleName: 'Allow-RDP-203.0.113.10-32-rdpdoctor',
+  destinations: [PRIVATE_IP],
+};
 // ARM's rule for security rule names.
 const ARM_RULE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/;
 
@@ -150,6 +162,22 @@ describe('planAllows', () => {
       'The NSGs on the path already allow TCP 3389 from 203.0.113.10, so there is no rule to add: diagnose again from ' +
         'that address if RDP still fails.',
     );
+  });
+
+  it("plans an allow when the only allow is scoped to a jump host's address, not the VM's", () => {
+    const jumpHost = effectiveRule('Allow-RDP-JumpHost', 300, 'Allow', '203.0.113.0/24', '3389', '10.0.1.99');
+    const planned = planAllows([group('subnet', jumpHost), group('nic', jumpHost)], REQUEST);
+    expect(planned.map((p) => [p.scope, p.deny.name])).toEqual([
+      ['subnet', 'defaultSecurityRules/DenyAllInBound'],
+      ['nic', 'defaultSecurityRules/DenyAllInBound'],
+    ]);
+  });
+
+  it('goes ahead of the deny that takes the VM, not a deny aimed at another VM', () => {
+    const other = effectiveRule('Deny-RDP-JumpHost', 150, 'Deny', '*', '3389', '10.0.1.99');
+    const mine = effectiveRule('DenyRdp', 200, 'Deny', '*', '3389', '10.0.1.0/24');
+    const planned = planAllows([group('nic', other, mine)], REQUEST);
+    expect(planned.map((p) => [p.priority, p.deny.name])).toEqual([[199, 'securityRules/DenyRdp']]);
   });
 
   it('describes the plan in one sentence naming each NSG, priority and deny', () => {

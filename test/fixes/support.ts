@@ -82,6 +82,9 @@ export class FakeAzure {
           body: unknown,
           options?: CallOptions,
         ) => this.call('virtualMachineExtensions.beginCreateOrUpdateAndWait', [rg, vm, name, body], options),
+        // A VM with no extensions unless the test says otherwise.
+        list: async (rg: string, vm: string, options?: CallOptions) =>
+          (await this.call('virtualMachineExtensions.list', [rg, vm], options)) ?? { value: [] },
       },
     },
     network: {

@@ -111,6 +111,7 @@ describe('vmaccess-reset', () => {
       const password = outcome.secretForProposer!;
       expect(password).toHaveLength(PASSWORD_LENGTH);
       expect(fake.calls).toEqual([
+        { method: 'virtualMachineExtensions.list', args: ['rg-prod', 'vm-web-01'] },
         {
           method: EXTENSION,
           args: [
@@ -134,19 +135,33 @@ describe('vmaccess-reset', () => {
         'Reset the password of azureadmin on vm-web-01 and its Remote Desktop configuration with VMAccess; the new ' +
           'password went only to the proposer.',
       );
-      expect(outcome.correlationId).toBe('corr-1');
+      // The id of the PUT, the second call after the extension list.
+      expect(outcome.correlationId).toBe('corr-2');
 
       // The password is nowhere but the protected settings and the proposer's secret.
-      const { protectedSettings, ...rest } = fake.calls[0].args[3] as Record<string, unknown>;
+      const { protectedSettings, ...rest } = fake.callsTo(EXTENSION)[0].args[3] as Record<string, unknown>;
       expect(protectedSettings).toEqual({ Password: password });
       const visible = JSON.stringify([
         plan,
-        fake.calls[0].args.slice(0, 3),
+        fake.callsTo(EXTENSION)[0].args.slice(0, 3),
         rest,
         outcome.summary,
         outcome.correlationId,
       ]);
       expect(visible).not.toContain(password);
+    });
+
+    it('writes an installed VMAccess again under its own name: Windows refuses a second one per handler', async () => {
+      const facts = expiredAdmin();
+      const fake = new FakeAzure();
+      fake.answers.set('virtualMachineExtensions.list', {
+        value: [
+          { name: 'BGInfo', publisher: 'Microsoft.Compute', typePropertiesType: 'BGInfo' },
+          { name: 'VMAccessAgent', publisher: 'Microsoft.Compute', typePropertiesType: 'VMAccessAgent' },
+        ],
+      });
+      await vmaccessReset.execute(executionContext(fake, facts, { userName: 'azureadmin' }));
+      expect(fake.callsTo(EXTENSION).map((call) => call.args[2])).toEqual(['VMAccessAgent']);
     });
 
     it('makes a new password each time', async () => {

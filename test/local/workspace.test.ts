@@ -324,7 +324,8 @@ describe('proposals in every state, drawn', () => {
       description: 'Add inbound rule Allow-RDP-203.0.113.10-32-rdpdoctor',
       approvedBy: state === 'proposed' ? [] : [BOB],
       deniedBy: state === 'denied' ? CAROL : null,
-      approverSetting: state === 'expired' ? ['S0ONCALL', BOB] : [],
+      approverSetting:
+        state === 'expired' ? { kind: 'listed', ids: ['S0ONCALL', BOB] } : { kind: 'any-member' },
     });
     const html = messageBodyHtml(renderer, message);
     expect(html).not.toContain(UNSUPPORTED);

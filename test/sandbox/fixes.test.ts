@@ -6,6 +6,9 @@ import { gatherVm } from '../../src/azure/gatherers/vm';
 import { guestFactsSchema, type GuestFacts } from '../../src/diagnosis/guest-facts';
 import { FIX_SCRIPTS_DIR, fixCommand, type GuestFixId } from '../../src/fixes/guest-script';
 import { FIX_SCRIPTS } from '@rdp-doctor/azure-sandbox/guest/fix-scripts';
+import { DEFAULT_FIX_POLICY } from '../../src/fixes/fix';
+import { vmaccessReset } from '../../src/fixes/vmaccess-reset';
+import { healthyFacts } from '../fixtures/facts';
 import { RG, startHarness, type Harness } from './harness';
 
 // The sandbox's Windows runs the fix scripts: Run Command with a script whose first line names a fix binds
@@ -316,20 +319,15 @@ describe('the emulated fix scripts', () => {
 describe('VMAccess', () => {
   ownSandbox();
 
-  async function resetAccess(vm: string, userName: string) {
-    const extension = await h.sub.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(
-      RG,
-      vm,
-      'enablevmaccess',
-      {
-        location: 'westeurope',
-        publisher: 'Microsoft.Compute',
-        typePropertiesType: 'VMAccessAgent',
-        typeHandlerVersion: '2.4',
-        settings: { UserName: userName },
-        protectedSettings: { Password: 'N0t-a-real-password!' },
-      },
-    );
+  async function resetAccess(vm: string, userName: string, name = 'enablevmaccess') {
+    const extension = await h.sub.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(RG, vm, name, {
+      location: 'westeurope',
+      publisher: 'Microsoft.Compute',
+      typePropertiesType: 'VMAccessAgent',
+      typeHandlerVersion: '2.4',
+      settings: { UserName: userName },
+      protectedSettings: { Password: 'N0t-a-real-password!' },
+    });
     expect(extension.provisioningState).toBe('Succeeded');
   }
 
@@ -349,6 +347,47 @@ describe('VMAccess', () => {
 
     await resetAccess('account-disabled', 'azureadmin');
     expect(securityEvents(await probe('account-disabled'), 'jdoe')).toHaveLength(1);
+  });
+
+  test('a second VMAccess under another name is refused with 400, as Windows allows one extension per handler', async () => {
+    await resetAccess('vm-healthy', 'azureadmin', 'VMAccessAgent');
+    await expect(resetAccess('vm-healthy', 'azureadmin', 'enablevmaccess')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'BadRequest',
+      message:
+        "Multiple VMExtensions per handler not supported for OS type 'Windows'. VMExtension 'VMAccessAgent' with " +
+        "handler 'Microsoft.Compute.VMAccessAgent' already added or specified in input.",
+    });
+    const listed = await h.sub.compute.virtualMachineExtensions.list(RG, 'vm-healthy');
+    expect(listed.value?.map((e) => [e.name, e.typePropertiesType])).toEqual([
+      ['VMAccessAgent', 'VMAccessAgent'],
+    ]);
+  });
+
+  test('the VMAccess fix reuses the name of the VMAccess extension the VM already has', async () => {
+    await resetAccess('cpu-saturated', 'azureadmin', 'VMAccessAgent');
+    const facts = healthyFacts();
+    const vm = await gatherVm(h.sub, {
+      id: `/subscriptions/${h.sandbox.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/cpu-saturated`,
+      name: 'cpu-saturated',
+      resourceGroup: RG,
+      subscriptionId: h.sandbox.subscriptionId,
+      location: 'westeurope',
+    });
+    const outcome = await vmaccessReset.execute({
+      clients: h.clients,
+      sub: h.sub,
+      vm,
+      facts: { ...facts, vm: { status: 'ok', value: vm, durationMs: 1 } },
+      params: { userName: 'azureadmin' },
+      proposer: 'U_ALICE',
+      approvers: ['U_BOB'],
+      proposalId: 'p-1',
+      policy: DEFAULT_FIX_POLICY,
+    });
+    expect(outcome.secretForProposer).toBeDefined();
+    const listed = await h.sub.compute.virtualMachineExtensions.list(RG, 'cpu-saturated');
+    expect(listed.value?.map((e) => e.name)).toEqual(['VMAccessAgent']);
   });
 
   test.each([

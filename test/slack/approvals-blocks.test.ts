@@ -45,7 +45,7 @@ function view(state: ProposalState, overrides: Partial<ProposalView> = {}): Prop
     description: 'Add inbound rule Allow-RDP-203.0.113.10-32-rdpdoctor allowing TCP 3389 from 203.0.113.10.',
     approvedBy: [],
     deniedBy: null,
-    approverSetting: [],
+    approverSetting: { kind: 'any-member' },
     ...overrides,
   };
 }
@@ -62,7 +62,10 @@ test.each(PROPOSAL_STATES)(
       description: HOSTILE.repeat(500),
       causeTitle: HOSTILE,
       approvedBy: Array.from({ length: 300 }, (_unused, i) => `U0APPROVER${i}`),
-      approverSetting: [...Array.from({ length: 300 }, (_unused, i) => `U0LISTED${i}`), 'S0ONCALL'],
+      approverSetting: {
+        kind: 'listed',
+        ids: [...Array.from({ length: 300 }, (_unused, i) => `U0LISTED${i}`), 'S0ONCALL'],
+      },
       deniedBy: 'U0BOB',
     });
     const message = proposalMessage(huge);
@@ -89,7 +92,7 @@ test.each(PROPOSAL_STATES)(
 test('while waiting, says how many approvals are missing and who may still give them', () => {
   const listed = view('proposed', {
     approvedBy: ['U0BOB'],
-    approverSetting: ['U0ALICE', 'U0BOB', 'U0CAROL', 'S0ONCALL'],
+    approverSetting: { kind: 'listed', ids: ['U0ALICE', 'U0BOB', 'U0CAROL', 'S0ONCALL'] },
   });
   expect(JSON.stringify(proposalMessage(listed).blocks)).toContain(
     'Approved by <@U0BOB> (1 of 2). Waiting for 1 more approval from <@U0CAROL> or members of <!subteam^S0ONCALL>, before 10:15 UTC.',
@@ -98,6 +101,14 @@ test('while waiting, says how many approvals are missing and who may still give 
   expect(JSON.stringify(proposalMessage(anyone).blocks)).toContain(
     'Waiting for 2 more approvals from anyone here other than <@U0ALICE>',
   );
+});
+
+test('with APPROVERS unset, the waiting proposal says nobody may approve until an admin sets APPROVERS', () => {
+  const unset = view('proposed', { approverSetting: { kind: 'unset' } });
+  const blocks = JSON.stringify(proposalMessage(unset).blocks);
+  expect(blocks).toContain('Waiting for 2 more approvals from nobody yet: an admin must set APPROVERS');
+  expect(blocks).toContain('or * for any member other than the proposer');
+  expect(blocks).not.toContain('anyone here');
 });
 
 test('the Approve and Deny buttons carry the proposal id, and Deny asks to confirm', () => {

@@ -13,7 +13,7 @@ const ALICE = 'U0ALICE';
 
 async function start(change?: (h: Harness) => void): Promise<Harness> {
   const azure = await scenarioAzure({ scenarios: scenarios.filter((s) => s.name === VM) });
-  const harness = await startHarness({ azure, env: { NSG_MAX_PREFIX: '28' } });
+  const harness = await startHarness({ azure, env: { NSG_MAX_PREFIX: '28', APPROVERS: '*' } });
   change?.(harness);
   const stop = harness.stop;
   harness.stop = async () => {

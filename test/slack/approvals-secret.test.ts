@@ -18,7 +18,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = tempDataDir();
   const azure = await scenarioAzure({ scenarios: scenarios.filter((s) => s.name === VM) });
-  h = await startHarness({ azure, env: { DATA_DIR: dataDir } });
+  h = await startHarness({ azure, env: { DATA_DIR: dataDir, APPROVERS: BOB } });
   const stop = h.stop;
   h.stop = async () => {
     await stop();

@@ -12,6 +12,7 @@ export async function diagnosed(
   vm: string,
   options: string,
   user: string,
+  timeoutMs = 30_000,
 ): Promise<FakeMessage> {
   const seen = new Set(h.fake.messages.map((m) => m.ts));
   const response = await h.command(`${vm} ${options}`.trim(), { user });
@@ -24,7 +25,7 @@ export async function diagnosed(
         (m) => m.thread_ts === message.ts && !m.ephemeral && !findButton(m, 'approve-fix'),
       );
     return detailed ? message : undefined;
-  }, 30_000);
+  }, timeoutMs);
 }
 
 export function ephemeralsFor(h: SlackSide, user: string): FakeMessage[] {
@@ -125,6 +126,24 @@ export async function finalProposal(h: Harness, id: string, timeoutMs = 30_000):
 /** Requests the sandbox took as attempts to change the world. */
 export function armWrites(h: Harness): number {
   return h.azure.sandbox!.writes().length;
+}
+
+/**
+ * Polls `probe` until it yields a value: for conditions only an async read can see (the store, a process).
+ * `what` names the condition in the error when `timeoutMs` passes first.
+ */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Lets in-flight handlers finish their Slack calls before a test checks that nothing happened. */

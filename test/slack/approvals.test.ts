@@ -26,9 +26,13 @@ const BOB = 'U0BOB';
 const CAROL = 'U0CAROL';
 const MALLORY = 'U0MALLORY';
 
-async function start(env: Record<string, string> = {}): Promise<Harness> {
+/** The app with APPROVERS=* unless `env` says otherwise: unset, nobody could approve. */
+async function start(
+  env: Record<string, string> = {},
+  options: { approverGroupTtlMs?: number } = {},
+): Promise<Harness> {
   const azure = await scenarioAzure({ scenarios: scenarios.filter((s) => s.name === VM) });
-  const h = await startHarness({ azure, env });
+  const h = await startHarness({ azure, env: { APPROVERS: '*', ...env }, ...options });
   const stop = h.stop;
   h.stop = async () => {
     await stop();
@@ -165,6 +169,45 @@ test('Deny asks for a reason behind a confirm dialog; a denied fix never runs an
   expect(await privateAnswer(h, CAROL, () => h.click(asFirstShown, 'deny-fix', CAROL))).toMatch(/denied/);
   await settle();
   expect(armWrites(h)).toBe(0);
+});
+
+test('APPROVERS unset: nobody can approve, the proposal says an admin must set APPROVERS, nothing runs', async () => {
+  h = await start({ APPROVERS: '' });
+  const diagnosis = await diagnosed(h, VM, `from ${SOURCE}`, ALICE);
+  const proposal = await propose(h, diagnosis, FIX, ALICE, {});
+  const id = proposalIdOf(proposal);
+  expect(textOf(proposal)).toContain('nobody yet: an admin must set APPROVERS');
+
+  for (const user of [BOB, CAROL]) {
+    expect(await privateAnswer(h, user, () => h.click(proposal, 'approve-fix', user))).toMatch(
+      /not recorded: nobody may approve fixes until an admin sets APPROVERS/,
+    );
+  }
+  await settle();
+  expect(armWrites(h)).toBe(0);
+  expect(await h.app.store.listApprovers(id)).toEqual([]);
+  expect((await h.app.store.getProposal(id))?.state).toBe('proposed');
+  const refused = (await h.app.store.listAudit({ proposalId: id })).filter(
+    (e) => e.action === 'approve-refused',
+  );
+  expect(refused.map((e) => [e.actor, e.detail])).toEqual([
+    [BOB, 'approvers-unset'],
+    [CAROL, 'approvers-unset'],
+  ]);
+});
+
+test('APPROVERS=*: the proposer is refused, any other member approves and the fix runs once', async () => {
+  h = await start({ APPROVERS: '*' });
+  const diagnosis = await diagnosed(h, VM, `from ${SOURCE}`, ALICE);
+  const proposal = await propose(h, diagnosis, FIX, ALICE, {});
+  const id = proposalIdOf(proposal);
+  expect(textOf(proposal)).toContain('anyone here other than <@U0ALICE>');
+  expect(await privateAnswer(h, ALICE, () => h.click(proposal, 'approve-fix', ALICE))).toMatch(
+    /You proposed this fix/,
+  );
+  await h.click(proposal, 'approve-fix', MALLORY);
+  expect(await finalProposal(h, id)).toMatchObject({ state: 'succeeded', decidedBy: MALLORY });
+  expect(armWrites(h)).toBe(1);
 });
 
 test('APPROVERS as a user group: a member approves; when Slack cannot list the group, the click is refused and nothing runs', async () => {

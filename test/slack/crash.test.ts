@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { scenarios } from '@rdp-doctor/azure-sandbox';
 import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
+import { executionLeaseName } from '../../src/approvals/workflow';
 import { openStore } from '../../src/store/open';
 import type { Proposal } from '../../src/store';
 import { tempDataDir } from '../store/support';
@@ -13,14 +14,19 @@ import {
   type SandboxEnvironment,
   type SlackSide,
 } from '../support/slack-harness';
-import { diagnosed, privateAnswer, propose, proposalIdOf, settle, textOf } from './approvals-support';
+import { diagnosed, eventually, privateAnswer, propose, proposalIdOf, textOf } from './approvals-support';
 
 // The app as its own process, killed with SIGKILL at the worst moments and started again on the same
 // DATA_DIR: a proposal outlives the process, and an execution the process died in is closed as
-// interrupted, never run a second time. The sandbox (Run Command taking about 3 s) and the fake Slack
-// live in this test process, so they see everything both app processes did.
+// interrupted, re-checked and reported, never run a second time. The sandbox (Run Command taking about
+// 3 s) and the fake Slack live in this test process, so they see everything both app processes did.
+// Every wait is for a condition (a message, a row, a lapsed lease), with deadlines far above what it
+// takes, so a loaded machine makes it slower, not red.
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
+
+/** Far above what any wait here takes alone: the deadlines only matter when something is broken. */
+const PATIENCE_MS = 120_000;
 
 const REGISTER_TS = path.join(__dirname, '..', 'support', 'register-ts.js');
 const APP_PROCESS = path.join(__dirname, '..', 'support', 'app-process.ts');
@@ -72,6 +78,7 @@ function startAppProcess(dataDir: string, extraEnv: Record<string, string> = {})
       AZURE_ACCESS_TOKEN: sandbox.accessToken,
       AZURE_SUBSCRIPTION_IDS: sandbox.subscriptionId,
       NODE_EXTRA_CA_CERTS: caFile,
+      APPROVERS: BOB,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,6 +110,23 @@ function startAppProcess(dataDir: string, extraEnv: Record<string, string> = {})
   });
 }
 
+/** Resolves once the execution's lease has lapsed, as a restarted process will see it. */
+async function leaseLapsed(dataDir: string, id: string): Promise<void> {
+  await eventually(
+    async () => {
+      const store = await openStore({ dataDir });
+      try {
+        const lease = await store.getLease(executionLeaseName(id));
+        return !lease || Date.parse(lease.expiresAt) <= Date.now();
+      } finally {
+        await store.close();
+      }
+    },
+    `the execution lease of ${id} to lapse`,
+    PATIENCE_MS,
+  );
+}
+
 async function proposalIn(
   dataDir: string,
   id: string,
@@ -129,7 +153,7 @@ test('kill -9 between proposal and approval: after a restart the old Approve but
   const dataDir = tempDataDir();
   try {
     const first = await startAppProcess(dataDir);
-    const diagnosis = await diagnosed(first.side, 'nsg-denies-rdp', 'from 203.0.113.10', ALICE);
+    const diagnosis = await diagnosed(first.side, 'nsg-denies-rdp', 'from 203.0.113.10', ALICE, PATIENCE_MS);
     const proposal = await propose(first.side, diagnosis, 'nsg-allow-rdp-from-source', ALICE, {});
     const id = proposalIdOf(proposal);
     const asShown = structuredClone(proposal);
@@ -139,7 +163,7 @@ test('kill -9 between proposal and approval: after a restart the old Approve but
     const second = await startAppProcess(dataDir);
     try {
       await second.side.click(asShown, 'approve-fix', BOB);
-      await second.side.waitFor(() => textOf(proposal).includes('Done and verified'), 30_000);
+      await second.side.waitFor(() => textOf(proposal).includes('Done and verified'), PATIENCE_MS);
       expect(writesTo('nsg-denies-rdp-nsg')).toEqual([
         'PUT securityRules/Allow-RDP-203.0.113.10-32-rdpdoctor',
       ]);
@@ -154,41 +178,69 @@ test('kill -9 between proposal and approval: after a restart the old Approve but
   }
 });
 
-test('kill -9 during the execution: after a restart the proposal is interrupted and never runs again', async () => {
+test('kill -9 during the execution: after a restart the proposal is interrupted, re-checked and reported, and never runs again', async () => {
   const dataDir = tempDataDir();
   const lease = { EXECUTION_LEASE_MS: '1000' };
   try {
     const first = await startAppProcess(dataDir, lease);
-    const diagnosis = await diagnosed(first.side, 'termservice-not-running', 'refused', ALICE);
+    const diagnosis = await diagnosed(first.side, 'termservice-not-running', 'refused', ALICE, PATIENCE_MS);
     const proposal = await propose(first.side, diagnosis, 'start-termservice', ALICE);
     const id = proposalIdOf(proposal);
     const asShown = structuredClone(proposal);
 
     await first.side.click(proposal, 'approve-fix', BOB);
     // The fix's Run Command reached Azure and takes about 3 s: the process dies in the middle of it.
-    await first.side.waitFor(() => writesTo('termservice-not-running').length > 0, 30_000);
+    await first.side.waitFor(() => writesTo('termservice-not-running').length > 0, PATIENCE_MS);
     await first.kill();
     expect(writesTo('termservice-not-running')).toEqual(['POST termservice-not-running/runCommand']);
     expect((await proposalIn(dataDir, id)).proposal?.state).toBe('executing');
 
-    await settle(1100);
+    await leaseLapsed(dataDir, id);
     const second = await startAppProcess(dataDir, lease);
     try {
-      const { proposal: after, audit } = await proposalIn(dataDir, id);
+      // Closed at startup, before the process said it was ready.
+      const { proposal: after } = await proposalIn(dataDir, id);
       expect(after?.state).toBe('interrupted');
-      expect(audit.filter((a) => ['executing', 'interrupted', 'succeeded', 'failed'].includes(a))).toEqual([
-        'executing',
-        'interrupted',
-      ]);
-      expect(proposal.text).toMatch(/: interrupted$/);
+      await second.side.waitFor(() => /: interrupted$/.test(proposal.text), PATIENCE_MS);
       expect(textOf(proposal)).toContain('never re-runs on its own');
+
+      // Then its cause is checked again and what is known is said in the thread.
+      const report = await second.side.waitFor(
+        () =>
+          fake.messages.find(
+            (m) =>
+              m.thread_ts === proposal.thread_ts &&
+              m.text.startsWith('start-termservice on termservice-not-running: interrupted.'),
+          ),
+        PATIENCE_MS,
+      );
+      expect(textOf(report)).toContain('the fix may or may not have run');
+      expect(textOf(report)).toMatch(/The cause is gone now|The cause is still there|could not be checked/);
+      await eventually(
+        async () => (await proposalIn(dataDir, id)).audit.includes('rechecked-after-interruption'),
+        'the re-check in the audit log',
+        PATIENCE_MS,
+      );
 
       expect(
         await privateAnswer(second.side, BOB, () => second.side.click(asShown, 'approve-fix', BOB)),
       ).toMatch(/interrupted when rdp-doctor stopped mid-run/);
-      // Long enough for the killed process's Run Command to end in the sandbox and for any re-run to show.
-      await settle(4000);
-      expect(writesTo('termservice-not-running')).toHaveLength(1);
+      // A second execution would have to claim the proposal first: the audit log holds the only claim.
+      const { audit } = await proposalIn(dataDir, id);
+      expect(
+        audit.filter((a) =>
+          ['executing', 'interrupted', 'rechecked-after-interruption', 'succeeded', 'failed'].includes(a),
+        ),
+      ).toEqual(['executing', 'interrupted', 'rechecked-after-interruption']);
+      expect(writesTo('termservice-not-running')).toEqual(['POST termservice-not-running/runCommand']);
+      // One word on how it ended: the report; the killed process never posted a result.
+      expect(
+        fake.messages.filter(
+          (m) =>
+            m.thread_ts === proposal.thread_ts &&
+            m.text.startsWith('start-termservice on termservice-not-running: '),
+        ),
+      ).toEqual([report]);
     } finally {
       await second.kill();
     }

@@ -8,6 +8,7 @@ import type { VmIdentity } from '../../src/diagnosis/facts';
 import type { Check } from '../../src/diagnosis/report';
 import { DiagnosisRunner, type DiagnosisService } from '../../src/slack/diagnosis-runner';
 import { MessageUpdater } from '../../src/slack/message-updater';
+import { healthyFacts } from '../fixtures/facts';
 import { startFakeSlack, validateMessageBlocks, type FakeSlack } from '@rdp-doctor/slack-fake';
 
 // The runner and the updater against the fake Slack Web API through the real WebClient: a run that dies
@@ -60,7 +61,12 @@ it('leaves a message that says the diagnosis stopped, and what to do, when the r
         startedAt: new Date().toISOString(),
         vm: { ...identity, osType: 'Windows', powerState: 'running' },
       });
-      on.progress({ type: 'layer', layer: 'platform', outcomes: [{ check: cleanCheck, finding: null }] });
+      on.progress({
+        type: 'layer',
+        layer: 'platform',
+        outcomes: [{ check: cleanCheck, finding: null }],
+        facts: healthyFacts(),
+      });
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
     },
   };

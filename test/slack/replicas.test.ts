@@ -2,7 +2,7 @@ import { scenarios } from '@rdp-doctor/azure-sandbox';
 import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { createTarget, type Driver, type StoreTarget } from '../store/support';
 import { scenarioAzure, startHarness, type Harness, type SandboxEnvironment } from '../support/slack-harness';
-import { diagnosed, finalProposal, propose, proposalIdOf, settle } from './approvals-support';
+import { diagnosed, eventually, finalProposal, propose, proposalIdOf } from './approvals-support';
 
 // Twenty people click Approve at once, their clicks spread over the app's replicas: the fix runs exactly
 // once, counted as the writes the ARM emulator received. Replicas share one database, one Slack and one Azure.
@@ -24,7 +24,7 @@ describe.each<[string, Driver, number]>([
     target = await createTarget(driver);
     fake = await startFakeSlack();
     azure = await scenarioAzure({ scenarios: scenarios.filter((s) => s.name === VM) });
-    const env: Record<string, string> = { DATA_DIR: target.config.dataDir };
+    const env: Record<string, string> = { DATA_DIR: target.config.dataDir, APPROVERS: APPROVERS.join(',') };
     if (target.config.databaseUrl) env.DATABASE_URL = target.config.databaseUrl;
     replicas = [];
     for (let i = 0; i < instances; i++) replicas.push(await startHarness({ fake, azure, env }));
@@ -49,9 +49,16 @@ describe.each<[string, Driver, number]>([
     );
     expect(responses.map((r) => r.status)).toEqual(APPROVERS.map(() => 200));
 
+    // Bolt answers a click before its handler finishes: wait until every click was judged (counted or
+    // refused, each audited), then for the execution and every replica's background work.
+    await eventually(async () => {
+      const judged = (await first.app.store.listAudit({ proposalId: id })).filter((e) =>
+        ['approval-added', 'approve-refused'].includes(e.action),
+      );
+      return new Set(judged.map((e) => e.actor)).size === APPROVERS.length;
+    }, 'all 20 approvals to be judged');
     const done = await finalProposal(first, id);
     for (const replica of replicas) await replica.app.executor.idle();
-    await settle();
     expect(done.state).toBe('succeeded');
     expect(
       azure.sandbox!.writes().map((w) => `${w.method} ${w.path.split('/').slice(-2).join('/')}`),

@@ -65,7 +65,7 @@ async function main() {
   const id = proposed.proposal.id;
   if (step === 'deny') await workflow.deny(id, 'U0APPROVER', 'change freeze');
   if (step === 'approve' || step === 'claim' || step === 'finish')
-    await workflow.approve(id, 'U0APPROVER', null);
+    await workflow.approve(id, 'U0APPROVER', 'any-member');
   if (step === 'claim' || step === 'finish') await workflow.claimExecution(id, 'crash-step-writer');
   if (step === 'finish') await workflow.finish(id, 'crash-step-writer', 'succeeded', { detail: 'verified' });
   process.stdout.write(`after ${id}\n`);

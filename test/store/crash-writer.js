@@ -21,7 +21,7 @@ async function main() {
   const workflow = new ApprovalWorkflow({ store, clock: () => new Date() });
   if (process.argv[3] === 'execute') {
     const { proposal } = await workflow.propose(request);
-    await workflow.approve(proposal.id, 'U0APPROVER', null);
+    await workflow.approve(proposal.id, 'U0APPROVER', 'any-member');
     await workflow.claimExecution(proposal.id, `crash-writer:${process.pid}`);
     process.stdout.write(`${proposal.id}\n`);
     setInterval(() => undefined, 1000);
@@ -29,7 +29,7 @@ async function main() {
   }
   for (;;) {
     const { proposal } = await workflow.propose(request);
-    await workflow.approve(proposal.id, 'U0APPROVER', null);
+    await workflow.approve(proposal.id, 'U0APPROVER', 'any-member');
     process.stdout.write(`${proposal.id}\n`);
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -62,7 +62,7 @@ describe('SQLite store across restarts', () => {
     const reopened = await openStore({ dataDir, clock: clock.now });
     const workflow = new ApprovalWorkflow({ store: reopened, clock: clock.now });
     expect(await reopened.getProposal(proposed.proposal.id)).toEqual(proposed.proposal);
-    expect(await workflow.approve(proposed.proposal.id, 'U0APPROVER', null)).toMatchObject({
+    expect(await workflow.approve(proposed.proposal.id, 'U0APPROVER', 'any-member')).toMatchObject({
       ok: true,
       proposal: { state: 'approved' },
     });
@@ -100,7 +100,7 @@ describe('SQLite store across restarts', () => {
     expect((await store.getProposal(id))?.state).toBe('executing');
     const anHourLater = () => new Date(Date.now() + 60 * 60_000);
     const workflow = new ApprovalWorkflow({ store, clock: anHourLater });
-    const interrupted = await workflow.recoverInterrupted();
+    const interrupted = await workflow.recoverInterrupted('replica-after-crash');
     expect(interrupted.map((p) => p.id)).toEqual([id]);
     expect(await store.getProposal(id)).toMatchObject({ state: 'interrupted' });
     expect(await workflow.claimExecution(id, 'replica-after-crash')).toMatchObject({

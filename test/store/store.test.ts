@@ -270,6 +270,42 @@ describe.each(DRIVERS)('Store on %s', (driver) => {
     expect(await store.latestSnapshot(`vm-${randomUUID()}`)).toBeNull();
   });
 
+  test('an unfinished run is found by its id but never listed, and its finished snapshot replaces it', async () => {
+    const vmId = `vm-${randomUUID()}`;
+    const runId = randomUUID();
+    const since = clock.now();
+    const unfinished = await store.saveSnapshot({
+      runId,
+      vmId,
+      channel: 'C1',
+      messageTs: '2.1',
+      requestedBy: ['U1'],
+      report: reportFor('web-02', 'network fails, guest still running'),
+      facts: null,
+      complete: false,
+    });
+    expect(unfinished.complete).toBe(false);
+    expect((await store.getSnapshot(runId))?.report.verdict.summary).toBe(
+      'network fails, guest still running',
+    );
+    expect(await store.latestSnapshot(vmId)).toBeNull();
+    expect((await store.listSnapshotsSince(since, 100)).map((s) => s.runId)).not.toContain(runId);
+
+    clock.advance(1000);
+    const finished = await store.saveSnapshot({
+      runId,
+      vmId,
+      channel: 'C1',
+      messageTs: '2.1',
+      requestedBy: ['U1', 'U2'],
+      report: reportFor('web-02', 'finished'),
+      facts: null,
+    });
+    expect(finished).toMatchObject({ complete: true, id: unfinished.id });
+    expect(await store.latestSnapshot(vmId)).toEqual(finished);
+    expect((await store.listSnapshotsSince(since, 100)).map((s) => s.runId)).toContain(runId);
+  });
+
   test('leases: one holder at a time, renewable by its holder, free again once expired or released', async () => {
     const name = `diagnose:${randomUUID()}`;
     expect(await store.acquireLease(name, 'replica-a', 30_000)).toBe(true);
@@ -302,6 +338,18 @@ describe.each(DRIVERS)('Store on %s', (driver) => {
     expect(await store.getLease(`${prefix}a`)).toBeNull();
     expect(await store.getLease(`${prefix}b`)).not.toBeNull();
     expect(await store.getLease(`other|${prefix}c`)).not.toBeNull();
+  });
+
+  test('the leases of a prefix are listed, held or expired, soonest expiry first; others are not', async () => {
+    const prefix = `interruption-recheck:${randomUUID()}|`;
+    await store.acquireLease(`${prefix}late`, 'replica-a', 60_000);
+    await store.acquireLease(`${prefix}lapsed`, 'replica-b', 1000);
+    await store.acquireLease(`other|${prefix}c`, 'replica-c', 1000);
+    clock.advance(2000);
+    expect((await store.listLeases(prefix)).map((lease) => [lease.name, lease.holder])).toEqual([
+      [`${prefix}lapsed`, 'replica-b'],
+      [`${prefix}late`, 'replica-a'],
+    ]);
   });
 
   test('diagnosis runs: running until finished; an overdue one is abandoned once, whoever asks', async () => {

@@ -6,7 +6,7 @@ import { keepServingThroughFaults } from '../../src/process-guard';
 
 // The app as a process of its own, for the tests that kill -9 it: configured from the environment as in
 // production (the test's sandbox trusted through NODE_EXTRA_CA_CERTS, its fake Slack through SLACK_API_URL),
-// plus EXECUTION_LEASE_MS so a test need not wait half an hour for an interrupted execution to be noticed.
+// plus EXECUTION_LEASE_MS so a test can have an interrupted execution noticed sooner than the minute-long lease.
 // Installs main's process-level fault handlers. Logs one JSON line per event on stdout; `app-process ready`
 // carries the port once requests may come.
 

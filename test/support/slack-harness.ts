@@ -232,8 +232,10 @@ export interface HarnessOptions {
   azure?: SandboxEnvironment;
   /** Shared with other harnesses, like `azure`. */
   fake?: FakeSlack;
-  /** How long an execution may run before a restart treats it as interrupted. */
+  /** How long an execution lease lasts between heartbeats before any replica calls it interrupted. */
   executionLeaseMs?: number;
+  /** How long a user group's members read from Slack are trusted. */
+  approverGroupTtlMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -249,6 +251,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     azure,
     store: options.store,
     executionLeaseMs: options.executionLeaseMs,
+    approverGroupTtlMs: options.approverGroupTtlMs,
     slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.url },
   });
   return {

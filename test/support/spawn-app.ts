@@ -19,6 +19,8 @@ export interface SpawnedApp {
   alive(): boolean;
   /** SIGTERM, then SIGKILL if it lingers; resolves once the process is gone. */
   stop(): Promise<void>;
+  /** SIGKILL (kill -9): no handler runs. Resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 export interface SpawnOptions {
@@ -86,6 +88,11 @@ export function spawnApp(options: SpawnOptions): Promise<SpawnedApp> {
             const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
             await gone;
             clearTimeout(timer);
+          },
+          kill: async () => {
+            if (exited) return;
+            child.kill('SIGKILL');
+            await gone;
           },
         });
       }

@@ -25,11 +25,15 @@ export interface Latency {
   operationMs(kind: OperationKind, key: string): number;
 }
 
-export function latencyModel(profile: LatencyProfile, scale = 1): Latency {
+/** Fixed durations for some operation kinds, whatever the profile: a test that needs a slow Run Command. */
+export type OperationDurations = Partial<Record<OperationKind, number>>;
+
+export function latencyModel(profile: LatencyProfile, scale = 1, fixed: OperationDurations = {}): Latency {
   const pick = ([low, high]: [number, number], key: string) =>
     profile === 'off' ? 0 : Math.round((low + (high - low) * stableFraction(key)) * scale);
   return {
     callMs: (key) => pick(CALL_RANGE_MS, key.toLowerCase()),
-    operationMs: (kind, key) => pick(OPERATION_RANGES_MS[kind], `${kind}:${key.toLowerCase()}`),
+    operationMs: (kind, key) =>
+      fixed[kind] ?? pick(OPERATION_RANGES_MS[kind], `${kind}:${key.toLowerCase()}`),
   };
 }

@@ -8,7 +8,7 @@ import { Operations } from './arm/operations';
 import { buildWorld, OTHER_SUBSCRIPTION_ID, SANDBOX_SUBSCRIPTION_ID } from './build-world';
 import { createCertificate } from './certificate';
 import { addFleet, type FleetManifest, type FleetOptions } from './fleet';
-import { latencyModel, type LatencyProfile } from './latency';
+import { latencyModel, type LatencyProfile, type OperationDurations } from './latency';
 import { Recorder, type RecordedRequest } from './recorder';
 import { scenarios as allScenarios, type Scenario } from './scenarios';
 import type { World } from './world';
@@ -21,6 +21,8 @@ export interface SandboxOptions {
   latency?: LatencyProfile;
   /** Multiplies every latency, e.g. 0.1 for a ten-times-faster realistic run. */
   scale?: number;
+  /** Operations that take exactly this long (ms) whatever the profile, e.g. `{ runCommand: 20_000 }`. */
+  operationMs?: OperationDurations;
   /** 0 (default) picks a free port. */
   port?: number;
   /** Items per page of ARM lists before `nextLink` (default 100); small values exercise paging. */
@@ -67,7 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     routes: [...apiRoutes, ...operations.routes(), blobs.route()],
     world,
     operations,
-    latency: latencyModel(options.latency ?? 'off', options.scale ?? 1),
+    latency: latencyModel(options.latency ?? 'off', options.scale ?? 1, options.operationMs),
     recorder,
     blobs,
     accessToken,

@@ -20,22 +20,31 @@ function listOr(list: string[] | undefined, single: string | undefined): string[
   return single ? [single] : [];
 }
 
+const anyAddress = (prefix: string) => (prefix === '*' ? '0.0.0.0/0' : prefix);
+
 /**
- * One effective rule. Sources: the expanded prefixes when ARM expanded a service tag, else the prefixes
- * as written, with `*` spelled as `0.0.0.0/0` (ARM sends an empty or null expansion for plain prefixes).
+ * One effective rule. Sources and destinations: the expanded prefixes when ARM expanded a service tag,
+ * else the prefixes as written, with `*` spelled as `0.0.0.0/0` (ARM sends an empty or null expansion for
+ * plain prefixes).
  */
 export function effectiveRuleOf(rule: EffectiveNetworkSecurityRule): EffectiveRule {
   const asWritten = listOr(rule.sourceAddressPrefixes, rule.sourceAddressPrefix);
   const expanded = nonEmpty(rule.expandedSourceAddressPrefix) ? rule.expandedSourceAddressPrefix : asWritten;
+  const destinationAsWritten = listOr(rule.destinationAddressPrefixes, rule.destinationAddressPrefix);
+  const destinationExpanded = nonEmpty(rule.expandedDestinationAddressPrefix)
+    ? rule.expandedDestinationAddressPrefix
+    : destinationAsWritten;
   return {
     name: rule.name ?? '',
     priority: rule.priority ?? 0,
     access: rule.access === 'Allow' ? 'Allow' : 'Deny',
     direction: rule.direction === 'Outbound' ? 'Outbound' : 'Inbound',
     protocol: rule.protocol ?? 'All',
-    sourcePrefixes: expanded.map((p) => (p === '*' ? '0.0.0.0/0' : p)),
+    sourcePrefixes: expanded.map(anyAddress),
     sourcePrefixesAsWritten: asWritten,
     destinationPortRanges: listOr(rule.destinationPortRanges, rule.destinationPortRange),
+    destinationPrefixes: destinationExpanded.map(anyAddress),
+    destinationPrefixesAsWritten: destinationAsWritten,
   };
 }
 

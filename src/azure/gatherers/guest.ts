@@ -95,7 +95,7 @@ export const guestGatherer: Gatherer<'guest'> = {
         }),
       {
         Conflict: 'another Run Command is in progress on this VM; wait for it to finish',
-        403: "the identity rdp-doctor runs as may not run commands on this VM; grant it Virtual Machine Contributor (or the runCommand action) on the VM's resource group",
+        403: "the identity rdp-doctor runs as may not run commands on this VM; assign it the rdp-doctor-diagnose role on the VM's resource group",
       },
     );
     return guestFactsOf(result);

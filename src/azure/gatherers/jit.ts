@@ -80,7 +80,7 @@ export const jitGatherer: Gatherer<'jit'> = {
         return found;
       },
       {
-        403: "the identity rdp-doctor runs as cannot read JIT policies; grant it Security Reader on the VM's resource group",
+        403: "the identity rdp-doctor runs as cannot read JIT policies; assign it the rdp-doctor-diagnose role on the VM's resource group",
       },
     );
     return jitFactsOf(vm.id, policies);

@@ -14,22 +14,33 @@ export interface WatcherRef {
   name: string;
 }
 
-async function findRegionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
-  const watchers = ctx.sub.network.networkWatchers;
+/** The subscription's Network Watcher in `location`, or null when the region has none. */
+export async function watcherIn(
+  sub: SubscriptionClients,
+  location: string,
+  signal?: AbortSignal,
+): Promise<WatcherRef | null> {
+  const watchers = sub.network.networkWatchers;
   const found = await callAzure('Network Watcher', async () => {
-    for await (const watcher of watchers.listAll({ abortSignal: ctx.signal })) {
-      if (watcher.location && sameLocation(watcher.location, ctx.vm.location)) return watcher;
+    for await (const watcher of watchers.listAll({ abortSignal: signal })) {
+      if (watcher.location && sameLocation(watcher.location, location)) return watcher;
     }
     return null;
   });
+  if (!found) return null;
+  const id = requireResourceId(found.id, 'a Network Watcher');
+  return { resourceGroup: id.resourceGroup, name: found.name ?? id.name };
+}
+
+async function findRegionalWatcher(ctx: GatherContext): Promise<WatcherRef> {
+  const found = await watcherIn(ctx.sub, ctx.vm.location, ctx.signal);
   if (!found) {
     throw new GatherSkipped(
       `No Network Watcher in ${ctx.vm.location} for subscription ${ctx.sub.subscriptionId}; ` +
         `enable it with \`az network watcher configure --locations ${ctx.vm.location} --enabled true -g NetworkWatcherRG\``,
     );
   }
-  const id = requireResourceId(found.id, 'a Network Watcher');
-  return { resourceGroup: id.resourceGroup, name: found.name ?? id.name };
+  return found;
 }
 
 // IP flow verify and next hop both need the VM's regional watcher: one lookup per diagnosis (keyed by

@@ -6,23 +6,30 @@ import {
   portRangeIncludes,
   rangeContains,
   resourceName,
+  ruleAimsAt,
+  type Destinations,
 } from '../../diagnosis/net';
+import { machineDestinations } from '../exposure';
 import type { RiskRule } from '../risk';
 
-function takesPort(rule: EffectiveRule, port: number): boolean {
+function takesPort(rule: EffectiveRule, port: number, destinations: Destinations): boolean {
   return (
     rule.direction === 'Inbound' &&
     ['tcp', 'all', '*'].includes(rule.protocol.toLowerCase()) &&
-    rule.destinationPortRanges.some((range) => portRangeIncludes(range, port))
+    rule.destinationPortRanges.some((range) => portRangeIncludes(range, port)) &&
+    ruleAimsAt(rule, destinations)
   );
 }
 
-/** Each custom allow of the port whose every source a deny ahead of it already takes, with that deny. */
+/** Each custom allow of the port to this machine whose every source a deny ahead of it already takes, with that deny. */
 function shadowedAllows(
   group: EffectiveNsgGroup,
   port: number,
+  destinations: Destinations,
 ): { allow: EffectiveRule; deny: EffectiveRule }[] {
-  const rules = group.rules.filter((rule) => takesPort(rule, port)).sort((a, b) => a.priority - b.priority);
+  const rules = group.rules
+    .filter((rule) => takesPort(rule, port, destinations))
+    .sort((a, b) => a.priority - b.priority);
   const shadowed: { allow: EffectiveRule; deny: EffectiveRule }[] = [];
   rules.forEach((rule, position) => {
     if (rule.access !== 'Allow' || rule.name.startsWith('defaultSecurityRules/')) return;
@@ -48,7 +55,7 @@ export const nsgRuleShadowsRdpAllow: RiskRule = {
   detect(machine) {
     const port = dialedPort(machine.osType);
     const evidence = machine.nsgs.flatMap((group) =>
-      shadowedAllows(group, port).map(
+      shadowedAllows(group, port, machineDestinations(machine)).map(
         ({ allow, deny }) =>
           `${describeRule(allow)} in NSG ${resourceName(group.nsgId)} (${group.scope}) never applies: ` +
           `${describeRule(deny)} takes TCP ${port} from ${allow.sourcePrefixesAsWritten.join(', ')} first`,

@@ -1,5 +1,5 @@
 import { describeRule, dialedPort, evaluateNsgForInternet, resourceName } from '../../diagnosis/net';
-import { describePublicIp } from '../exposure';
+import { describePublicIp, machineDestinations } from '../exposure';
 import type { RiskRule } from '../risk';
 
 export const rdpOpenToInternet: RiskRule = {
@@ -10,7 +10,7 @@ export const rdpOpenToInternet: RiskRule = {
   detect(machine) {
     if (machine.nsgs.length === 0) return null;
     const port = dialedPort(machine.osType);
-    const decision = evaluateNsgForInternet([...machine.nsgs], port);
+    const decision = evaluateNsgForInternet([...machine.nsgs], port, machineDestinations(machine));
     const opening = decision.groups.flatMap((group) => (group.rule ? [{ ...group, rule: group.rule }] : []));
     if (decision.access !== 'Allow' || opening.length === 0) return null;
     const evidence = opening.map(

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { approvalMessage, refusalMessage } from '../../approvals/messages';
 import type { ApprovalPlace } from '../../approvals/workflow';
-import { resolveApprovers } from '../approvers';
 import { approvalRecorded } from '../blocks/proposal';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
@@ -32,7 +31,7 @@ export function approveFix(ctx: SlackContext) {
     const tell = (said: string | SlackMessage) => tellPrivately(client, channel, user, said);
     const proposalId = action.value ?? '';
 
-    const approvers = await resolveApprovers(client, ctx.config.APPROVERS);
+    const approvers = await ctx.approvers.resolve();
     const approval = approvers.ok
       ? await ctx.workflow.approve(proposalId, user, approvers.policy, placeOf(body))
       : await ctx.workflow.refuseUnjudgedApproval(proposalId, user, approvers.message);

@@ -86,7 +86,7 @@ function headline(report: DigestReport): string {
 }
 
 function footnotes(report: DigestReport): string[] {
-  const { metrics, throttledMs, calls } = report.inventory;
+  const { metrics, throttledMs, calls, warnings } = report.inventory;
   const notes = [
     `Scope: ${mrkdwn(report.scope, 300)} · digest ${inlineCode(report.digestId.slice(0, 8))} · ` +
       `${when(report.generatedAt)} · ${counted(calls, 'Azure call')}`,
@@ -98,6 +98,7 @@ function footnotes(report: DigestReport): string[] {
   ];
   if (metrics.failures.length > 0)
     notes.push(`Metrics failed for ${mrkdwn(metrics.failures.join('; '), 400)}`);
+  for (const warning of warnings) notes.push(`Not seen in full: ${mrkdwn(warning, 400)}.`);
   if (throttledMs > 0)
     notes.push(`Azure throttled the inventory; the digest waited ${Math.round(throttledMs / 1000)} s.`);
   return notes;

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ProposalDescription } from '../../approvals/proposal-service';
 import type { ProposalState } from '../../approvals/states';
+import type { ApproverSetting } from '../../config';
 import type { Proposal } from '../../store';
 import { isUserGroup } from '../approvers';
 import { context, LIMITS, message, plainText, section } from './build';
@@ -19,8 +20,8 @@ const NAMES_SHOWN = 10;
 const REASON_MAX = 2400;
 
 export interface ProposalView extends ProposalDescription {
-  /** APPROVERS as configured (user and user group ids); empty means anyone but the proposer. */
-  approverSetting: readonly string[];
+  /** APPROVERS as configured: who may approve, to say so on the message. */
+  approverSetting: ApproverSetting;
 }
 
 function utcTime(iso: string): string {
@@ -42,11 +43,17 @@ function eitherOf(parts: readonly string[]): string {
 function whoMayApprove(view: ProposalView): string {
   const { proposal, approvedBy, approverSetting } = view;
   const excluded = new Set([proposal.proposer, ...approvedBy]);
-  if (approverSetting.length === 0) {
+  if (approverSetting.kind === 'unset') {
+    return (
+      'nobody yet: an admin must set APPROVERS (Slack user or user group ids, or * for any member other ' +
+      'than the proposer) before anyone can approve'
+    );
+  }
+  if (approverSetting.kind === 'any-member') {
     return `anyone here other than ${mentions([...excluded])}`;
   }
-  const users = approverSetting.filter((id) => !isUserGroup(id) && !excluded.has(id)).map(mention);
-  const groups = approverSetting.filter(isUserGroup).map((id) => `members of <!subteam^${id}>`);
+  const users = approverSetting.ids.filter((id) => !isUserGroup(id) && !excluded.has(id)).map(mention);
+  const groups = approverSetting.ids.filter(isUserGroup).map((id) => `members of <!subteam^${id}>`);
   const parts = [...users, ...groups];
   return parts.length === 0
     ? 'nobody: every approver listed in APPROVERS has approved or proposed it. Widen APPROVERS, then propose it again'
@@ -97,7 +104,7 @@ function statusLine(view: ProposalView): string {
       return `:hourglass: *Expired* at ${utcTime(proposal.expiresAt)} without approval; it will not run. Run ${rediagnose} again to propose it.`;
     case 'interrupted':
       return (
-        `:warning: *Interrupted:* rdp-doctor stopped while the fix was running, so it may have been half applied, and it ` +
+        `:warning: *Interrupted:* rdp-doctor stopped, or lost its database, while the fix was running, so it may have been half applied, and it ` +
         `never re-runs on its own. Check ${vm} with ${rediagnose} and propose the fix again if the cause still holds.`
       );
   }
@@ -191,6 +198,33 @@ export function fixResultMessage(args: {
     ),
     blocks,
   );
+}
+
+/**
+ * What is known about an interrupted execution, posted in the thread once: the fix may or may not have run,
+ * and whether its cause's check, run again on fresh facts, finds the cause gone or still there.
+ */
+export function interruptedMessage(args: {
+  proposal: Proposal;
+  fixTitle: string;
+  recheck: { verdict: 'gone' | 'holds' | 'unknown'; summary: string };
+}): SlackMessage {
+  const { proposal, recheck } = args;
+  const rediagnose = `/rdp ${proposal.vmName}`;
+  const cause =
+    recheck.verdict === 'gone'
+      ? `The cause is gone now: ${recheck.summary}`
+      : recheck.verdict === 'holds'
+        ? `The cause is still there: ${recheck.summary} Check the machine, then propose the fix again.`
+        : `The cause could not be checked (${recheck.summary}). Run ${rediagnose} to see where it stands.`;
+  const known =
+    'rdp-doctor stopped, or lost its database, while the fix was running: the fix may or may not have run, ' +
+    `and it never re-runs on its own. ${cause}`;
+  const head = `:warning: *${escapeMrkdwn(args.fixTitle)}* on *${escapeMrkdwn(proposal.vmName)}*: interrupted.`;
+  return message(mrkdwn(`${proposal.fixId} on ${proposal.vmName}: interrupted. ${known}`, REASON_MAX), [
+    section(`${head}\n${mrkdwn(known, REASON_MAX)}`),
+    context([`Proposal ${inlineCode(proposal.id)} · re-check on fresh facts after the interruption`]),
+  ]);
 }
 
 /** The private answer to an approval that counted but is not the last one needed. */

@@ -32,6 +32,14 @@ export function leaseRecords(db: Db, clock: () => Date): LeaseRecords {
         : null;
     },
 
+    async listLeases(prefix: string): Promise<Lease[]> {
+      const rows = await db.query<LeaseRow>(
+        'SELECT * FROM leases WHERE substr(name, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) ORDER BY expires_at, name',
+        [prefix],
+      );
+      return rows.map((row) => ({ name: row.name, holder: row.holder, expiresAt: row.expires_at }));
+    },
+
     async deleteExpiredLeases(prefix: string): Promise<number> {
       const rows = await db.query(
         'DELETE FROM leases WHERE substr(name, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) AND expires_at <= $2 RETURNING name',

@@ -164,9 +164,16 @@ export function proposalRecords(db: Db, clock: () => Date): ProposalRecords {
         params.push(patch.decidedBy);
         sets.push(`decided_by = $${params.length}`);
       }
+      const conditions = ['id = $3', `state IN (${placeholders(4, from.length)})`];
+      if (patch.unlessLeaseHeld) {
+        params.push(patch.unlessLeaseHeld.name, patch.unlessLeaseHeld.now.toISOString());
+        conditions.push(
+          `NOT EXISTS (SELECT 1 FROM leases WHERE name = $${params.length - 1} AND expires_at > $${params.length})`,
+        );
+      }
       const rows = await db.query<ProposalRow>(
         `UPDATE fix_proposals SET ${sets.join(', ')}
-         WHERE id = $3 AND state IN (${placeholders(4, from.length)})
+         WHERE ${conditions.join(' AND ')}
          RETURNING *`,
         params,
       );

@@ -14,6 +14,7 @@ interface SnapshotRow {
   channel: string | null;
   message_ts: string | null;
   report: string;
+  complete: number | string;
   created_at: string;
   [column: string]: unknown;
 }
@@ -27,6 +28,7 @@ function toSnapshotSummary(row: SnapshotRow): SnapshotSummary {
     messageTs: row.message_ts,
     requestedBy: JSON.parse(row.requested_by) as string[],
     report: JSON.parse(row.report) as Report,
+    complete: Number(row.complete) === 1,
     createdAt: row.created_at,
   };
 }
@@ -43,8 +45,10 @@ export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
   return {
     async saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot> {
       const rows = await db.query<SnapshotRow>(
-        `INSERT INTO diagnosis_snapshots (run_id, vm_id, channel, message_ts, requested_by, report, facts, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO diagnosis_snapshots (run_id, vm_id, channel, message_ts, requested_by, report, facts, complete, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (run_id) DO UPDATE SET report = excluded.report, facts = excluded.facts,
+         complete = excluded.complete, requested_by = excluded.requested_by, created_at = excluded.created_at
        RETURNING *`,
         [
           snapshot.runId,
@@ -54,6 +58,7 @@ export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
           JSON.stringify(snapshot.requestedBy),
           JSON.stringify(snapshot.report),
           snapshot.facts === null ? null : JSON.stringify(snapshot.facts),
+          snapshot.complete === false ? 0 : 1,
           stamp(),
         ],
       );
@@ -69,7 +74,7 @@ export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
 
     async latestSnapshot(vmId: string): Promise<Snapshot | null> {
       const rows = await db.query<SnapshotRow>(
-        'SELECT * FROM diagnosis_snapshots WHERE vm_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1',
+        'SELECT * FROM diagnosis_snapshots WHERE vm_id = $1 AND complete = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
         [vmId],
       );
       return rows.length ? toSnapshot(rows[0]) : null;
@@ -78,8 +83,8 @@ export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
     async listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]> {
       // The facts stay in the database: a summary of many runs reads only their reports.
       const rows = await db.query<SnapshotRow>(
-        `SELECT id, run_id, vm_id, channel, message_ts, requested_by, report, NULL AS facts, created_at
-       FROM diagnosis_snapshots WHERE created_at >= $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+        `SELECT id, run_id, vm_id, channel, message_ts, requested_by, report, NULL AS facts, complete, created_at
+       FROM diagnosis_snapshots WHERE created_at >= $1 AND complete = 1 ORDER BY created_at DESC, id DESC LIMIT $2`,
         [since.toISOString(), limit],
       );
       return rows.map(toSnapshotSummary);

@@ -136,6 +136,8 @@ describe('effectiveNsgGatherer', () => {
       sourcePrefixes: ['1.1.1.1/32'],
       sourcePrefixesAsWritten: ['1.1.1.1/32'],
       destinationPortRanges: ['3389-3389'],
+      destinationPrefixes: ['0.0.0.0/0'],
+      destinationPrefixesAsWritten: ['0.0.0.0/0'],
     });
     expect(fake.sent).toHaveLength(1);
     expect(fake.sent[0].method).toBe('POST');
@@ -151,6 +153,11 @@ describe('effectiveNsgGatherer', () => {
     const [any, vnet] = facts.groups[0].rules;
     expect([any.sourcePrefixes, any.sourcePrefixesAsWritten]).toEqual([['0.0.0.0/0'], ['*']]);
     expect([vnet.sourcePrefixes, vnet.sourcePrefixesAsWritten]).toEqual([
+      ['10.0.0.0/16', '168.63.129.16/32'],
+      ['VirtualNetwork'],
+    ]);
+    expect([any.destinationPrefixes, any.destinationPrefixesAsWritten]).toEqual([['0.0.0.0/0'], ['*']]);
+    expect([vnet.destinationPrefixes, vnet.destinationPrefixesAsWritten]).toEqual([
       ['10.0.0.0/16', '168.63.129.16/32'],
       ['VirtualNetwork'],
     ]);
@@ -179,5 +186,19 @@ describe('effectiveRuleOf', () => {
     });
     expect(rule.sourcePrefixes).toEqual(['Internet']);
     expect(rule.sourcePrefixesAsWritten).toEqual(['Internet']);
+  });
+
+  it("reads the destination a rule is scoped to, so a jump host's allow stays the jump host's", () => {
+    const rule = effectiveRuleOf({
+      name: 'securityRules/Allow-RDP-JumpHost',
+      protocol: 'Tcp',
+      sourceAddressPrefix: '*',
+      destinationAddressPrefixes: ['10.0.1.99/32', '10.0.1.98/32'],
+      destinationPortRange: '3389-3389',
+      access: 'Allow',
+      priority: 200,
+      direction: 'Inbound',
+    });
+    expect(rule.destinationPrefixes).toEqual(['10.0.1.99/32', '10.0.1.98/32']);
   });
 });

@@ -25,6 +25,23 @@ testRiskRule(nsgRuleShadowsRdpAllow, {
   quiet: [
     { name: 'healthy: no deny', machine: healthyMachine() },
     {
+      name: "a deny aimed at another machine's address does not shadow this machine's allow",
+      machine: machineFrom({
+        ...healthyRow(),
+        nicNsgRules: [
+          ruleRow({
+            name: 'DenyJumpHost',
+            priority: 200,
+            access: 'Deny',
+            source: '*',
+            port: '3389',
+            destination: '10.1.0.99',
+          }),
+          officeRdp(),
+        ],
+      }),
+    },
+    {
       name: 'the deny comes after the allow',
       machine: machineFrom({ ...healthyRow(), nicNsgRules: [officeRdp(), deny('*', 400)] }),
     },

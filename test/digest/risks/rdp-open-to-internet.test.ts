@@ -52,6 +52,25 @@ testRiskRule(rdpOpenToInternet, {
   quiet: [
     { name: 'healthy: RDP from the office range only', machine: healthyMachine() },
     {
+      name: "an open allow scoped to another machine's address (a jump host) does not open this one",
+      machine: machineFrom(
+        withPublicIp({
+          ...healthyRow(),
+          nicNsgRules: [
+            ruleRow({
+              name: 'Allow-RDP-JumpHost',
+              priority: 320,
+              access: 'Allow',
+              source: '*',
+              port: '3389',
+              destination: '10.1.0.99',
+            }),
+            ruleRow({ name: 'DenyRdpAll', priority: 330, access: 'Deny', source: '*', port: '3389' }),
+          ],
+        }),
+      ),
+    },
+    {
       name: 'the subnet NSG admits only the office, so the open NIC rule never sees internet traffic',
       machine: machineFrom(withPublicIp({ ...healthyRow(), nicNsgRules: [openRule('*')] }), {
         subnetNsgRules: [

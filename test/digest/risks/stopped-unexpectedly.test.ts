@@ -4,8 +4,6 @@ import { CONTEXT, healthyMachine, healthyRow, machineFrom, testRiskRule, VM_ID }
 const deallocated = {
   ...healthyRow(),
   powerState: 'PowerState/deallocated',
-  agentStatus: '',
-  agentMessage: '',
 };
 const previous = (running: boolean, flagged = false) => ({
   ...CONTEXT,

@@ -41,7 +41,12 @@ function report(over: Partial<DigestReport> = {}): DigestReport {
     changes: null,
     diagnoses: [],
     proposals: [],
-    inventory: { calls: 3, throttledMs: 0, metrics: { read: 0, flagged: 0, cap: 5, failures: [] } },
+    inventory: {
+      calls: 3,
+      throttledMs: 0,
+      metrics: { read: 0, flagged: 0, cap: 5, failures: [] },
+      warnings: [],
+    },
     ...over,
   };
 }
@@ -95,6 +100,9 @@ describe('digest message', () => {
           calls: 9,
           throttledMs: 12_000,
           metrics: { read: 5, flagged: 9, cap: 5, failures: ['vm-x: Azure Monitor metrics answered 500'] },
+          warnings: [
+            'the agent was read for 200 of 260 running machines (one instance view each); the others show an unknown agent',
+          ],
         },
       }),
     );
@@ -111,6 +119,7 @@ describe('digest message', () => {
     expect(text).toContain('Metrics read for 5 of 9 flagged machines (at most 5 a digest).');
     expect(text).toContain('Metrics failed for vm-x: Azure Monitor metrics answered 500');
     expect(text).toContain('Azure throttled the inventory; the digest waited 12 s.');
+    expect(text).toContain('Not seen in full: the agent was read for 200 of 260 running machines');
   });
 
   it('says so when nothing is at risk', () => {

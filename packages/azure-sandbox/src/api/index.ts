@@ -5,6 +5,7 @@ import { jitPolicyRoutes } from './jit-policies';
 import { metricRoutes } from './metrics';
 import { networkInterfaceRoutes } from './network-interfaces';
 import { networkWatcherRoutes } from './network-watchers';
+import { permissionRoutes } from './permissions';
 import { publicIpRoutes } from './public-ips';
 import { resourceGraphRoutes } from './resource-graph';
 import { runCommandRoutes } from './run-command';
@@ -30,4 +31,5 @@ export const apiRoutes: readonly Route[] = [
   ...activityLogRoutes,
   ...resourceGraphRoutes,
   ...adminRoutes,
+  ...permissionRoutes,
 ];

@@ -27,7 +27,6 @@ const QUOTA_WINDOW = '00:00:05';
 const FLEET_QUERY_MARKERS = {
   machines: 'rdp-doctor:fleet-machines',
   network: 'rdp-doctor:fleet-network',
-  jit: 'rdp-doctor:fleet-jit',
 } as const;
 
 // ---------- fleet queries ----------
@@ -75,7 +74,6 @@ function machineRow(world: World, vm: VirtualMachine): Row {
   const nic = world.nicsOf(vm).find((candidate) => candidate.primary) ?? world.nicsOf(vm)[0];
   const ip = nic?.publicIpId ? world.publicIps.get(nic.publicIpId) : undefined;
   const nsg = nic?.nsgId ? world.nsgs.get(nic.nsgId) : undefined;
-  const running = vm.powerState === 'running';
   return {
     id: vm.id,
     name: vm.name,
@@ -85,8 +83,6 @@ function machineRow(world: World, vm: VirtualMachine): Row {
     tags: vm.tags ?? {},
     osType: vm.osType,
     powerState: `PowerState/${vm.powerState}`,
-    agentStatus: running ? (vm.agent.ready ? 'Ready' : 'Not Ready') : '',
-    agentMessage: running ? vm.agent.message : '',
     bootDiagnostics: vm.bootDiagnostics,
     nicId: nic?.id.toLowerCase() ?? '',
     privateIp: nic?.privateIp ?? '',
@@ -133,6 +129,7 @@ function networkRows(world: World, subscriptions: string[]): Row[] {
         kind: 'subnet',
         vnetId: vnet.id.toLowerCase(),
         addressPrefixes: vnet.addressPrefixes,
+        subnetCount: vnet.subnets.length,
         nsgId: subnet.nsgId?.toLowerCase() ?? '',
       });
     }
@@ -150,13 +147,6 @@ function networkRows(world: World, subscriptions: string[]): Row[] {
     });
   }
   return rows.sort((a, b) => byId(a as { id: string }, b as { id: string }));
-}
-
-function jitRows(world: World, subscriptions: string[]): Row[] {
-  return [...world.jitPolicies.values()]
-    .filter(inSubscriptions(subscriptions))
-    .flatMap((policy) => policy.virtualMachines.map((vm) => ({ id: vm.id.toLowerCase(), ports: vm.ports })))
-    .sort(byId);
 }
 
 // ---------- any other Resources query ----------
@@ -304,9 +294,7 @@ function query(ctx: RouteContext) {
   } else {
     const all = text.includes(FLEET_QUERY_MARKERS.network)
       ? networkRows(ctx.world, subscriptions)
-      : text.includes(FLEET_QUERY_MARKERS.jit)
-        ? jitRows(ctx.world, subscriptions)
-        : resourceRows(ctx.world, subscriptions, text);
+      : resourceRows(ctx.world, subscriptions, text);
     total = all.length;
     rows = all.slice(offset, offset + top);
   }

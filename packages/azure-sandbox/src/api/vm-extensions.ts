@@ -67,6 +67,21 @@ function putExtension(ctx: RouteContext) {
   const settings = (typeof properties.settings === 'object' && properties.settings) || {};
   const secrets = (typeof properties.protectedSettings === 'object' && properties.protectedSettings) || {};
   const existing = findExtension(vm, ctx.params.vmExtensionName);
+  // Azure runs one extension per handler (publisher.type) and refuses a second under another name.
+  const sameHandler = vm.extensions.find(
+    (extension) =>
+      extension !== existing &&
+      extension.publisher.toLowerCase() === publisher.toLowerCase() &&
+      extension.type.toLowerCase() === type.toLowerCase(),
+  );
+  if (sameHandler) {
+    throw new ArmError(
+      400,
+      'BadRequest',
+      `Multiple VMExtensions per handler not supported for OS type '${vm.osType}'. VMExtension '${sameHandler.name}' ` +
+        `with handler '${sameHandler.publisher}.${sameHandler.type}' already added or specified in input.`,
+    );
+  }
   const requested: VmExtension = {
     name: existing?.name ?? ctx.params.vmExtensionName,
     publisher,
@@ -104,6 +119,15 @@ function putExtension(ctx: RouteContext) {
 }
 
 export const vmExtensionRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${VM_TYPE}/{vmName}/extensions`,
+    apiVersions: API_VERSIONS.compute,
+    handle: (ctx) => {
+      const vm = vmFrom(ctx);
+      return ok({ value: vm.extensions.map((extension) => extensionJson(vm, extension)) });
+    },
+  },
   {
     method: 'PUT',
     path: EXTENSION_PATH,

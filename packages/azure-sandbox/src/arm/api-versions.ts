@@ -32,4 +32,5 @@ export const API_VERSIONS = {
   metrics: ['2018-01-01', '2019-07-01', '2021-05-01', '2023-10-01', '2024-02-01'],
   activityLog: ['2015-04-01'],
   resourceGraph: ['2021-06-01-preview', '2021-03-01', '2022-10-01', '2024-04-01'],
+  authorization: ['2022-04-01'],
 } as const satisfies Record<string, readonly string[]>;

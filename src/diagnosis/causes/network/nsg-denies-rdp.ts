@@ -14,6 +14,7 @@ import {
   resourceGroupOf,
   resourceName,
   ruleShortName,
+  vmDestinations,
   whoAndWhen,
   type GroupDecision,
 } from '../../net';
@@ -87,7 +88,8 @@ export const nsgDeniesRdp: CauseRule = {
     const source = facts.request.source;
     const flow = verifiedFlow(optionalFact(facts, 'ipFlow'), port, source);
     const flowDenies = flow?.access === 'Deny';
-    const decision = evaluateNsg(groups, port, source);
+    const destinations = vmDestinations(vm);
+    const decision = evaluateNsg(groups, port, source, destinations);
     // A JIT rule holding the port shut is jit-access-not-requested, not a broken NSG.
     if (flowDenies && flow.ruleName && isJitRule(flow.ruleName)) return null;
     if (decision.deciding?.rule && isJitRule(decision.deciding.rule.name)) return null;
@@ -120,6 +122,7 @@ export const nsgDeniesRdp: CauseRule = {
           { ...deciding.group, rules: deciding.group.rules.filter((r) => r !== rule) },
           port,
           source,
+          destinations,
         );
         if (shadowed.access === 'Allow' && shadowed.rule && shadowed.rule.priority > rule.priority) {
           evidence.push(`${describeRule(shadowed.rule)} comes after it and never takes effect`);

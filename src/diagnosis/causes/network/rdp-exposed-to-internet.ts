@@ -7,6 +7,7 @@ import {
   primaryNic,
   resourceGroupOf,
   resourceName,
+  vmDestinations,
 } from '../../net';
 
 export const rdpExposedToInternet: CauseRule = {
@@ -29,7 +30,7 @@ export const rdpExposedToInternet: CauseRule = {
     const { groups } = factValue(facts, 'effectiveNsg');
     const vm = optionalFact(facts, 'vm');
     const port = dialedPort(vm?.osType);
-    const decision = evaluateNsgForInternet(groups, port);
+    const decision = evaluateNsgForInternet(groups, port, vmDestinations(vm));
     const opening = decision.groups.flatMap((group) => (group.rule ? [{ ...group, rule: group.rule }] : []));
     if (decision.access !== 'Allow' || opening.length === 0) return null;
     const evidence = opening.map(

@@ -15,6 +15,10 @@ import {
 const ALICE_AT = '2026-11-27T10:02:00Z';
 const denyRdpAll = effectiveRule('DenyRdpAll', 100, 'Deny', '*');
 const jitDeny = effectiveRule('SecurityCenter-JITRule_-1425_D4B2F1A0', 1000, 'Deny', '*');
+/** Another machine in the subnet: rules aimed at it neither admit nor block vm-web-01 (10.0.1.4). */
+const JUMP_HOST = '10.0.1.99';
+const jumpHostAllowAny = effectiveRule('Allow-RDP-JumpHost', 200, 'Allow', '*', '3389', JUMP_HOST);
+const denyRdpToJumpHost = effectiveRule('Deny-RDP-JumpHost', 100, 'Deny', '*', '3389', JUMP_HOST);
 
 /** Healthy facts with the subnet's and the NIC's NSG changed in place. */
 function nsg(change: (subnet: EffectiveNsgGroup, nic: EffectiveNsgGroup) => void, base?: Facts): Facts {
@@ -127,6 +131,19 @@ testCauseRule(nsgDeniesRdp, {
       fixes: ['nsg-allow-rdp-from-source'],
     },
     {
+      name: "no source given and the only allow is scoped to a jump host's address, not this VM's",
+      facts: source(
+        null,
+        nsg((_subnet, nic) => {
+          withoutOfficeRule(nic);
+          nic.rules.unshift(jumpHostAllowAny, effectiveRule('DenyRdpAll', 300, 'Deny', '*'));
+        }),
+      ),
+      summary: ['NSG vm-web-01-nsg (nic) denies TCP 3389 from any source', 'DenyRdpAll (priority 300)'],
+      evidence: ['deny rule DenyRdpAll (priority 300) in NSG vm-web-01-nsg (nic)'],
+      fixes: ['nsg-allow-rdp-from-source'],
+    },
+    {
       name: 'Linux: the rules allow 3389 but nothing allows 22',
       facts: factsWith('vm', (vm) => (vm.osType = 'Linux')),
       summary: ['TCP 22 from 203.0.113.10'],
@@ -148,6 +165,20 @@ testCauseRule(nsgDeniesRdp, {
     { name: 'healthy: both NSGs allow the office range', facts: healthyFacts() },
     { name: 'healthy, no source: some source is allowed', facts: source(null) },
     { name: 'a source inside the allowed range', facts: source('203.0.113.0/25') },
+    {
+      name: 'a deny aimed at another VM (a jump host) ahead of the office allow',
+      facts: nsg((subnet, nic) => {
+        subnet.rules.unshift(denyRdpToJumpHost);
+        nic.rules.unshift(denyRdpToJumpHost);
+      }),
+    },
+    {
+      name: 'no source: a deny aimed at another VM does not shadow the office allow',
+      facts: source(
+        null,
+        nsg((subnet) => subnet.rules.unshift(denyRdpToJumpHost)),
+      ),
+    },
     {
       name: 'a JIT rule holds the port shut (jit-access-not-requested owns it)',
       facts: ipFlowDeny(

@@ -59,6 +59,13 @@ testCauseRule(rdpExposedToInternet, {
     },
   ],
   quiet: [
+    {
+      name: "3389 open to the internet, but only to a jump host's address, not this VM's",
+      facts: nsgWith(
+        ['subnet', 'nic'],
+        [effectiveRule('Allow-RDP-JumpHost', 110, 'Allow', '*', '3389', '10.0.1.99')],
+      ),
+    },
     { name: 'healthy: scoped to the office range', facts: healthyFacts() },
     { name: 'open on the NIC but the subnet NSG still denies', facts: nsgWith(['nic'], [anyRdp]) },
     {
