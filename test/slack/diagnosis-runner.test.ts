@@ -31,6 +31,7 @@ const store = {
   saveSnapshot: async () => {
     throw new Error('not reached');
   },
+  getSnapshot: async () => null,
 };
 const cleanCheck: Check = {
   id: 'vm-not-running',
