@@ -106,6 +106,8 @@ export class DiagnosisRunner {
       store: RunStore;
       logger: Logger;
       replicaId: string;
+      /** The Azure portal of the configured cloud, for the links of an incomplete report. */
+      portal: string;
     },
   ) {}
 
@@ -126,6 +128,7 @@ export class DiagnosisRunner {
         request: req.request,
         startedAt: new Date().toISOString(),
         layers: {},
+        portal: this.deps.portal,
       },
       kept: new Set(),
       lastKept: [],
@@ -181,6 +184,7 @@ export class DiagnosisRunner {
         request: { symptom: 'unknown', source: null, host: null },
         startedAt,
         layers: {},
+        portal: this.deps.portal,
         failure: `rdp-doctor stopped while this diagnosis ran, so it never finished. Run \`/rdp ${target}\` again.`,
       };
       try {
