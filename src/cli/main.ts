@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import 'dotenv/config';
-import { portalFor } from '../diagnosis/portal-links';
 import { Command, InvalidArgumentError } from 'commander';
 import { checkAccess, renderAccess } from '../azure/check-access';
 import { resolveVm } from '../azure/resolve-vm';
 import { loadConfig } from '../config';
 import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
 import { layerState } from '../diagnosis/layers';
+import { portalFor } from '../diagnosis/portal-links';
 import { diagnose } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { parseRequest } from '../pipeline/request';
