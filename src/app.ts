@@ -229,6 +229,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       await scheduler.stop();
       await watchScheduler.stop();
       await slack.stop();
+      // Runs and executions in progress finish their messages (the boot screenshot is the last post).
+      await (context as SlackContext).runner.idle();
       await executor.idle();
       if (!options.store) await store.close();
     },

@@ -6,6 +6,7 @@ import { resolveVm } from '../azure/resolve-vm';
 import { loadConfig } from '../config';
 import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
 import { layerState } from '../diagnosis/layers';
+import { portalFor } from '../diagnosis/portal-links';
 import { diagnose } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { parseRequest } from '../pipeline/request';
@@ -74,7 +75,8 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
       request,
       resolveHost: azure.resolveHost,
       onProgress: (event) => {
-        if (flags.json) return;
+        // Progress is for a person watching a terminal; a pipe or a log gets the report alone.
+        if (!process.stderr.isTTY) return;
         if (event.type === 'started')
           process.stderr.write(`Diagnosing ${event.vm.name} (${event.vm.resourceGroup})…\n`);
         if (event.type === 'layer')
@@ -93,7 +95,10 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
           );
       },
     });
-    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderText(report)}\n`);
+    const portal = portalFor(azure.clients.settings.endpoint);
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderText(report, portal)}\n`,
+    );
     return isIncomplete(report) ? EXIT.incomplete : EXIT.ran;
   } catch (error) {
     const failure = describeFailure(error);

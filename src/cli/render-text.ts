@@ -1,4 +1,5 @@
 import { layerName } from '../diagnosis/engine';
+import { incompleteDiagnosis } from '../diagnosis/incomplete';
 import type { Check, LayerState, Report } from '../diagnosis/report';
 
 // The report as a terminal reads it: layer by layer along the path, then the verdict, the evidence and
@@ -33,7 +34,8 @@ export function layerLine(state: LayerState, checks: readonly Check[]): string {
   return `${layer.padEnd(9)} ${layerName(layer)}: ${text[state.status]()}`;
 }
 
-export function renderText(report: Report): string {
+/** `portal`: the Azure portal of the configured cloud, where an incomplete report's next steps link to. */
+export function renderText(report: Report, portal: string): string {
   const { vm } = report;
   const lines = [
     `${vm.name} (${vm.resourceGroup}, ${vm.location}) · ${vm.osType} · ${vm.powerState}`,
@@ -72,6 +74,26 @@ export function renderText(report: Report): string {
     lines.push('', 'Could not check:');
     for (const c of errored)
       lines.push(`  ${MARK.error} ${c.id}: ${c.summary.replace(/^Could not check: /, '')}`);
+  }
+  const incomplete = incompleteDiagnosis(report, portal);
+  if (incomplete) {
+    lines.push('', 'Next steps:');
+    lines.push(
+      `  See what the guest shows without the agent: ${incomplete.console.map((l) => `${l.label} ${l.url}`).join(' · ')}`,
+    );
+    if (incomplete.guestUnanswered)
+      lines.push(
+        '  Run Command did not answer though the VM agent was not reported down: the agent or Windows is stuck.',
+        '  From the serial console, restart WindowsAzureGuestAgent and RdAgent; if it does not answer either, restart the VM.',
+      );
+    const asked = [
+      ...(report.symptom === 'unknown' ? [] : [`--symptom ${report.symptom}`]),
+      ...(report.source ? [`--from ${report.source}`] : []),
+    ];
+    lines.push(
+      '  Run it again (a check that timed out often answers the second time): ' +
+        ['rdp-doctor diagnose', vm.id, ...asked].join(' '),
+    );
   }
   const clean = report.verdict.layer === 'none' && errored.length === 0;
   if (clean && (report.source === null || report.symptom === 'unknown')) {

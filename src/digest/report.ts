@@ -91,7 +91,8 @@ export function memoryOf(
     at: report.generatedAt,
     risks: [
       ...report.findings.map((finding) => [finding.risk, finding.machine.id, finding.machine.name]),
-      ...carried.map((change) => [change.risk, change.machineId, change.machineName]),
+      // Marked, so the digest's list of a risk names only the machines it found this time.
+      ...carried.map((change) => [change.risk, change.machineId, change.machineName, CARRIED]),
     ],
     running: machines
       .filter((machine) => machine.powerState === 'running')
@@ -99,15 +100,44 @@ export function memoryOf(
   };
 }
 
+/** A remembered risk this digest did not judge again (memoryOf). */
+const CARRIED = 'carried';
+
+/** A risk entry of a memory, when it is well formed. */
+function riskEntry(entry: unknown): (RiskChange & { carried: boolean }) | null {
+  if (!Array.isArray(entry) || !(RISK_IDS as readonly unknown[]).includes(entry[0])) return null;
+  const [risk, machineId, machineName, mark] = entry as [RiskId, unknown, unknown, unknown];
+  if (typeof machineId !== 'string' || typeof machineName !== 'string') return null;
+  return { risk, machineId, machineName, carried: mark === CARRIED };
+}
+
+/**
+ * The machines a posted digest found `risk` on, from the memory it left (what its list button shows),
+ * with the time of that digest; null when the memory is unreadable.
+ */
+export function machinesFound(
+  json: JsonObject | null,
+  risk: RiskId,
+): { at: string; machines: RiskChange[] } | null {
+  if (!json || json.schemaVersion !== 1 || typeof json.at !== 'string' || !Array.isArray(json.risks))
+    return null;
+  const machines = (json.risks as unknown[]).flatMap((raw) => {
+    const entry = riskEntry(raw);
+    return entry && entry.risk === risk && !entry.carried
+      ? [{ risk, machineId: entry.machineId, machineName: entry.machineName }]
+      : [];
+  });
+  return { at: json.at, machines };
+}
+
 /** The previous digest's memory; null when there is none or it is unreadable (the next digest starts fresh). */
 export function readMemory(json: JsonObject | null): Memory | null {
   if (!json || json.schemaVersion !== 1 || typeof json.at !== 'string' || !Array.isArray(json.risks))
     return null;
   const risks = new Map<string, RiskChange>();
-  for (const entry of json.risks as unknown[]) {
-    if (!Array.isArray(entry) || !(RISK_IDS as readonly unknown[]).includes(entry[0])) continue;
-    const [risk, machineId, machineName] = entry as [RiskId, unknown, unknown];
-    if (typeof machineId !== 'string' || typeof machineName !== 'string') continue;
+  for (const entry of (json.risks as unknown[]).map(riskEntry)) {
+    if (!entry) continue;
+    const { risk, machineId, machineName } = entry;
     risks.set(riskKey(risk, machineId), { risk, machineId, machineName });
   }
   const running = Array.isArray(json.running)

@@ -1,5 +1,6 @@
 import { GatherSkipped, type GatherContext, type Gatherer } from '../azure/gatherer';
 import type { FactKey, FactValue, Gathered } from '../diagnosis/facts';
+import { timedOutReason } from '../diagnosis/incomplete';
 
 /**
  * Runs one gatherer to a `Gathered` outcome: never throws, and never waits past its timeout. The abort
@@ -20,9 +21,7 @@ export async function gatherWithTimeout<K extends FactKey>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(
-        new Error(`no answer within ${Math.round(timeoutMs / 1000)} s; Azure may still be working on it`),
-      );
+      reject(new Error(timedOutReason(timeoutMs)));
     }, timeoutMs);
   });
   try {

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { portalFor } from '../diagnosis/portal-links';
 import { ProposalService } from '../approvals/proposal-service';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
@@ -69,6 +70,7 @@ export function slackContext(deps: AppDependencies) {
         store: deps.store,
         logger: deps.logger,
         replicaId: deps.replicaId,
+        portal: portalFor(deps.config.AZURE_RESOURCE_MANAGER_ENDPOINT),
       }),
       snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
       approvers: new ApproverDirectory({

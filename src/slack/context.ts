@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { FixPolicy } from '../fixes/fix';
 import type { Logger } from '../logger';
 import type { ApproverDirectory } from './approvers';
+import type { RiskListValue } from './blocks/digest-buttons';
 import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
 import type { FixExecutor } from './fix-executor';
@@ -42,5 +43,7 @@ export interface SlackContext {
       user: string;
       respond: (message: SlackMessage) => Promise<void>;
     }): Promise<void>;
+    /** What a digest's list button shows: a risk's machines in this channel's latest digest. */
+    riskList(value: RiskListValue, channel: string): Promise<SlackMessage>;
   };
 }

@@ -3,7 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Attachment } from '../azure/gatherer';
 import { LAYERS, type DiagnosisRequest, type Facts, type VmIdentity } from '../diagnosis/facts';
 import { layerStates } from '../diagnosis/layers';
-import type { Report, ReportVm } from '../diagnosis/report';
+import type { CauseId, FixId } from '../diagnosis/ids';
+import type { Finding, Report, ReportVm } from '../diagnosis/report';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import type { ProgressEvent } from '../pipeline/diagnose';
@@ -32,6 +33,7 @@ export type RunStore = Pick<
   | 'acquireLease'
   | 'releaseLease'
   | 'saveSnapshot'
+  | 'getSnapshot'
   | 'startDiagnosisRun'
   | 'finishDiagnosisRun'
   | 'abandonOverdueRuns'
@@ -47,9 +49,15 @@ export interface RunRequest {
 
 export type RunStart = { outcome: 'started' | 'joined'; runId: string } | { outcome: 'busy-elsewhere' };
 
+/** Told each time a run keeps its findings for fixes, and once more (`ended`) when the run is over. */
+type KeptListener = (findings: readonly Finding[], ended: boolean) => void;
+
 interface ActiveRun {
   state: LiveDiagnosis;
   updater?: MessageUpdater;
+  kept: Set<KeptListener>;
+  /** The findings the run kept last, for a listener that comes after. */
+  lastKept: readonly Finding[];
 }
 
 /**
@@ -98,6 +106,8 @@ export class DiagnosisRunner {
       store: RunStore;
       logger: Logger;
       replicaId: string;
+      /** The Azure portal of the configured cloud, for the links of an incomplete report. */
+      portal: string;
     },
   ) {}
 
@@ -118,7 +128,10 @@ export class DiagnosisRunner {
         request: req.request,
         startedAt: new Date().toISOString(),
         layers: {},
+        portal: this.deps.portal,
       },
+      kept: new Set(),
+      lastKept: [],
     };
     this.runs.set(key, run);
     const lease = `diagnosis:${key}`;
@@ -145,6 +158,7 @@ export class DiagnosisRunner {
       );
       void this.follow(run, req, posted.ts as string).finally(async () => {
         this.runs.delete(key);
+        for (const listener of run.kept) listener([], true);
         await this.deps.store.finishDiagnosisRun(runId).catch(() => undefined);
         await this.deps.store.releaseLease(lease, this.deps.replicaId).catch(() => undefined);
       });
@@ -170,6 +184,7 @@ export class DiagnosisRunner {
         request: { symptom: 'unknown', source: null, host: null },
         startedAt,
         layers: {},
+        portal: this.deps.portal,
         failure: `rdp-doctor stopped while this diagnosis ran, so it never finished. Run \`/rdp ${target}\` again.`,
       };
       try {
@@ -181,9 +196,40 @@ export class DiagnosisRunner {
     return abandoned.length;
   }
 
+  /**
+   * The cause whose finding offers `fix`, as soon as the run keeps that finding for fix buttons (its
+   * snapshot saved, so the fix can be proposed); null when the run ends without it or failed. A run no
+   * longer in progress here answers from its last snapshot.
+   */
+  async fixOffered(runId: string, fix: FixId): Promise<CauseId | null> {
+    const offering = (findings: readonly Finding[]) =>
+      findings.find((finding) => finding.fixes.includes(fix))?.cause ?? null;
+    const run = [...this.runs.values()].find((candidate) => candidate.state.runId === runId);
+    if (!run) {
+      const snapshot = await this.deps.store.getSnapshot(runId);
+      return snapshot ? offering(snapshot.report.findings) : null;
+    }
+    const already = offering(run.lastKept);
+    if (already) return already;
+    return new Promise((resolve) => {
+      const listener: KeptListener = (findings, ended) => {
+        const cause = offering(findings);
+        if (!cause && !ended) return;
+        run.kept.delete(listener);
+        resolve(cause);
+      };
+      run.kept.add(listener);
+    });
+  }
+
   /** Waits for every run in progress to finish (tests, graceful shutdown). */
   async idle(): Promise<void> {
     while (this.runs.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private tellKept(run: ActiveRun, findings: readonly Finding[], ended: boolean): void {
+    run.lastKept = findings;
+    for (const listener of [...run.kept]) listener(findings, ended);
   }
 
   /** The boot diagnostics screenshot in the thread: what the console showed when the check ran. */
@@ -233,6 +279,7 @@ export class DiagnosisRunner {
             complete: false,
           }),
         )
+        .then(() => this.tellKept(run, report.findings, false))
         .catch((error: unknown) =>
           // The finished run saves again; until then a fix click says the diagnosis is still finishing.
           this.deps.logger.warn({ err: error, runId: state.runId }, 'keeping an unfinished diagnosis failed'),
@@ -272,6 +319,7 @@ export class DiagnosisRunner {
         report,
         facts: facts ?? null,
       });
+      this.tellKept(run, report.findings, true);
       for (const message of diagnosisDetails(report, {
         metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined,
       })) {

@@ -10,7 +10,14 @@ interface Run {
   stderr: string;
 }
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+/** `terminal`: stderr is a terminal, as when a person runs it (progress shows), not a pipe. */
+async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  terminal = false,
+): Promise<Run> {
+  const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: terminal, configurable: true });
   let stdout = '';
   let stderr = '';
   const out = jest
@@ -35,6 +42,8 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
     process.env = saved;
     out.mockRestore();
     err.mockRestore();
+    if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
   }
 }
 
@@ -102,14 +111,32 @@ describe('rdp-doctor diagnose --sandbox --json', () => {
 });
 
 describe('rdp-doctor diagnose, human output', () => {
-  it('goes layer by layer and gives the az command that confirms the finding', async () => {
-    const run = await cli(['diagnose', 'termservice-not-running', '--sandbox', '--symptom', 'refused']);
+  it('goes layer by layer and gives the az command that confirms the finding; progress on a terminal only', async () => {
+    const args = ['diagnose', 'termservice-not-running', '--sandbox', '--symptom', 'refused'];
+    const run = await cli(args, {}, true);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/VERDICT: service/);
     expect(run.stdout).toMatch(/\[termservice-not-running\]/);
     expect(run.stdout).toMatch(/confirm: {2}az vm run-command invoke/);
     expect(run.stdout).toMatch(/fixes: {4}start-termservice/);
+    expect(run.stderr).toMatch(/^Diagnosing termservice-not-running \(rg-sandbox\)…\n/);
     expect(run.stderr).toMatch(/verdict settled after/);
+
+    const piped = await cli(args);
+    expect(piped.stdout).toMatch(/VERDICT: service/);
+    expect(piped.stderr).toBe('');
+  });
+
+  it('an incomplete diagnosis exits 3 and says what to do next: the console, and the same run again', async () => {
+    const run = await cli(['diagnose', 'vm-arm-error', '--sandbox', '--from', '203.0.113.10']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/Could not check:/);
+    expect(run.stdout).toMatch(
+      /Next steps:\n {2}See what the guest shows without the agent: Boot diagnostics https:\/\/portal\.azure\.com\/#@\/resource\/subscriptions\/[^ ]+\/virtualMachines\/vm-arm-error\/bootDiagnostics · Serial console https:\/\/portal\.azure\.com\/#@\/resource\/[^ ]+\/serialConsole\n/,
+    );
+    expect(run.stdout).toMatch(
+      /Run it again \(a check that timed out often answers the second time\): rdp-doctor diagnose \/subscriptions\/[^ ]+\/virtualMachines\/vm-arm-error --from 203\.0\.113\.10\n/,
+    );
   });
 });
 

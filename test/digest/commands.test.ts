@@ -15,6 +15,8 @@ const SUB = '5a4db0c5-0000-4000-8000-00000000a001';
 
 let store: Store;
 let digests: DigestCommands;
+/** What the digest posted in channels. */
+let posted: { channel: string; text: string }[];
 
 beforeEach(async () => {
   store = await openStore({ dataDir: tempDataDir() });
@@ -25,9 +27,12 @@ beforeEach(async () => {
     metrics: async () => ({ metrics: new Map(), calls: 0, failures: [] }),
   };
   const service = new DigestService({ reader, store: emptyPeriod(), configuredSubscriptions: [SUB] });
-  const client = { chat: { postMessage: async () => ({ ok: true, ts: '1.0' }) } } as unknown as Parameters<
-    typeof digestCommands
-  >[0]['client'];
+  posted = [];
+  const postMessage = async (message: { channel: string; text: string }) => {
+    posted.push(message);
+    return { ok: true, ts: '1.0' };
+  };
+  const client = { chat: { postMessage } } as unknown as Parameters<typeof digestCommands>[0]['client'];
   digests = digestCommands({ store, service, client, logger: createLogger('silent') });
 });
 afterEach(() => store.close());
@@ -102,9 +107,16 @@ test('list, remove and run find a digest of this channel by the start of its id'
     `No digest \`${short}\` in this channel`,
   );
 
-  const [taking, failed] = await say('run', [short]);
-  expect(taking).toContain(`Taking digest \`${short}\` now`);
-  expect(failed).toContain('`/rdp digest run` failed: Azure is unreachable (ECONNREFUSED)');
+  // The digest cannot be built: the channel hears why, as it would from a scheduled run.
+  const answers = await say('run', [short]);
+  expect(answers).toHaveLength(1);
+  expect(answers[0]).toContain(`Taking digest \`${short}\` now`);
+  expect(posted).toEqual([
+    expect.objectContaining({
+      channel: CHANNEL,
+      text: 'The RDP health digest could not be built: Azure is unreachable (ECONNREFUSED)',
+    }),
+  ]);
 
   expect((await say('remove', [short.toUpperCase()]))[0]).toContain(
     `Digest \`${short}\` removed (hourly (UTC)`,

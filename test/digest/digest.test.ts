@@ -4,10 +4,17 @@ import { DigestService } from '../../src/digest/service';
 import type { RiskId } from '../../src/digest/risk';
 import { RISKS } from '../../src/digest/risks';
 import { createLogger } from '../../src/logger';
-import { startFakeSlack, type FakeMessage, type FakeSlack } from '@rdp-doctor/slack-fake';
+import {
+  startFakeSlack,
+  validateMessageBlocks,
+  type FakeMessage,
+  type FakeSlack,
+} from '@rdp-doctor/slack-fake';
 import { digestCommands, type DigestCommands } from '../../src/slack/digests';
 import type { SlackMessage } from '../../src/slack/blocks/types';
 import { openStore, type Store } from '../../src/store';
+import { readRiskListValue } from '../../src/slack/blocks/digest-buttons';
+import { findButton } from '../support/slack-harness';
 import { clientFor } from '../slack/fake/client';
 import { tempDataDir } from '../store/support';
 import { startFleetHarness, type FleetHarness } from './harness';
@@ -68,6 +75,18 @@ function lastDigest(): { main: FakeMessage; text: string } {
 
 const title = (risk: RiskId) => RISKS.find((rule) => rule.id === risk)!.title;
 
+/** What the digest shows of `risk`: its own text, and every page of the risk's list when it has one. */
+async function shownOf(main: FakeMessage, risk: RiskId): Promise<string> {
+  const shown = [JSON.stringify(main.blocks)];
+  let value = readRiskListValue(findButton(main, `digest-list:${risk}`)?.value);
+  while (value) {
+    const page = await digests.riskList(value, CHANNEL);
+    shown.push(JSON.stringify(page.blocks));
+    value = readRiskListValue(findButton({ ...main, blocks: page.blocks }, 'digest-list:next')?.value);
+  }
+  return shown.join('\n');
+}
+
 function reportFor(vmId: string, vmName: string): Report {
   const at = new Date().toISOString();
   return {
@@ -107,8 +126,9 @@ test('a digest of the sandbox fleet names every risk and the machines that carry
   const manifest = h.sandbox.fleet!;
   for (const [risk, names] of Object.entries(manifest) as [RiskId, string[]][]) {
     expect(first.text).toContain(title(risk));
+    const shown = await shownOf(first.main, risk);
     for (const name of names)
-      expect({ risk, name, listed: first.text.includes(name) }).toEqual({ risk, name, listed: true });
+      expect({ risk, name, listed: shown.includes(name) }).toEqual({ risk, name, listed: true });
   }
 
   // Between the digests: someone diagnoses a machine and proposes the fix, the fix makes its public IP
@@ -168,11 +188,40 @@ test('a digest of the sandbox fleet names every risk and the machines that carry
   await command('run', [id]);
   const third = lastDigest();
   expect(third.text).toContain('nothing changed since the last digest');
-  expect(third.text).toContain(
-    `*${stopped.name}* (${stopped.resourceGroup}): power state: deallocated; still stopped`,
-  );
+  expect(await shownOf(third.main, 'stopped-unexpectedly')).toContain(`*${stopped.name}*`);
 
   const [list] = await command('list', []);
   expect(list.text).toBe('1 digest in this channel');
   expect(JSON.stringify(list.blocks)).toContain('last posted');
+});
+
+test('a digest that cannot be built says so in the channel, once: why in plain words, and when it tries next', async () => {
+  const [added] = await command('add', ['daily', '07:00', 'UTC']);
+  const id = /`([0-9a-f]{8})`/.exec(added.text)![1];
+  const subscription = (await store.listSubscriptions(CHANNEL)).find((s) => s.id.startsWith(id))!;
+  // Resource Graph answers one machine without a column the inventory reads: a row of another shape.
+  const vm = [...h.sandbox.state.vms.values()][0];
+  const location = vm.location;
+  (vm as { location: string | undefined }).location = undefined;
+  const channel = () => fake.messages.filter((m) => m.channel === CHANNEL && !m.ephemeral);
+  const before = channel().length;
+  try {
+    await command('run', [id]);
+  } finally {
+    vm.location = location;
+  }
+  const posted = channel().slice(before);
+  expect(posted).toHaveLength(1);
+  const text = JSON.stringify(posted[0].blocks);
+  expect(posted[0].text).toMatch(/^The RDP health digest could not be built: /);
+  expect(text).toContain(
+    'Azure Resource Graph answered the fleet machines query with a row that has no column location',
+  );
+  expect(text).toContain(vm.id);
+  expect(text).toMatch(/The next try is \d{4}-\d\d-\d\d 07:00 UTC \(daily at 07:00 \(UTC\)\)\./);
+  expect(validateMessageBlocks(posted[0].blocks ?? [])).toEqual([]);
+  // Nothing is remembered of a digest that was not built; the next run builds it.
+  expect((await store.getSubscription(subscription.id))?.lastReport).toBeNull();
+  await command('run', [id]);
+  expect(lastDigest().main.text).toMatch(/^RDP health digest: 600 machines/);
 });

@@ -2,6 +2,7 @@ import { selectForMetrics } from '../../src/digest/inventory';
 import {
   compare,
   machineKey,
+  machinesFound,
   memoryOf,
   previousDigest,
   readMemory,
@@ -84,6 +85,28 @@ describe("a digest's memory", () => {
       'memory-or-disk-trending-to-exhaustion',
       'dynamic-public-ip',
     ]);
+  });
+
+  it("lists a risk's machines as found by this digest; a risk carried over unjudged is remembered, not listed", () => {
+    const carried = {
+      risk: 'memory-or-disk-trending-to-exhaustion' as const,
+      machineId: id('vm-b'),
+      machineName: 'vm-b',
+    };
+    const memory = memoryOf(
+      reportWith([finding('memory-or-disk-trending-to-exhaustion', 'vm-c')]),
+      machines,
+      [carried],
+    );
+    expect(machinesFound(memory, 'memory-or-disk-trending-to-exhaustion')).toEqual({
+      at: memory.at,
+      machines: [
+        { risk: 'memory-or-disk-trending-to-exhaustion', machineId: id('vm-c'), machineName: 'vm-c' },
+      ],
+    });
+    expect(machinesFound(memory, 'dynamic-public-ip')?.machines).toEqual([]);
+    expect(previousDigest(readMemory(memory))!.found(carried.risk, id('vm-b'))).toBe(true);
+    expect(machinesFound(null, 'dynamic-public-ip')).toBeNull();
   });
 
   it('starts fresh from a memory it cannot read', () => {

@@ -64,7 +64,10 @@ function context(): Omit<GatherContext, 'signal'> {
     request: healthy.request,
     vm,
     now: new Date(),
-    clients: {} as GatherContext['clients'],
+    // The gatherers here are stand-ins; the pipeline reads only the endpoint, for the portal links.
+    clients: {
+      settings: { endpoint: 'https://management.azure.com', subscriptionIds: [] },
+    } as unknown as GatherContext['clients'],
     sub: {} as GatherContext['sub'],
   };
 }

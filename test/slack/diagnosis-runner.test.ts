@@ -22,6 +22,7 @@ const identity: VmIdentity = {
   subscriptionId: 's',
   location: 'westeurope',
 };
+const PORTAL = 'https://portal.azure.com';
 const store = {
   acquireLease: async () => true,
   releaseLease: async () => undefined,
@@ -31,6 +32,7 @@ const store = {
   saveSnapshot: async () => {
     throw new Error('not reached');
   },
+  getSnapshot: async () => null,
 };
 const cleanCheck: Check = {
   id: 'vm-not-running',
@@ -70,7 +72,7 @@ it('leaves a message that says the diagnosis stopped, and what to do, when the r
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
     },
   };
-  const runner = new DiagnosisRunner({ client, service, store, logger, replicaId: 'r1' });
+  const runner = new DiagnosisRunner({ client, service, store, logger, replicaId: 'r1', portal: PORTAL });
   await runner.start({
     channel: 'C0RUNNER1',
     user: 'U1',
@@ -102,6 +104,7 @@ it('closes the message of a run whose process died mid-way, once its in-flight m
       store: realStore,
       logger,
       replicaId: 'dead-replica',
+      portal: PORTAL,
     });
     await dying.start({
       channel: 'C0RUNNER4',
@@ -116,6 +119,7 @@ it('closes the message of a run whose process died mid-way, once its in-flight m
       store: realStore,
       logger,
       replicaId: 'survivor',
+      portal: PORTAL,
     });
     expect(await survivor.closeAbandonedRuns()).toBe(0);
     expect(await survivor.closeAbandonedRuns(new Date(Date.now() + 6 * 60_000))).toBe(1);

@@ -16,10 +16,12 @@ function textOf(message: FakeMessage): string {
   return JSON.stringify(message.blocks ?? []);
 }
 
-/** The run's message and its thread, once the details reached the thread: the run is over. */
+/** The run's message once it says the run finished, and its thread once the details reached it. */
 async function finishedRunFor(vm: string): Promise<{ message: FakeMessage; thread: FakeMessage[] }> {
   return h.waitFor(() => {
-    const message = h.channelMessages().find((m) => m.text.startsWith(`${vm}:`));
+    const message = h
+      .channelMessages()
+      .find((m) => m.text.startsWith(`${vm}:`) && textOf(m).includes(' · finished in '));
     const thread = message ? h.fake.messages.filter((m) => m.thread_ts === message.ts) : [];
     return message && thread.length > 0 ? { message, thread } : undefined;
   }, 30_000);
@@ -91,3 +93,31 @@ it('9: a healthy VM diagnosed without an address says what was not covered and g
   expect(text).toContain('*Next step:* `/rdp vm-healthy from &lt;your ip&gt; &lt;symptom&gt;`');
   expect(text).not.toContain('static_select');
 });
+
+it('5: an incomplete diagnosis says what to do next, and its Re-run button runs the same diagnosis again', async () => {
+  // vm-arm-error: ARM answers 500 for the NIC's effective rules, so the network checks cannot run.
+  await h.command('vm-arm-error from 203.0.113.10');
+  const { message } = await finishedRunFor('vm-arm-error');
+  const text = textOf(message);
+  expect(validateMessageBlocks(message.blocks ?? [])).toEqual([]);
+  expect(text).toContain('⚠️ *No failing layer found, but the diagnosis is incomplete.*');
+  expect(text).toContain('⚠️ *Could not check:* ');
+  expect(text).toContain('*Next steps*');
+  expect(text).toMatch(/\/virtualMachines\/vm-arm-error\/serialConsole\|Serial console>/);
+
+  // The run is over once its last post, the boot screenshot, reached the thread.
+  await h.waitFor(() =>
+    h.fake.calls.some((c) => c.method === 'files.completeUploadExternal' && c.body.thread_ts === message.ts),
+  );
+  const before = h.channelMessages().filter((m) => m.text.startsWith('vm-arm-error:')).length;
+  await h.click(message, 'rerun-diagnosis', 'U0RERUN');
+  const again = await h.waitFor(() => {
+    const runs = h.channelMessages().filter((m) => m.text.startsWith('vm-arm-error:'));
+    return runs.length > before && textOf(runs[before]).includes(' · finished in ')
+      ? runs[before]
+      : undefined;
+  }, 30_000);
+  expect(again.ts).not.toBe(message.ts);
+  // Asked the same way: the same source address, by whoever clicked.
+  expect(textOf(again)).toContain('from 203.0.113.10 · asked by <@U0RERUN>');
+}, 90_000);

@@ -30,7 +30,7 @@ export interface SlackSide {
   ): Promise<Response>;
   post(body: string, options?: RequestOptions): Promise<Response>;
   interact(payload: object): Promise<Response>;
-  /** `user` clicks the button `actionId` on a channel message: Slack's block_actions payload. */
+  /** `user` clicks the button `actionId` on a message (the channel's, or their own ephemeral one): Slack's block_actions payload. */
   click(message: FakeMessage, actionId: string, user: string): Promise<Response>;
   /** `user` submits a modal with `values` typed into its inputs (by block id): Slack's view_submission payload. */
   submit(view: FakeView, user: string, values: Record<string, string>): Promise<Response>;
@@ -133,21 +133,26 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
             type: 'message',
             message_ts: message.ts,
             channel_id: message.channel,
-            is_ephemeral: false,
+            is_ephemeral: message.ephemeral,
             ...thread,
           },
           trigger_id: fake.triggerId(),
           team: { id: fake.teamId, domain: 'rdp-doctor' },
           channel: { id: message.channel, name: 'incidents' },
-          message: {
-            type: 'message',
-            user: FAKE_BOT.user_id,
-            bot_id: FAKE_BOT.bot_id,
-            ts: message.ts,
-            ...thread,
-            text: message.text,
-            blocks: message.blocks,
-          },
+          // Slack sends the message only for one the channel sees; an ephemeral one is the clicker's alone.
+          ...(message.ephemeral
+            ? {}
+            : {
+                message: {
+                  type: 'message',
+                  user: FAKE_BOT.user_id,
+                  bot_id: FAKE_BOT.bot_id,
+                  ts: message.ts,
+                  ...thread,
+                  text: message.text,
+                  blocks: message.blocks,
+                },
+              }),
           state: { values: {} },
           response_url: fake.responseUrl({ channel: message.channel, user: userId, message_ts: message.ts }),
           actions: [

@@ -66,7 +66,7 @@ export const nsgRuleShadowsRdpAllow: RiskRule = {
       evidence,
       advice:
         'Give the allow a lower priority number than the deny, or remove the deny if nobody meant it; ' +
-        '`/rdp <vm> from <your address>` proposes a scoped allow ahead of it.',
+        "the machine's diagnosis offers a scoped allow for your address ahead of it.",
     };
   },
 };

@@ -3,7 +3,7 @@ import type { FixId } from '../../diagnosis/ids';
 import { fixActionId, type FixButtonValue } from '../blocks/fix-buttons';
 import type { SlackContext } from '../context';
 import { refusalMessage } from '../../approvals/messages';
-import { loadFixRequest, planFix } from '../../approvals/proposal-service';
+import { loadFixRequest, planFix, type FixRequest } from '../../approvals/proposal-service';
 import { tellPrivately } from '../tell-privately';
 import { fixParamsModal } from '../views/fix-params';
 
@@ -59,13 +59,22 @@ export function fixButton(ctx: SlackContext) {
       });
       return;
     }
-    const planned = planFix(request, {}, ctx.fixPolicy);
-    if (!planned.ok) return tell(planned.message);
-    const proposed = await ctx.proposalMessages.propose({
-      request,
-      plan: planned.plan,
-      proposer: user,
-    });
-    if (!proposed.ok) await tell(refusalMessage(proposed));
+    await proposeWithoutInputs(ctx, request, user, tell);
   };
+}
+
+/**
+ * Plans a fix that asks for no inputs and proposes it in its diagnosis thread, `proposer` being whoever
+ * clicked; a plan or proposal refused is told to them privately.
+ */
+export async function proposeWithoutInputs(
+  ctx: SlackContext,
+  request: Extract<FixRequest, { ok: true }>,
+  proposer: string,
+  tell: (text: string) => Promise<void>,
+): Promise<void> {
+  const planned = planFix(request, {}, ctx.fixPolicy);
+  if (!planned.ok) return tell(planned.message);
+  const proposed = await ctx.proposalMessages.propose({ request, plan: planned.plan, proposer });
+  if (!proposed.ok) await tell(refusalMessage(proposed));
 }

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockStaticSelectAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { rerankReport } from '../../diagnosis/engine';
+import { portalFor } from '../../diagnosis/portal-links';
 import { parseSymptom } from '../../pipeline/request';
 import { diagnosisMessage, errorMessage } from '../blocks/diagnosis';
 import { finishedDiagnosis } from '../blocks/finished';
@@ -27,7 +28,14 @@ export function selectSymptom(ctx: SlackContext) {
     await client.chat.update({
       channel,
       ts,
-      ...diagnosisMessage(finishedDiagnosis(runId, report, snapshot.requestedBy)),
+      ...diagnosisMessage(
+        finishedDiagnosis(
+          runId,
+          report,
+          snapshot.requestedBy,
+          portalFor(ctx.config.AZURE_RESOURCE_MANAGER_ENDPOINT),
+        ),
+      ),
     });
   };
 }

@@ -1,9 +1,11 @@
 import type { types } from '@slack/bolt';
 import { clock } from '../../diagnosis/events';
 import { LAYERS, type Layer } from '../../diagnosis/facts';
-import type { Check, Finding, ReportVm, Verdict } from '../../diagnosis/report';
+import { incompleteDiagnosis } from '../../diagnosis/incomplete';
+import type { Check, Finding, Report, ReportVm, Verdict } from '../../diagnosis/report';
 import { context, divider, header, LIMITS, message, plainText, section } from './build';
 import { fixButtons } from './fix-buttons';
+import { rerunButton } from './rerun-button';
 import { reasonNotChecked } from '../../diagnosis/layers';
 import { LAYER_LABELS, layerLine } from './layers';
 import {
@@ -209,6 +211,33 @@ function fallbackText(name: string, state: LiveDiagnosis, verdict: Verdict | und
   return `${name}: ${LAYER_LABELS[verdict.layer]} fails. ${verdict.summary}`;
 }
 
+/**
+ * An incomplete report's next steps: what the guest's console shows, the agent when Run Command did not
+ * answer, and a second run, which a check that timed out often answers.
+ */
+function nextStepsBlocks(state: LiveDiagnosis, report: Report): KnownBlock[] {
+  const incomplete = incompleteDiagnosis(report, state.portal);
+  if (!incomplete) return [];
+  const steps = [
+    `See what the guest shows without the agent: ${incomplete.console.map((l) => link(l.url, l.label)).join(' · ')}.`,
+  ];
+  if (incomplete.guestUnanswered)
+    steps.push(
+      'Run Command did not answer though the VM agent was not reported down: the agent or Windows is stuck. ' +
+        'From the serial console, restart the agent services (`WindowsAzureGuestAgent`, `RdAgent`); if the ' +
+        'console does not answer either, restart the VM.',
+    );
+  steps.push('Re-run the diagnosis: a check that timed out often answers the second time.');
+  return [
+    section(`*Next steps*\n${steps.map((step) => `• ${step}`).join('\n')}`),
+    {
+      type: 'actions',
+      block_id: truncate(`rerun:${state.runId}`, LIMITS.blockId),
+      elements: [rerunButton(report.vm.id, state.request)],
+    },
+  ];
+}
+
 export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
   const run = known(state);
   const name = run.vm?.name ?? state.target;
@@ -227,6 +256,7 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
     );
   const noted = notes(checks);
   if (noted.length > 0) blocks.push(context(noted));
+  if (state.report) blocks.push(...nextStepsBlocks(state, state.report));
   // The symptom only re-ranks the causes of a failing layer: offered only when there are several.
   if (
     state.report &&

@@ -1,4 +1,7 @@
 import type { DigestReport, RiskChange } from '../../digest/report';
+import { describeSchedule } from '../../digest/schedule';
+import { describeScope, scopeFromJson } from '../../digest/scope';
+import type { DigestSubscription } from '../../store';
 import type { RiskFinding, RiskId, RiskRule } from '../../digest/risk';
 import { RISKS } from '../../digest/risks';
 import {
@@ -11,18 +14,25 @@ import {
   message,
   section,
 } from './build';
+import { machineButton, riskListButton, type RiskListValue } from './digest-buttons';
+import { fixName } from './fix-buttons';
 import { escapeMrkdwn, inlineCode, listWithin, mention, mrkdwn } from './mrkdwn';
 import type { KnownBlock, SlackMessage } from './types';
 
 // The channel health digest in Block Kit: one message with the headline, the risks grouped riskiest
-// first (a few machines each), what changed since the last digest and the period's diagnoses and fixes;
-// lists too long for it continue in thread replies, each within Slack's limits.
+// first, what changed since the last digest and the period's diagnoses and fixes. A risk found on a few
+// machines names each with its evidence and a button for its action; a risk many machines share is one
+// line with the count and a button that lists them, so the rare risks stand out. Change lists too long
+// for the message continue in thread replies, each within Slack's limits.
 
-/** Machines named per risk in the main message; the rest go to the thread. */
-const MACHINES_PER_GROUP = 5;
+/** A risk on more machines than this is one line with a count; on fewer, each machine is named. */
+const SPELLED_OUT = 3;
 const EVIDENCE_CHARS = 220;
-/** Each risk group's share of the main message, so eight groups and the rest fit its content budget. */
-const GROUP_BUDGET = 950;
+/**
+ * A named risk group's share of the main message, its buttons included: room for three machines'
+ * evidence. When the groups together do not fit, the lowest-ranked become list lines (riskBlocks).
+ */
+const GROUP_BUDGET = 1800;
 const CHANGES_BUDGET = 1200;
 const PERIOD_BUDGET = 1200;
 /** A thread page: room under the per-message limits for the page's heading and its sections. */
@@ -57,8 +67,7 @@ function machineLine(finding: RiskFinding): string {
   return `• *${mrkdwn(finding.machine.name, 80)}* (${mrkdwn(finding.machine.resourceGroup, 90)}): ${mrkdwn(evidence, EVIDENCE_CHARS)}`;
 }
 
-function remedy(finding: RiskFinding): string {
-  if (finding.fix) return `_Fix:_ diagnose with \`/rdp <vm>\` for the ${inlineCode(finding.fix)} button.`;
+function advice(finding: RiskFinding): string {
   return finding.advice ? `_What to do:_ ${mrkdwn(finding.advice, 400)}` : '';
 }
 
@@ -104,23 +113,40 @@ function footnotes(report: DigestReport): string[] {
   return notes;
 }
 
-function groupSection(risk: RiskId, findings: readonly RiskFinding[]): { text: string; cut: boolean } {
-  const title = `${iconOf(risk)} *${escapeMrkdwn(titleOf(risk))}* · ${counted(findings.length, 'machine')}`;
-  const fix = remedy(findings[0]);
-  const budget = GROUP_BUDGET - title.length - fix.length - 2;
-  const lines = findings.slice(0, MACHINES_PER_GROUP).map(machineLine);
-  let cut = findings.length > MACHINES_PER_GROUP;
-  const list = listWithin(
-    lines,
-    '\n',
-    budget,
-    (left) => {
-      cut = true;
-      return `• …and ${count(left)} more in the thread`;
-    },
-    findings.length,
-  );
-  return { text: [title, list, fix].filter(Boolean).join('\n'), cut };
+/** A risk's blocks: its machines named with their evidence and actions, or one line with a list button. */
+function groupBlocks(
+  report: DigestReport,
+  risk: RiskId,
+  findings: readonly RiskFinding[],
+  spelledOut: boolean,
+): KnownBlock[] {
+  const title = `${iconOf(risk)} *${escapeMrkdwn(titleOf(risk))}*`;
+  const fix = findings[0].fix;
+  if (!spelledOut) {
+    const what = fix
+      ? `_Fix:_ each machine's button in the list diagnoses it and proposes *${escapeMrkdwn(fixName(fix))}* for approval.`
+      : advice(findings[0]);
+    const list: RiskListValue = { digest: report.digestId, at: report.generatedAt, risk, fix, page: 0 };
+    return [
+      {
+        ...section([`${title} · *${counted(findings.length, 'machine')}*`, what].filter(Boolean).join('\n')),
+        block_id: `risk:${risk}`,
+        accessory: riskListButton(list, `List the ${count(findings.length)} machines`, `digest-list:${risk}`),
+      },
+    ];
+  }
+  const what = advice(findings[0]);
+  const actions: KnownBlock = {
+    type: 'actions',
+    block_id: `risk:${risk}`,
+    elements: findings.map((finding, n) => machineButton(finding.machine, fix, n)),
+  };
+  const heading = `${title} · ${counted(findings.length, 'machine')}`;
+  // Evidence gets what the heading, the advice and the buttons leave; a machine cut from the text
+  // still has its button.
+  const budget = Math.max(24, GROUP_BUDGET - contentLength(actions) - heading.length - what.length - 2);
+  const lines = listWithin(findings.map(machineLine), '\n', budget, (left) => `• …and ${count(left)} more`);
+  return [section([heading, lines, what].filter(Boolean).join('\n')), actions];
 }
 
 function changeText(changes: readonly RiskChange[], budget: number): string {
@@ -217,6 +243,26 @@ function pages(blocks: readonly KnownBlock[], fallback: string): SlackMessage[] 
   return kept.map((page, index) => message(`${fallback} (${index + 1}/${kept.length})`, page));
 }
 
+/**
+ * The risk groups within `budget`: a risk on a few machines names them, unless the message would not
+ * fit; then the lowest-ranked of those become one line with a list button too, until it does.
+ */
+function riskBlocks(
+  report: DigestReport,
+  grouped: readonly [RiskId, RiskFinding[]][],
+  budget: number,
+): KnownBlock[] {
+  const spelledOut = grouped.map(([, findings]) => findings.length <= SPELLED_OUT);
+  const draw = () =>
+    grouped.flatMap(([risk, findings], i) => groupBlocks(report, risk, findings, spelledOut[i]));
+  let blocks = draw();
+  while (contentLength(blocks) > budget && spelledOut.includes(true)) {
+    spelledOut[spelledOut.lastIndexOf(true)] = false;
+    blocks = draw();
+  }
+  return blocks;
+}
+
 export function digestMessages(report: DigestReport): DigestMessages {
   const grouped = groups(report.findings);
   const blocks: KnownBlock[] = [
@@ -228,21 +274,10 @@ export function digestMessages(report: DigestReport): DigestMessages {
   if (grouped.length > 0) blocks.push(divider());
   else if (report.machines > 0)
     blocks.push(section(':white_check_mark: No machine carries a risk the guide warns about.'));
-  for (const [risk, findings] of grouped) {
-    const group = groupSection(risk, findings);
-    blocks.push(section(group.text));
-    if (group.cut) {
-      threadBlocks.push(
-        ...sectionsOf(
-          `${iconOf(risk)} *${escapeMrkdwn(titleOf(risk))}* · all ${count(findings.length)}`,
-          findings.map(machineLine),
-        ),
-      );
-    }
-  }
+  const rest: KnownBlock[] = [];
   const changes = changesSection(report);
   if (changes) {
-    blocks.push(divider(), section(changes.text));
+    rest.push(divider(), section(changes.text));
     if (changes.cut && report.changes) {
       const line = (change: RiskChange) =>
         `• *${mrkdwn(change.machineName, 80)}*: ${escapeMrkdwn(titleOf(change.risk).toLowerCase())}`;
@@ -259,11 +294,39 @@ export function digestMessages(report: DigestReport): DigestMessages {
     }
   }
   const period = periodSection(report);
-  if (period) blocks.push(divider(), section(period));
-  if (threadBlocks.length > 0) blocks.push(context(['The full lists are in the thread.']));
+  if (period) rest.push(divider(), section(period));
+  if (threadBlocks.length > 0) rest.push(context(['The full lists of changes are in the thread.']));
+  blocks.push(
+    ...riskBlocks(report, grouped, MESSAGE_CONTENT_BUDGET - contentLength([...blocks, ...rest])),
+    ...rest,
+  );
   const fallback = `RDP health digest: ${report.machines} machines, ${report.atRisk} at risk`;
   return {
     main: message(fallback, blocks),
     thread: threadBlocks.length > 0 ? pages(threadBlocks, fallback) : [],
   };
+}
+
+/**
+ * A digest that could not be built, in the channel it would have gone to: that it failed, why (the
+ * Azure error in its own plain words) and when the schedule tries again.
+ */
+export function digestFailedMessage(
+  subscription: DigestSubscription,
+  reason: string,
+  next: Date | null,
+): SlackMessage {
+  const schedule = describeSchedule({ cron: subscription.schedule, timezone: subscription.timezone });
+  const retry = next
+    ? `The next try is ${when(next.toISOString())} (${mrkdwn(schedule, 200)}).`
+    : 'Its schedule has no upcoming run.';
+  const text = `The RDP health digest could not be built: ${reason}`;
+  return message(text, [
+    section(`:x: *The RDP health digest could not be built.* ${mrkdwn(reason, 2000)}`),
+    section(retry),
+    context([
+      `Scope: ${mrkdwn(describeScope(scopeFromJson(subscription.scope)), 300)} · digest ${inlineCode(subscription.id.slice(0, 8))} · ` +
+        `\`/rdp digest run ${subscription.id.slice(0, 8)}\` tries now`,
+    ]),
+  ]);
 }

@@ -3,9 +3,15 @@ import type { Report } from '../../diagnosis/report';
 import type { LiveDiagnosis } from './types';
 
 /** A finished run's message state rebuilt from its report (after a restart, or to re-rank it). */
-export function finishedDiagnosis(runId: string, report: Report, requestedBy: string[]): LiveDiagnosis {
+export function finishedDiagnosis(
+  runId: string,
+  report: Report,
+  requestedBy: string[],
+  portal: string,
+): LiveDiagnosis {
   return {
     runId,
+    portal,
     target: report.vm.name,
     requestedBy,
     request: { symptom: report.symptom, source: report.source, host: null },

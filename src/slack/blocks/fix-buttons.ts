@@ -42,6 +42,11 @@ export function fixLabel(fix: FixId, finding: Finding): string {
   return FIX_LABELS[fix];
 }
 
+/** The fix in the on-call engineer's words, e.g. `Start the VM`. */
+export function fixName(fix: FixId): string {
+  return FIX_LABELS[fix];
+}
+
 /** What the `fix:<id>` button carries back to the action handler. */
 export interface FixButtonValue {
   run: string;

@@ -33,4 +33,6 @@ export interface LiveDiagnosis {
   report?: Report;
   /** The run died: what happened and what to do next. */
   failure?: string;
+  /** The Azure portal of the configured cloud: where an incomplete report's next steps link to. */
+  portal: string;
 }

@@ -4,6 +4,7 @@ import { parseRequest } from '../../pipeline/request';
 import { didYouMean, errorMessage, helpMessage, vmPicker, type VmCandidate } from '../blocks/diagnosis';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
+import type { RunStart } from '../diagnosis-runner';
 import { parseRdpCommand } from './parse-rdp';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -68,6 +69,7 @@ export function rdpCommand(ctx: SlackContext) {
   };
 }
 
+/** Starts (or joins) the diagnosis of `target` in the channel; null when it could not, the person told why. */
 export async function startDiagnosis(
   ctx: SlackContext,
   args: {
@@ -78,7 +80,7 @@ export async function startDiagnosis(
     respond: RespondFn;
     input: { symptom?: string; from?: string; host?: string };
   },
-): Promise<void> {
+): Promise<RunStart | null> {
   const reply = (message: SlackMessage) => answerPrivately(args.respond, message);
   try {
     const request = parseRequest(args.input);
@@ -103,11 +105,12 @@ export async function startDiagnosis(
         ),
       );
     }
+    return started;
   } catch (error) {
     const { candidates, suggestions } = error as { candidates?: VmCandidate[]; suggestions?: VmCandidate[] };
     if (candidates && candidates.length > 0) {
       await reply(vmPicker(args.target, candidates, args.requestText));
-      return;
+      return null;
     }
     const failure = describeFailure(error);
     if (failure.kind === 'environment') ctx.logger.error({ err: error }, 'could not start a diagnosis');
@@ -116,8 +119,9 @@ export async function startDiagnosis(
       ctx.logger.info({ target: args.target, detail: failure.adminDetail }, failure.message);
     if ((error as { code?: unknown }).code === 'vm-not-found') {
       await reply(didYouMean(failure.message, suggestions ?? [], args.requestText));
-      return;
+      return null;
     }
     await reply(errorMessage(failure.message));
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { diagnosisMessage, SYMPTOM_ACTION_ID } from '../../../src/slack/blocks/diagnosis';
 import type { SlackMessage } from '../../../src/slack/blocks/types';
+import { timedOutReason } from '../../../src/diagnosis/incomplete';
 import {
   cleanReport,
   guestReport,
@@ -239,6 +240,42 @@ describe('diagnosisMessage: no failing layer', () => {
       /^⚠️ \*Could not check:\* TermService, listener, .*explorer and dwm crashes \(Run Command did not answer within 90 s \(the guest agent may be busy\)\); CPU \(Azure Monitor answered 429 TooManyRequests\)$/,
     );
     expect(notChecked?.match(/Run Command did not answer/g)).toHaveLength(1);
+  });
+
+  it('an incomplete report says what to do next: the console pages, the stuck agent when Run Command timed out, a Re-run button', () => {
+    const nextSteps = (message: SlackMessage) =>
+      sectionTexts(message.blocks).find((t) => t.startsWith('*Next steps*')) ?? '';
+    const message = diagnosisMessage(liveFrom(incompleteReport, [], { report: incompleteReport }));
+    expectSlackAccepts(message);
+    const vm = incompleteReport.vm.id;
+    expect(nextSteps(message)).toContain(
+      `• See what the guest shows without the agent: <https://portal.azure.com/#@/resource${vm}/bootDiagnostics|Boot diagnostics> · ` +
+        `<https://portal.azure.com/#@/resource${vm}/serialConsole|Serial console>.`,
+    );
+    expect(nextSteps(message)).toContain('• Re-run the diagnosis');
+    expect(nextSteps(message)).not.toContain('stuck');
+    const rerun = buttons(message).find((b) => b.action_id === 'rerun-diagnosis');
+    expect(rerun?.text.text).toBe('Re-run diagnosis');
+    expect(JSON.parse(rerun!.value!)).toEqual({ vm, symptom: 'unknown', from: '203.0.113.10', host: null });
+
+    // The same report, the Run Command having given no answer in time while the agent looked fine.
+    const timedOut = {
+      ...incompleteReport,
+      checks: incompleteReport.checks.map((c) =>
+        c.summary.includes('Run Command did not answer')
+          ? { ...c, summary: `Could not check: ${timedOutReason(120_000)}` }
+          : c,
+      ),
+    };
+    const stuck = diagnosisMessage(liveFrom(timedOut, [], { report: timedOut }));
+    expectSlackAccepts(stuck);
+    expect(nextSteps(stuck)).toContain('the agent or Windows is stuck');
+    expect(nextSteps(stuck)).toContain('restart the agent services (`WindowsAzureGuestAgent`, `RdAgent`)');
+
+    // Every layer checked clean: none of this.
+    const clean = diagnosisMessage(liveFrom(cleanReport, [], { report: cleanReport }));
+    expect(nextSteps(clean)).toBe('');
+    expect(buttons(clean).some((b) => b.action_id === 'rerun-diagnosis')).toBe(false);
   });
 });
 

@@ -150,6 +150,7 @@ export function live(over: Partial<LiveDiagnosis> = {}): LiveDiagnosis {
     request: { symptom: 'unknown', source: '203.0.113.10', host: null },
     startedAt: '2026-11-27T12:00:00.000Z',
     layers: {},
+    portal: 'https://portal.azure.com',
     ...over,
   };
 }

@@ -7,10 +7,11 @@ import type { SlackContext } from '../context';
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
 /**
- * A watch alert's Diagnose button: the full diagnosis of that machine in the channel, whose verdict offers
- * its fix through the usual two-person approval.
+ * A Diagnose button that names a machine by its resource id (a watch alert's, a digest risk's): the full
+ * diagnosis of that machine in the channel, whose verdict offers its fix through the usual two-person
+ * approval.
  */
-export function watchDiagnose(ctx: SlackContext) {
+export function diagnoseMachine(ctx: SlackContext) {
   return async ({ ack, action, body, respond }: Args): Promise<void> => {
     await ack();
     const vmId = action.value ?? '';
