@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { findSubscription, parseAdd } from '../digest/commands';
 import { DigestInputError } from '../digest/errors';
+import { metrics } from '../metrics';
 import type { DigestReport } from '../digest/report';
 import { nextRuns } from '../digest/schedule';
 import { scopeToJson } from '../digest/scope';
@@ -49,6 +50,17 @@ export function digestCommands(deps: DigestCommandsDependencies): DigestCommands
   const { store, service, client, logger } = deps;
 
   async function deliver(subscription: DigestSubscription): Promise<DigestPosted> {
+    try {
+      const posted = await post(subscription);
+      metrics.digestRuns.inc({ outcome: 'posted' });
+      return posted;
+    } catch (error) {
+      metrics.digestRuns.inc({ outcome: 'failed' });
+      throw error;
+    }
+  }
+
+  async function post(subscription: DigestSubscription): Promise<DigestPosted> {
     const run = await service.build(subscription);
     const { main, thread } = digestMessages(run.report);
     const posted = await client.chat.postMessage({ channel: subscription.channel, ...main });
