@@ -554,7 +554,9 @@ function approvableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
   return place.surface === 'home' || (proposal.channel !== null && place.channel === proposal.channel);
 }
 
-function isAllowed(approvers: Exclude<ApproverPolicy, 'unset'>, userId: string): boolean {
+/** Whether APPROVERS lets `userId` approve (the proposer is refused separately); unset lets nobody. */
+export function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
+  if (approvers === 'unset') return false;
   if (approvers === 'any-member') return true;
   return typeof approvers === 'function' ? approvers(userId) : approvers.includes(userId);
 }

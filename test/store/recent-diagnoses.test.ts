@@ -23,6 +23,7 @@ function reportFor(vmName: string, summary: string): Report {
     startedAt: '2025-03-04T10:00:00.000Z',
     finishedAt: '2025-03-04T10:00:40.000Z',
     verdict: { layer: 'network', causes: ['nsg-denies-rdp'], summary },
+    layers: [],
     checks: [],
     findings: [],
   };

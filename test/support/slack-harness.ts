@@ -38,8 +38,11 @@ export interface SlackSide {
   openHome(user: string): Promise<Response>;
   /** The Home tab the app last published for `user`. */
   home(user: string): FakeView | undefined;
-  /** `user` clicks the button `actionId` (with `value`, when several share the id) in their Home tab. */
-  clickInHome(user: string, actionId: string, value?: string): Promise<Response>;
+  /**
+   * `user` clicks the button `actionId` (with `value`, when several share the id) in their Home tab, as the
+   * app last published it or as `seen`, a copy the user still had on screen.
+   */
+  clickInHome(user: string, actionId: string, value?: string, seen?: FakeView): Promise<Response>;
   /** `user` runs the message shortcut `callbackId` on `message`: Slack's message_action payload. */
   shortcut(
     message: { ts: string; text: string; user: string; channel: string; thread_ts?: string },
@@ -282,8 +285,8 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
       return post(JSON.stringify(envelope), { headers: { 'content-type': 'application/json' } });
     },
     home,
-    clickInHome: (userId, actionId, value) => {
-      const view = home(userId);
+    clickInHome: (userId, actionId, value, seen) => {
+      const view = seen ?? home(userId);
       if (!view) throw new Error(`no Home tab published for ${userId}`);
       const button = findButton(view.view, actionId, value);
       if (!button) throw new Error(`no button ${actionId} ${value ?? ''} in the Home tab of ${userId}`);
