@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,11 @@ export function findButton(
   return walk(message.blocks, '');
 }
 
+/** Slack gives a block posted without a block_id one of its own, and sends that back with a click. */
+function slackBlockId(blockId: string): string {
+  return blockId || randomBytes(3).toString('base64url');
+}
+
 /** Azure as the app sees it, with the sandbox behind it in full for tests to inspect. */
 export type SandboxEnvironment = Omit<AzureEnvironment, 'sandbox'> & { sandbox: Sandbox };
 
@@ -175,7 +181,7 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
             {
               type: 'button',
               action_id: actionId,
-              block_id: button.block_id,
+              block_id: slackBlockId(button.block_id),
               value: button.value,
               action_ts: `${Date.now() / 1000}`,
               text: { type: 'plain_text', text: actionId },
@@ -324,7 +330,7 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
           actions: [
             {
               action_id: actionId,
-              block_id: button.block_id,
+              block_id: slackBlockId(button.block_id),
               text: { type: 'plain_text', text: actionId, emoji: true },
               value: button.value,
               type: 'button',
