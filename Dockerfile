@@ -20,7 +20,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts --include-workspace-root --work
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
-COPY package.json package-lock.json manifest.yml ./
+COPY package.json package-lock.json manifest.yml manifest.socket.yml ./
 COPY packages/block-kit-limits/package.json ./packages/block-kit-limits/package.json
 # Production dependencies only. Install scripts stay off: there is no compiler here, and the one native
 # module comes compiled from the build stage (same base image, same ABI).
