@@ -92,8 +92,13 @@ const eventCallback = z.looseObject({
   event_id: id,
   event_time: z.number(),
   event: z.union([
-    z.looseObject({ type: z.literal('app_home_opened'), user: id, tab: z.string().max(32) }),
-    z.looseObject({ type: id.refine((type) => type !== 'app_home_opened') }),
+    // Bolt reads the channel of every event it dispatches, as an id or an object with one, and a null
+    // there throws inside Bolt. The Home's channel is the app's DM with the user.
+    z.looseObject({ type: z.literal('app_home_opened'), user: id, channel: id, tab: z.string().max(32) }),
+    z.looseObject({
+      type: id.refine((type) => type !== 'app_home_opened'),
+      channel: z.union([id, z.looseObject({ id })]).optional(),
+    }),
   ]),
 });
 
