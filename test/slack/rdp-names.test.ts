@@ -96,7 +96,7 @@ describe('a name Azure would refuse is answered with what is wrong, and ARM is n
   it('/rdp a/b looks up VM b in resource group a, by exactly that path', async () => {
     const requests = azure.sandbox!.requests.length;
     const answer = await privateAnswerTo((user) => h.command('a/b', { user }));
-    expect(answer).toMatch(/No VM named b in resource group a/);
+    expect(answer).toMatch(/cannot see a VM named b in resource group a/);
     const asked = azure.sandbox!.requests.slice(requests).map((r) => r.path);
     expect(asked.length).toBeGreaterThan(0);
     expect(
