@@ -1,30 +1,33 @@
-# Multi-stage: build with dev dependencies, run with production dependencies only, as a non-root user.
-# Every step is a plain command, so the same build runs without a Docker engine (see README).
+# Multi-stage on Node 24 (the current LTS): build with dev dependencies, run with production dependencies
+# only, as a non-root user. Every step is a plain command, so the same build runs without a Docker engine
+# (test/image.test.ts runs the runtime stage's steps as commands and starts the result).
 # Of the workspace packages (packages/) only Slack's Block Kit limits table is part of the product; the
 # Azure sandbox, the fake Slack and the local workspace are never copied in, built or installed here.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY packages/block-kit-limits ./packages/block-kit-limits
 COPY scripts ./scripts
 COPY src ./src
-# Install the root and the one product package only; scripts off so `prepare` does not build the stand-ins,
-# then the one native module is built and the product compiled; then only production dependencies stay.
+# The root and the one product package only; scripts off so `prepare` does not build the stand-ins, then
+# the one native module is compiled for this Node and the product built.
 RUN npm ci --no-audit --no-fund --ignore-scripts --include-workspace-root --workspace @rdp-doctor/block-kit-limits \
   && npm rebuild better-sqlite3 \
-  && npm run build:product \
-  && npm prune --omit=dev --include-workspace-root --workspace @rdp-doctor/block-kit-limits
+  && npm run build:product
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/packages/block-kit-limits/package.json ./packages/block-kit-limits/package.json
+COPY package.json package-lock.json manifest.yml manifest.socket.yml ./
+COPY packages/block-kit-limits/package.json ./packages/block-kit-limits/package.json
+# Production dependencies only. Install scripts stay off: there is no compiler here, and the one native
+# module comes compiled from the build stage (same base image, same ABI).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --include-workspace-root --workspace @rdp-doctor/block-kit-limits
+COPY --from=build /app/node_modules/better-sqlite3/build ./node_modules/better-sqlite3/build
 COPY --from=build /app/packages/block-kit-limits/dist ./packages/block-kit-limits/dist
 COPY --from=build /app/dist ./dist
-COPY package.json manifest.yml ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

@@ -12,4 +12,7 @@ module.exports = {
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  // A PostgreSQL server for the store tests where none answers (a fresh laptop); CI's answers.
+  globalSetup: '<rootDir>/test/support/postgres-setup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres-teardown.ts',
 };

@@ -14,6 +14,8 @@ import { DigestService } from './digest/service';
 import { DigestScheduler } from './digest/scheduler';
 import { azureFleetReader } from './azure/fleet';
 import { fleetJoiner } from './digest/inventory';
+import { azureProbe } from './azure/readiness';
+import { PROBE_TIMEOUT_MS } from './readiness';
 import type { SlackContext } from './slack/context';
 import { watchCommands, watchPoster } from './slack/watches';
 import { readChanges } from './azure/watch-changes';
@@ -151,6 +153,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       appToken: options.slack.appToken,
       apiUrl: options.slack.apiUrl,
       port: config.PORT,
+      host: config.HOST,
       logger,
       // Only a signed, well-formed request gets here (nothing is stored for strangers). A signature is
       // unique per request: seen twice within the timestamp window is a replay. Each
@@ -162,7 +165,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
           `${replicaId}:${randomBytes(8).toString('hex')}`,
           REPLAY_WINDOW_MS,
         ),
-      storeReady: async () => (await store.getLease('readiness-probe'), true),
+      probes: {
+        store: async () => void (await store.getLease('readiness-probe')),
+        azure: azureProbe(azure.clients, PROBE_TIMEOUT_MS),
+      },
       extraRoutes: withEventGrid(options.extraRoutes),
     },
     createContext,

@@ -69,6 +69,12 @@ const optionalText = z
 export const configSchema = z.object({
   // 0 asks the OS for a free port (tests, several local instances).
   PORT: z.coerce.number({ error: 'a TCP port number' }).int().min(0).max(65535).default(3000),
+  // The address the HTTP server binds; local mode always binds loopback whatever this says.
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { error: 'an address to listen on, such as 0.0.0.0 or ::' })
+    .default('0.0.0.0'),
+  NODE_ENV: optionalText,
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -134,6 +140,8 @@ const SECRET_KEYS = new Set([
 /** What a good value looks like, shown with every problem so the fix can be copied. */
 const EXAMPLES: Record<keyof z.input<typeof configSchema>, string> = {
   PORT: '3000',
+  HOST: '0.0.0.0',
+  NODE_ENV: 'production',
   LOG_LEVEL: 'info',
   SLACK_SIGNING_SECRET: "<the signing secret from the Slack app's Basic Information page>",
   SLACK_BOT_TOKEN: 'xoxb-…',

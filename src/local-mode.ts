@@ -77,7 +77,8 @@ export async function startLocalMode(
     });
     stops.push(async () => workspace.close());
     const app = await startApp({
-      config: localApprovers(config, logger),
+      // Loopback only, whatever HOST says: the page signs requests as any of its people.
+      config: { ...localApprovers(config, logger), HOST: '127.0.0.1' },
       logger,
       azure,
       store,

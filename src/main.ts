@@ -10,7 +10,7 @@ import { StandInMissingError } from './stand-ins';
 // `npm start`. With Slack settings it runs for real (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)
 // against the configured Azure subscriptions. With none it starts local mode: the same app against a
 // fake Slack, the sandbox Azure and a page to drive it from a browser; it says so loudly, so it can
-// never pass for production.
+// never pass for production: it binds loopback only, and with NODE_ENV=production it never starts at all.
 
 function slackSettingsError(config: Config): string | null {
   if (!config.SLACK_BOT_TOKEN) {
@@ -43,12 +43,28 @@ function isLocalMode(config: Config): boolean {
   return !config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET;
 }
 
+/** In production a missing Slack secret is a deployment mistake, never a cue for local mode: one line names it. */
+function missingProductionSecrets(config: Config): string | null {
+  if (config.NODE_ENV !== 'production') return null;
+  const missing = [
+    config.SLACK_BOT_TOKEN ? null : 'SLACK_BOT_TOKEN',
+    config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN ? null : 'SLACK_SIGNING_SECRET',
+  ].filter(Boolean);
+  if (missing.length === 0) return null;
+  return `Missing secret: ${missing.join(', ')} must be set when NODE_ENV=production (local mode never runs in production); copy it from the Slack app's settings.`;
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const missing = missingProductionSecrets(config);
+  if (missing) {
+    process.stderr.write(`${missing}\n`);
     process.exit(1);
   }
   const logger = createLogger(config.LOG_LEVEL);

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import { metrics } from '../metrics';
 import { secretKeyPaths } from '../store/redact';
 import type { AuditRecords, NewProposal, Proposal, Store, TransitionPatch } from '../store/store';
 import { statesLeadingTo, type ExecutionOutcome, type ProposalState } from './states';
@@ -180,6 +181,7 @@ export class ApprovalWorkflow {
       await audit(tx, 'proposed', created.proposer, created);
       return created;
     });
+    countTransition(proposal);
     return { ok: true, proposal };
   }
 
@@ -291,7 +293,10 @@ export class ApprovalWorkflow {
       await audit(tx, 'executing', SYSTEM_ACTOR, moved, { detail: `holder ${holder}` });
       return moved;
     });
-    if (claimed) return { ok: true, proposal: claimed };
+    if (claimed) {
+      countTransition(claimed);
+      return { ok: true, proposal: claimed };
+    }
     const current = await this.store.getProposal(proposalId);
     if (!current) return this.notFound('claim', SYSTEM_ACTOR, proposalId);
     return this.refuse(
@@ -377,7 +382,10 @@ export class ApprovalWorkflow {
       }
       return moved;
     });
-    if (finished) return { ok: true, proposal: finished };
+    if (finished) {
+      countTransition(finished);
+      return { ok: true, proposal: finished };
+    }
     const current = await this.store.getProposal(proposalId);
     if (!current) return this.notFound('finish', SYSTEM_ACTOR, proposalId);
     // The outcome still goes to the audit log: a late finish after an interruption is what really happened.
@@ -392,14 +400,16 @@ export class ApprovalWorkflow {
   }
 
   /** Expires every proposal whose time is up; run it on a timer so stale approval buttons close. */
-  expire(): Promise<Proposal[]> {
-    return this.store.transaction(async (tx) => {
-      const expired = await tx.expireDue(this.clock());
-      for (const proposal of expired) {
+  async expire(): Promise<Proposal[]> {
+    const expired = await this.store.transaction(async (tx) => {
+      const due = await tx.expireDue(this.clock());
+      for (const proposal of due) {
         await audit(tx, 'expired', SYSTEM_ACTOR, proposal, { detail: 'not approved in time' });
       }
-      return expired;
+      return due;
     });
+    expired.forEach(countTransition);
+    return expired;
   }
 
   /**
@@ -461,18 +471,20 @@ export class ApprovalWorkflow {
    * One row of the state table and its audit row, in one transaction: null when someone else moved the
    * proposal first (then nothing is audited).
    */
-  private advance(
+  private async advance(
     proposalId: string,
     to: ProposalState,
     actor: string,
     change: TransitionPatch & { detail?: string | null } = {},
   ): Promise<Proposal | null> {
     const { detail, ...patch } = change;
-    return this.store.transaction(async (tx) => {
-      const moved = await tx.transition(proposalId, statesLeadingTo(to), to, patch);
-      if (moved) await audit(tx, to, actor, moved, { detail: detail ?? null });
-      return moved;
+    const moved = await this.store.transaction(async (tx) => {
+      const row = await tx.transition(proposalId, statesLeadingTo(to), to, patch);
+      if (row) await audit(tx, to, actor, row, { detail: detail ?? null });
+      return row;
     });
+    if (moved) countTransition(moved);
+    return moved;
   }
 
   /** A proposal past its time is expired on the spot, so nobody approves it before the sweep runs. */
@@ -542,7 +554,9 @@ function approvableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
   return place.surface === 'home' || (proposal.channel !== null && place.channel === proposal.channel);
 }
 
-function isAllowed(approvers: Exclude<ApproverPolicy, 'unset'>, userId: string): boolean {
+/** Whether APPROVERS lets `userId` approve (the proposer is refused separately); unset lets nobody. */
+export function isAllowed(approvers: ApproverPolicy, userId: string): boolean {
+  if (approvers === 'unset') return false;
   if (approvers === 'any-member') return true;
   return typeof approvers === 'function' ? approvers(userId) : approvers.includes(userId);
 }
@@ -551,4 +565,12 @@ function claimCode(state: ProposalState): StateRefusalCode {
   return state === 'proposed' || state === 'denied' || state === 'expired'
     ? 'not-approved'
     : 'already-claimed';
+}
+
+/** Counted once the transaction commits, so a rolled-back step never shows on the dashboard. */
+function countTransition(proposal: Proposal): void {
+  metrics.proposals.inc({ state: proposal.state });
+  if (proposal.state === 'succeeded' || proposal.state === 'failed' || proposal.state === 'interrupted') {
+    metrics.fixOutcomes.inc({ fix: proposal.fixId, outcome: proposal.state });
+  }
 }

@@ -54,7 +54,9 @@ async function permissionsIn(
   const permissions: Permission[] = [];
   while (url) {
     const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal });
-    const response = await sub.compute.sendRequest(request);
+    // No SDK covers this call; the network client's pipeline (credential, endpoint, TLS, retries) sends it,
+    // being a core-client ServiceClient with sendRequest (the compute client of its major has none).
+    const response = await sub.network.sendRequest(request);
     if (response.status !== 200) {
       const code = /"code"\s*:\s*"([^"]+)"/.exec(response.bodyAsText ?? '')?.[1] ?? null;
       throw new AzureCallError(

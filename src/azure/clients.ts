@@ -5,8 +5,10 @@ import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import https from 'node:https';
 import tls from 'node:tls';
+import { armOperation, metrics } from '../metrics';
 
 export const PUBLIC_CLOUD_ENDPOINT = 'https://management.azure.com';
 
@@ -57,6 +59,33 @@ export function makeCredential(settings: AzureSettings): TokenCredential {
     : new DefaultAzureCredential();
 }
 
+/**
+ * Counts throttling and errors per ARM operation. Placed after the retry policy, so each attempt a retry
+ * absorbs is counted too: throttling shows on the dashboard before it fails a diagnosis.
+ */
+const armMetricsPolicy: PipelinePolicy = {
+  name: 'rdpDoctorArmMetrics',
+  async sendRequest(request, next) {
+    const operation = armOperation(request.method, request.url);
+    try {
+      const response = await next(request);
+      if (response.status === 429) metrics.armThrottled.inc({ operation });
+      else if (response.status >= 400) metrics.armErrors.inc({ operation, status: String(response.status) });
+      return response;
+    } catch (error) {
+      metrics.armErrors.inc({ operation, status: 'network' });
+      throw error;
+    }
+  },
+};
+
+function withArmMetrics<
+  T extends { pipeline: { addPolicy(policy: PipelinePolicy, options?: object): void } },
+>(client: T): T {
+  client.pipeline.addPolicy(armMetricsPolicy, { afterPhase: 'Retry' });
+  return client;
+}
+
 export function createAzureClients(
   settings: AzureSettings,
   credential = makeCredential(settings),
@@ -71,16 +100,16 @@ export function createAzureClients(
   return {
     settings,
     credential,
-    resourceGraph: new ResourceGraphClient(credential, options),
+    resourceGraph: withArmMetrics(new ResourceGraphClient(credential, options)),
     forSubscription(subscriptionId) {
       let clients = cache.get(subscriptionId);
       if (!clients) {
         clients = {
           subscriptionId,
-          compute: new ComputeManagementClient(credential, subscriptionId, options),
-          network: new NetworkManagementClient(credential, subscriptionId, options),
-          security: new SecurityCenter(credential, subscriptionId, options),
-          monitor: new MonitorClient(credential, subscriptionId, options),
+          compute: withArmMetrics(new ComputeManagementClient(credential, subscriptionId, options)),
+          network: withArmMetrics(new NetworkManagementClient(credential, subscriptionId, options)),
+          security: withArmMetrics(new SecurityCenter(credential, subscriptionId, options)),
+          monitor: withArmMetrics(new MonitorClient(credential, subscriptionId, options)),
         };
         cache.set(subscriptionId, clients);
       }

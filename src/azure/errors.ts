@@ -55,6 +55,12 @@ export function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
+/**
+ * What the SDK says in place of ARM's message when a page of a list fails: the generated paging helpers
+ * keep ARM's error code but drop its message, so only the code and the advice are left to tell.
+ */
+const PAGING_WORDING = /^Pagination failed with unexpected statusCode \d+$/;
+
 function trimMessage(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 240 ? `${oneLine.slice(0, 237)}...` : oneLine;
@@ -85,7 +91,7 @@ export function describeAzureError(service: string, err: unknown, hints: ErrorHi
   if (hint) {
     text += `: ${hint}`;
   } else {
-    const armMessage = trimMessage(err.message);
+    const armMessage = PAGING_WORDING.test(err.message) ? '' : trimMessage(err.message);
     if (armMessage) text += `: ${armMessage}`;
     const advice =
       STATUS_ADVICE[status] ?? (status >= 500 ? 'Azure had a transient fault; retry later' : null);

@@ -21,6 +21,7 @@ import {
 import { layerStates } from '../diagnosis/layers';
 import { findingLinks, portalFor } from '../diagnosis/portal-links';
 import type { Report, ReportVm, Verdict } from '../diagnosis/report';
+import { metrics } from '../metrics';
 import { gatherWithTimeout } from './gather-with-timeout';
 
 export type ProgressEvent =
@@ -210,6 +211,8 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     checks: outcomes.map((o) => o.check),
     findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
   };
+  metrics.diagnoses.inc({ layer: verdict.layer });
+  metrics.diagnosisDuration.observe((Date.parse(report.finishedAt) - started.getTime()) / 1000);
   emit({ type: 'done', report, facts: final });
   return report;
 }

@@ -1,12 +1,27 @@
 import { GatherSkipped, type GatherContext, type Gatherer } from '../azure/gatherer';
 import type { FactKey, FactValue, Gathered } from '../diagnosis/facts';
 import { timedOutReason } from '../diagnosis/incomplete';
+import { metrics } from '../metrics';
 
 /**
  * Runs one gatherer to a `Gathered` outcome: never throws, and never waits past its timeout. The abort
  * signal tells the SDK to stop polling; the race makes sure a call that ignores it cannot hold the report.
  */
 export async function gatherWithTimeout<K extends FactKey>(
+  gatherer: Gatherer<K>,
+  context: Omit<GatherContext, 'signal'>,
+  timeoutMs = gatherer.timeoutMs,
+  clock: () => Date = () => new Date(),
+): Promise<Gathered<FactValue<K>>> {
+  const outcome = await gather(gatherer, context, timeoutMs, clock);
+  metrics.gathererDuration.observe(
+    { gatherer: gatherer.key, status: outcome.status },
+    outcome.durationMs / 1000,
+  );
+  return outcome;
+}
+
+async function gather<K extends FactKey>(
   gatherer: Gatherer<K>,
   context: Omit<GatherContext, 'signal'>,
   timeoutMs = gatherer.timeoutMs,

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../logger';
+import { registry } from '../metrics';
+import { cachedProbe, readiness, type Probe } from '../readiness';
 import { boltLogger } from './bolt-logger';
 import type { SlackContext } from './context';
 import { serveSlackEvents } from './ingress/events-endpoint';
@@ -13,11 +15,12 @@ export interface SlackAppOptions {
   appToken?: string;
   apiUrl?: string;
   port: number;
+  host: string;
   logger: Logger;
   /** Marks a Slack request signature as seen; false when it was seen before (a replay). Store-backed. */
   firstSighting(signature: string): Promise<boolean>;
-  /** Readiness of what the app depends on besides Slack (the store). */
-  storeReady(): Promise<boolean>;
+  /** What the app depends on besides Slack (the store, Azure), each reported by name on `/readyz`. */
+  probes: Record<string, Probe>;
   /** Extra routes (the local workspace page) served before Slack's. */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
@@ -38,8 +41,8 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 
 /**
  * The Bolt app behind our own HTTP server: `/slack/events` (Bolt's default path; signature, timestamp,
- * shape and replays checked by `serveSlackEvents` before Bolt), `/healthz`, `/readyz`. In Socket Mode
- * the server keeps only the health routes.
+ * shape and replays checked by `serveSlackEvents` before Bolt), `/healthz`, `/readyz`, `/metrics`
+ * (Prometheus). In Socket Mode the server keeps only the health and metrics routes.
  */
 export async function startSlackApp(
   options: SlackAppOptions,
@@ -61,20 +64,26 @@ export async function startSlackApp(
       })
     : new App({ token: options.botToken, receiver, logger, clientOptions });
   registerListeners(app, createContext(app));
+  const probes = Object.fromEntries(
+    Object.entries({
+      // The Web API client throws on `ok: false` (a revoked token answers invalid_auth).
+      slack: async () => void (await app.client.auth.test()),
+      ...options.probes,
+    }).map(([name, probe]) => [name, cachedProbe(probe)]),
+  );
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/metrics') {
+      void registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
     if (req.method === 'GET' && path === '/readyz') {
-      void Promise.all([
-        options.storeReady().catch(() => false),
-        app.client.auth.test().then(
-          (r) => r.ok === true,
-          () => false,
-        ),
-      ]).then(([store, slack]) =>
-        json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack }),
-      );
+      void readiness(probes).then((report) => json(res, report.ok ? 200 : 503, report));
       return;
     }
     if (options.extraRoutes?.(req, res)) return;
@@ -88,10 +97,13 @@ export async function startSlackApp(
     }
     json(res, 404, { ok: false, error: 'not found' });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   if (socketMode) await app.start();
   const port = (server.address() as AddressInfo).port;
-  options.logger.info({ port, mode: socketMode ? 'socket' : 'http' }, 'Slack app listening');
+  options.logger.info(
+    { host: options.host, port, mode: socketMode ? 'socket' : 'http' },
+    'Slack app listening',
+  );
   return {
     app,
     server,

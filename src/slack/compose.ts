@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { portalFor } from '../diagnosis/portal-links';
 import { ProposalService } from '../approvals/proposal-service';
+import { listVisibleVms } from '../azure/visible-vms';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
 import type { AzureEnvironment } from '../environment';
@@ -12,6 +13,7 @@ import { auditTrail } from './audit';
 import type { SlackContext } from './context';
 import { DiagnosisRunner, type DiagnosisService } from './diagnosis-runner';
 import { FixExecutor } from './fix-executor';
+import { AppHome } from './home';
 import { ProposalMessages } from './proposal-messages';
 import { metadataKey } from './views/signed-metadata';
 
@@ -52,6 +54,12 @@ export function slackContext(deps: AppDependencies) {
   return (app: App): SlackContext => {
     const service = diagnosisService(deps.azure);
     const fixPolicy = { nsgMaxPrefix: deps.config.NSG_MAX_PREFIX };
+    const approvers = new ApproverDirectory({
+      client: app.client,
+      setting: deps.config.APPROVERS,
+      groupTtlMs: deps.approverGroupTtlMs,
+    });
+    const home = new AppHome({ client: app.client, store: deps.store, logger: deps.logger, approvers });
     const proposals = new ProposalService({ store: deps.store, workflow: deps.workflow });
     const proposalMessages = new ProposalMessages({
       client: app.client,
@@ -59,6 +67,7 @@ export function slackContext(deps: AppDependencies) {
       proposals,
       logger: deps.logger,
       approverSetting: deps.config.APPROVERS,
+      onChange: (proposal) => home.proposalChanged(proposal),
     });
     return {
       config: deps.config,
@@ -72,12 +81,10 @@ export function slackContext(deps: AppDependencies) {
         replicaId: deps.replicaId,
         portal: portalFor(deps.config.AZURE_RESOURCE_MANAGER_ENDPOINT),
       }),
+      visibleVms: () => listVisibleVms(deps.azure.clients, deps.azure.clients.settings.subscriptionIds),
+      home,
       snapshots: { get: (runId) => deps.store.getSnapshot(runId) },
-      approvers: new ApproverDirectory({
-        client: app.client,
-        setting: deps.config.APPROVERS,
-        groupTtlMs: deps.approverGroupTtlMs,
-      }),
+      approvers,
       workflow: deps.workflow,
       fixPolicy,
       proposals,

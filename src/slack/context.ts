@@ -1,6 +1,7 @@
 import type { ProposalService, SnapshotSource } from '../approvals/proposal-service';
 import type { ApprovalWorkflow } from '../approvals/workflow';
 import type { Config } from '../config';
+import type { VmIdentity } from '../diagnosis/facts';
 import type { FixPolicy } from '../fixes/fix';
 import type { Logger } from '../logger';
 import type { ApproverDirectory } from './approvers';
@@ -8,6 +9,7 @@ import type { RiskListValue } from './blocks/digest-buttons';
 import type { SlackMessage } from './blocks/types';
 import type { DiagnosisRunner, DiagnosisService } from './diagnosis-runner';
 import type { FixExecutor } from './fix-executor';
+import type { AppHome } from './home';
 import type { ProposalMessages } from './proposal-messages';
 import type { WatchCommands } from './watches';
 
@@ -17,6 +19,10 @@ export interface SlackContext {
   logger: Logger;
   service: DiagnosisService;
   runner: DiagnosisRunner;
+  /** Every VM the identity can read: what a bare name in a message is checked against. */
+  visibleVms(): Promise<VmIdentity[]>;
+  /** Each person's App Home tab. */
+  home: AppHome;
   /** Finished runs, by run id: what fix buttons and the symptom picker act on. */
   snapshots: SnapshotSource;
   /** Who may approve at the moment of a click (APPROVERS, user groups read fresh from Slack). */

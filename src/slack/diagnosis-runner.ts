@@ -45,6 +45,8 @@ export interface RunRequest {
   identity: VmIdentity;
   target: string;
   request: DiagnosisRequest;
+  /** The message to reply under (a message shortcut's); the run's message starts the thread otherwise. */
+  threadTs?: string;
 }
 
 export type RunStart = { outcome: 'started' | 'joined'; runId: string } | { outcome: 'busy-elsewhere' };
@@ -142,6 +144,7 @@ export class DiagnosisRunner {
       }
       const posted = await this.deps.client.chat.postMessage({
         channel: req.channel,
+        ...(req.threadTs ? { thread_ts: req.threadTs } : {}),
         ...diagnosisMessage(run.state),
       });
       run.updater = new MessageUpdater(this.deps.client, req.channel, posted.ts as string, this.deps.logger);
@@ -257,6 +260,8 @@ export class DiagnosisRunner {
 
   private async follow(run: ActiveRun, req: RunRequest, ts: string): Promise<void> {
     const { state } = run;
+    // Slack threads have one level: a run that is itself a reply puts its details beside it.
+    const thread = req.threadTs ?? ts;
     const updater = run.updater!;
     let facts: Facts | undefined;
     let screenshot: Buffer | undefined;
@@ -323,9 +328,9 @@ export class DiagnosisRunner {
       for (const message of diagnosisDetails(report, {
         metrics: facts?.metrics.status === 'ok' ? facts.metrics.value : undefined,
       })) {
-        await this.deps.client.chat.postMessage({ channel: req.channel, thread_ts: ts, ...message });
+        await this.deps.client.chat.postMessage({ channel: req.channel, thread_ts: thread, ...message });
       }
-      if (screenshot) await this.uploadScreenshot(req.channel, ts, report.vm.name, screenshot);
+      if (screenshot) await this.uploadScreenshot(req.channel, thread, report.vm.name, screenshot);
     } catch (error) {
       this.deps.logger.error({ err: error, runId: state.runId }, 'diagnosis run failed');
       state.failure = `${describeFailure(error).message} Run \`/rdp ${req.target}\` again; if it keeps failing, run \`rdp-doctor diagnose ${req.target}\` from a terminal to see more.`;

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { findSubscription, parseAdd } from '../digest/commands';
 import { DigestInputError } from '../digest/errors';
 import { machinesFound, type DigestReport } from '../digest/report';
+import { metrics } from '../metrics';
 import { nextRuns } from '../digest/schedule';
 import { scopeToJson } from '../digest/scope';
 import type { DigestService } from '../digest/service';
@@ -81,6 +82,7 @@ export function digestCommands(deps: DigestCommandsDependencies): DigestCommands
     try {
       run = await service.build(subscription);
     } catch (error) {
+      metrics.digestRuns.inc({ outcome: 'failed' });
       return tellFailure(subscription, error);
     }
     const { main, thread } = digestMessages(run.report);
@@ -90,6 +92,7 @@ export function digestCommands(deps: DigestCommandsDependencies): DigestCommands
       await client.chat.postMessage({ channel: subscription.channel, thread_ts: ts, ...reply });
     // Remembered only once posted: a digest nobody saw is not the one the next should compare with.
     await store.updateSubscription(subscription.id, { lastReport: run.memory });
+    metrics.digestRuns.inc({ outcome: 'posted' });
     return { posted: 'digest', ts, report: run.report };
   }
 

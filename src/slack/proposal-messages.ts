@@ -8,7 +8,8 @@ import type { Proposal, Store } from '../store';
 import { proposalMessage, type ProposalView } from './blocks/proposal';
 
 // The proposal's message in the diagnosis thread: posted when it is proposed, and redrawn from the store
-// whenever the proposal moves, whichever replica moved it.
+// whenever the proposal moves, whichever replica moved it; then whoever follows proposals elsewhere (the
+// approvers' App Homes) is told.
 
 /** A redraw re-reads the store after it drew; this many rounds settle any race between replicas. */
 const REDRAW_ROUNDS = 5;
@@ -22,6 +23,8 @@ export class ProposalMessages {
       logger: Logger;
       /** APPROVERS as configured, for saying who may approve. */
       approverSetting: ApproverSetting;
+      /** Told after every move of a proposal, once its message is redrawn. Never throws. */
+      onChange?: (proposal: Proposal) => Promise<void>;
     },
   ) {}
 
@@ -65,15 +68,23 @@ export class ProposalMessages {
       },
       'fix proposed',
     );
+    await this.deps.onChange?.(proposal ?? proposed.proposal);
     return { ok: true, proposal: proposal ?? proposed.proposal };
   }
 
   /**
    * Redraws the proposal message from the store. Replicas redraw the same message concurrently; each reads
    * again after it drew and draws once more if the proposal moved meanwhile, so the last drawing shows the
-   * latest state. Never throws: the message is only a view of the store.
+   * latest state; then `onChange` hears of it. Never throws: the message is only a view of the store.
    */
   async refresh(proposalId: string): Promise<void> {
+    await this.redrawMessage(proposalId);
+    if (!this.deps.onChange) return;
+    const proposal = await this.deps.store.getProposal(proposalId).catch(() => null);
+    if (proposal) await this.deps.onChange(proposal);
+  }
+
+  private async redrawMessage(proposalId: string): Promise<void> {
     try {
       for (let round = 0; round < REDRAW_ROUNDS; round++) {
         const proposal = await this.deps.store.getProposal(proposalId);

@@ -1,7 +1,7 @@
 import type { ProposalState } from './proposal-state';
 import type { CauseId, FixId } from '../diagnosis/ids';
 import type { Facts } from '../diagnosis/facts';
-import type { Report } from '../diagnosis/report';
+import type { Report, Verdict } from '../diagnosis/report';
 
 // The persistence the app needs, one typed async interface over SQLite or PostgreSQL (DESIGN.md "Store").
 // Times in records are ISO 8601 UTC strings.
@@ -284,6 +284,19 @@ export interface SnapshotRecords {
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
   /** Finished runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */
   listSnapshotsSince(since: Date, limit: number): Promise<SnapshotSummary[]>;
+  /** The runs `user` asked for or joined, newest first, at most `limit`: their App Home's list. */
+  listRecentDiagnoses(user: string, limit: number): Promise<RecentDiagnosis[]>;
+}
+
+/** One line of a person's recent diagnoses: only what a list line needs of the run's report. */
+export interface RecentDiagnosis {
+  runId: string;
+  vmId: string;
+  vmName: string;
+  channel: string | null;
+  messageTs: string | null;
+  verdict: Verdict;
+  createdAt: string;
 }
 
 /** Diagnoses still running, so that a run whose process died gets its message closed. */

@@ -235,7 +235,8 @@ describe('resolveVm', () => {
     expect(fake.sent).toHaveLength(0);
   });
 
-  it('passes on what Azure said when it could not answer', async () => {
+  // The SDK's paging keeps ARM's error code of a list that fails but not its message.
+  it('passes on the status and ARM code when Azure could not answer, with what to do', async () => {
     const fake = replay([
       {
         method: 'GET',
@@ -245,7 +246,7 @@ describe('resolveVm', () => {
       },
     ]);
     await expect(resolveVm(fake.clients, 'vm-web-01', [SUB_A])).rejects.toThrow(
-      /^Compute answered 403 AuthorizationFailed: The client does not have authorization\.; the identity rdp-doctor runs as lacks a role/,
+      /^Compute answered 403 AuthorizationFailed; the identity rdp-doctor runs as lacks a role/,
     );
   });
 });

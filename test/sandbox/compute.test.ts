@@ -95,7 +95,7 @@ test('Run Command completes through the LRO protocol with the guest facts as std
   expect(facts.rdp?.portNumber).toBe(13389);
   expect(Date.parse(facts.collectedAt)).toBeGreaterThan(Date.now() - 60_000);
   const started = h.sandbox.requests.find((r) => r.path.endsWith('/rdp-port-nonstandard/runCommand'));
-  expect(started).toMatchObject({ status: 202, apiVersion: '2025-04-01', write: false });
+  expect(started).toMatchObject({ status: 202, apiVersion: '2026-03-01', write: false });
   expect(h.sandbox.requests.some((r) => r.pollOf === started?.operationId)).toBe(true);
 });
 
@@ -131,7 +131,7 @@ test('Azure runs one Run Command per VM at a time: a second one meanwhile is a 4
   const first = await h.sub.compute.virtualMachines.beginRunCommand(RG, 'vm-healthy', {
     commandId: 'RunPowerShellScript',
   });
-  expect(first.isDone()).toBe(true);
+  await first.pollUntilDone();
   const latency = await startHarness({ latency: 'realistic', scale: 0.1 });
   try {
     // About 3 s at this scale: the first poll finds it running, and a second command is refused meanwhile.

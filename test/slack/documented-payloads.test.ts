@@ -126,3 +126,53 @@ test('a modal submission has the documented view_submission shape', async () => 
   await side.submit(view, 'U0ALICE', { source: '203.0.113.10' });
   expect(shapeGaps(fixture('view_submission.json'), lastPayload())).toEqual([]);
 });
+
+/** A Home tab as the fake keeps it after the app's views.publish, with one Approve button. */
+function publishedHome(user: string): FakeView {
+  const view = {
+    id: `V0HOME${user.slice(1)}`,
+    type: 'home',
+    user,
+    view: {
+      type: 'home',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'home-proposal',
+          elements: [{ type: 'button', action_id: 'approve-fix', value: 'proposal-1' }],
+        },
+      ],
+    },
+    hash: '1764860409.5e6f7a8b',
+    root_view_id: `V0HOME${user.slice(1)}`,
+    previous_view_id: null,
+    history: [],
+    closed: false,
+  } as unknown as FakeView;
+  fake.views.push(view);
+  return view;
+}
+
+test('a button click in the Home tab has the documented block_actions shape', async () => {
+  publishedHome('U0BOB');
+  await side.clickInHome('U0BOB', 'approve-fix', 'proposal-1');
+  expect(shapeGaps(fixture('block_actions.home.json'), lastPayload())).toEqual([]);
+});
+
+test('a message shortcut has the documented message_action shape', async () => {
+  const complaint = {
+    channel: 'C0INCIDENT',
+    ts: '1764860300.000200',
+    text: "Can't RDP into vm-web-01 since this morning",
+    user: 'U0DAVE',
+  };
+  await side.shortcut(complaint, 'U0ALICE', 'diagnose_rdp');
+  expect(shapeGaps(fixture('message_action.json'), lastPayload())).toEqual([]);
+});
+
+test('opening the Home tab sends the documented app_home_opened envelope, as a JSON body', async () => {
+  publishedHome('U0CAROL');
+  await side.openHome('U0CAROL');
+  const sent = JSON.parse(bodies[bodies.length - 1]) as Record<string, unknown>;
+  expect(shapeGaps(fixture('app_home_opened.event_callback.json'), sent)).toEqual([]);
+});

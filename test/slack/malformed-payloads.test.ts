@@ -9,10 +9,11 @@ import { CHANNEL, SIGNING_SECRET, scenarioAzure } from '../support/slack-harness
 import { spawnApp, type SpawnedApp } from '../support/spawn-app';
 import { diagnosed } from './approvals-support';
 
-// Signed requests that Slack would never send: every field of a well-formed block_actions, view_submission
-// and slash command (Slack's documented shapes) removed or given the wrong type in turn, and whole bodies
-// that are null, arrays, scalars or not JSON. Sent to the app in its own process: none may end it, each
-// gets an answer, and afterwards /healthz answers and a real diagnosis still completes.
+// Signed requests that Slack would never send: every field of a well-formed block_actions, view_submission,
+// message_action, app_home_opened event and slash command (Slack's documented shapes) removed or given the
+// wrong type in turn, and whole bodies that are null, arrays, scalars or not JSON. Sent to the app in its
+// own process: none may end it, each gets an answer, and afterwards /healthz answers and a real diagnosis
+// still completes.
 
 jest.setTimeout(180_000);
 
@@ -86,6 +87,42 @@ const viewSubmission = (fake: FakeSlack) => ({
   is_enterprise_install: false,
 });
 
+// message_action: "Diagnose RDP" run on a message (Slack's shortcuts payload reference).
+const messageAction = (fake: FakeSlack) => ({
+  type: 'message_action',
+  token: 'deprecated-verification-token',
+  action_ts: '1700000003.000300',
+  team: TEAM,
+  user: USER,
+  channel: { id: CHANNEL, name: 'incidents' },
+  is_enterprise_install: false,
+  enterprise: null,
+  callback_id: 'diagnose_rdp',
+  trigger_id: '1111.2222.mnop',
+  response_url: fake.responseUrl({ channel: CHANNEL, user: USER.id }),
+  message_ts: '1700000000.000100',
+  message: { type: 'message', text: 'cannot RDP into vm-ghost', user: 'U0DAVE', ts: '1700000000.000100' },
+});
+
+// event_callback: app_home_opened in the Events API envelope (Slack's event wrapper reference).
+const appHomeOpened = {
+  token: 'deprecated-verification-token',
+  team_id: TEAM.id,
+  api_app_id: 'A0RDPDOCTOR',
+  event: {
+    type: 'app_home_opened',
+    user: USER.id,
+    channel: 'D0FUZZ',
+    tab: 'home',
+    event_ts: '1700000004.000400',
+  },
+  type: 'event_callback',
+  event_id: 'Ev0FUZZ',
+  event_time: 1700000004,
+  authorizations: [{ enterprise_id: null, team_id: TEAM.id, user_id: 'U0RDPBOT', is_bot: true }],
+  is_ext_shared_channel: false,
+};
+
 // The slash command's form fields (Slack's slash command request reference).
 const slashFields = (fake: FakeSlack): Record<string, string> => ({
   token: 'deprecated-verification-token',
@@ -155,6 +192,22 @@ function payloadCases(kind: string, base: object): Case[] {
     }));
 }
 
+/** Like payloadCases, for the Events API, whose envelope is the JSON body itself. */
+function eventCases(kind: string, base: object): Case[] {
+  return pathsOf(base).flatMap((at) => [
+    {
+      name: `${kind} without ${at.join('.')}`,
+      body: JSON.stringify(withAt(base, at, { remove: true })),
+      contentType: 'application/json',
+    },
+    ...WRONG_VALUES.map(([what, value]) => ({
+      name: `${kind} with ${at.join('.')} as ${what}`,
+      body: JSON.stringify(withAt(base, at, { value })),
+      contentType: 'application/json',
+    })),
+  ]);
+}
+
 function slashCases(fields: Record<string, string>): Case[] {
   return Object.keys(fields).flatMap((field) => {
     const others = Object.entries(fields).filter(([key]) => key !== field);
@@ -200,6 +253,8 @@ function corpus(fake: FakeSlack): Case[] {
     ...WHOLE_BODIES,
     ...payloadCases('block_actions', blockActions(fake)),
     ...payloadCases('view_submission', viewSubmission(fake)),
+    ...payloadCases('message_action', messageAction(fake)),
+    ...eventCases('app_home_opened', appHomeOpened),
     ...slashCases(slashFields(fake)),
   ];
   // A body signed twice would be refused as a replay, not as malformed.
@@ -268,6 +323,8 @@ test('no malformed signed payload ends the process; /healthz and a real diagnosi
   expect(outcomes.get('block_actions with actions as null')).toBe(400);
   expect(outcomes.get('view_submission with view.state.values as an array')).toBe(400);
   expect(outcomes.get('slash command with text twice')).toBe(400);
+  expect(outcomes.get('message_action with message as null')).toBe(400);
+  expect(outcomes.get('app_home_opened without event.user')).toBe(400);
 
   expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
   const report = await diagnosed(app.side, 'nsg-denies-rdp', 'from 203.0.113.10', 'U0ALICE');

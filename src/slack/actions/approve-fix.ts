@@ -2,9 +2,8 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { approvalMessage, refusalMessage } from '../../approvals/messages';
 import type { ApprovalPlace } from '../../approvals/workflow';
 import { approvalRecorded } from '../blocks/proposal';
-import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
-import { tellPrivately } from '../tell-privately';
+import { answerClicker } from './answer-clicker';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -19,16 +18,15 @@ function placeOf(body: BlockButtonAction): ApprovalPlace {
 }
 
 /**
- * Approve on a proposal: the approver is whoever clicked (signed payload), checked against APPROVERS as
- * Slack says it is right now. Once enough people approved, the fix runs in the background; refusals are
- * said privately to the clicker and change nothing.
+ * Approve on a proposal, on its message or in an approver's App Home: the approver is whoever clicked
+ * (signed payload), checked against APPROVERS as Slack says it is right now. Once enough people approved,
+ * the fix runs in the background; refusals are said privately to the clicker and change nothing.
  */
 export function approveFix(ctx: SlackContext) {
   return async ({ ack, action, body, client }: Args): Promise<void> => {
     await ack();
     const user = body.user.id;
-    const channel = body.channel?.id ?? (body.container.channel_id as string);
-    const tell = (said: string | SlackMessage) => tellPrivately(client, channel, user, said);
+    const tell = answerClicker(ctx, body, client);
     const proposalId = action.value ?? '';
 
     const approvers = await ctx.approvers.resolve();

@@ -26,6 +26,7 @@ export function pickVm(ctx: SlackContext) {
       requestText: value.request,
       respond,
       input,
+      threadTs: typeof value.thread === 'string' ? value.thread : undefined,
     });
     await respond({ delete_original: true });
   };

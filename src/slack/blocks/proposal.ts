@@ -122,10 +122,11 @@ const STATE_WORDS: Record<ProposalState, string> = {
   interrupted: 'interrupted',
 };
 
-function buttons(proposal: Proposal): types.ActionsBlock {
+/** Approve and Deny for a waiting proposal: on its message, and in the approver's App Home. */
+export function approvalButtons(proposal: Proposal, blockId = 'proposal-actions'): types.ActionsBlock {
   return {
     type: 'actions',
-    block_id: 'proposal-actions',
+    block_id: blockId,
     elements: [
       {
         type: 'button',
@@ -165,7 +166,7 @@ export function proposalMessage(view: ProposalView): SlackMessage {
       `Proposal ${inlineCode(proposal.id)} · \`/rdp audit ${escapeMrkdwn(proposal.vmName)}\` shows every step`,
     ]),
   ];
-  if (proposal.state === 'proposed') blocks.push(buttons(proposal));
+  if (proposal.state === 'proposed') blocks.push(approvalButtons(proposal));
   return message(
     escapeMrkdwn(
       `${proposal.fixId} on ${proposal.vmName}, proposed by ${proposal.proposer}: ${STATE_WORDS[proposal.state]}`,

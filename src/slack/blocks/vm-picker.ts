@@ -21,26 +21,35 @@ export interface VmCandidate {
   subscriptionId: string;
 }
 
-/** What a `pick-vm` button carries back: the chosen machine, and the `/rdp` text to run again for it. */
+/**
+ * What a `pick-vm` button carries back: the chosen machine, the `/rdp` text to run again for it, and the
+ * message to reply under when the question came from a message shortcut.
+ */
 export interface PickVmValue {
   vm: string;
   request: string;
+  thread?: string;
 }
 
-function pickValue(vm: string, requestText: string): string {
+function pickValue(vm: string, requestText: string, thread: string | undefined): string {
   let request = requestText;
-  let value = JSON.stringify({ vm, request } satisfies PickVmValue);
+  const valueOf = () => JSON.stringify({ vm, request, ...(thread ? { thread } : {}) } satisfies PickVmValue);
+  let value = valueOf();
   // `/rdp` refuses commands over 1,000 characters, so this only cuts text that JSON escaping inflated.
   while (value.length > LIMITS.buttonValue && request.length > 0) {
     const room = request.length - (value.length - LIMITS.buttonValue);
     request = room > 1 ? truncate(request, room) : '';
-    value = JSON.stringify({ vm, request } satisfies PickVmValue);
+    value = valueOf();
   }
   return value;
 }
 
 /** A choice labelled by where it lives, so two machines of one name are told apart. */
-function candidateBlock(candidate: VmCandidate, requestText: string): types.SectionBlock {
+function candidateBlock(
+  candidate: VmCandidate,
+  requestText: string,
+  thread: string | undefined,
+): types.SectionBlock {
   const subscription = candidate.subscriptionId.slice(0, 8);
   return {
     type: 'section',
@@ -52,7 +61,7 @@ function candidateBlock(candidate: VmCandidate, requestText: string): types.Sect
       type: 'button',
       action_id: PICK_VM_ACTION_ID,
       text: plainText(`Diagnose ${candidate.name}`, LIMITS.buttonText),
-      value: pickValue(candidate.id, requestText),
+      value: pickValue(candidate.id, requestText, thread),
     },
   };
 }
@@ -61,10 +70,16 @@ export function vmPicker(
   target: string,
   candidates: readonly VmCandidate[],
   requestText: string,
+  options: { thread?: string; question?: string } = {},
 ): SlackMessage {
-  const question = `${inlineCode(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`;
+  const question =
+    options.question ??
+    `${inlineCode(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`;
   const shown = candidates.slice(0, MAX_CANDIDATES);
-  const blocks: KnownBlock[] = [section(question), ...shown.map((c) => candidateBlock(c, requestText))];
+  const blocks: KnownBlock[] = [
+    section(question),
+    ...shown.map((c) => candidateBlock(c, requestText, options.thread)),
+  ];
   const hidden = candidates.length - shown.length;
   if (hidden > 0) {
     blocks.push(
@@ -76,7 +91,7 @@ export function vmPicker(
     );
   }
   return message(
-    `${mrkdwn(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`,
+    options.question ?? `${mrkdwn(target, 120)} matches ${plural(candidates.length, 'machine')}: which one?`,
     blocks,
   );
 }
@@ -89,10 +104,14 @@ export function didYouMean(
   notFound: string,
   suggestions: readonly VmCandidate[],
   requestText: string,
+  options: { thread?: string } = {},
 ): SlackMessage {
   const blocks: KnownBlock[] = [section(`⚠️ ${mrkdwn(notFound, 2000)}`)];
   if (suggestions.length > 0) {
-    blocks.push(context(['*Did you mean:*']), ...suggestions.map((c) => candidateBlock(c, requestText)));
+    blocks.push(
+      context(['*Did you mean:*']),
+      ...suggestions.map((c) => candidateBlock(c, requestText, options.thread)),
+    );
   }
   return message(mrkdwn(notFound, 1000), blocks);
 }

@@ -13,20 +13,28 @@ export async function answerPrivately(respond: RespondFn, message: SlackMessage)
   await respond({ response_type: 'ephemeral', replace_original: false, ...message });
 }
 
+/** ALLOWED_CHANNELS, said privately to whoever asked elsewhere; true when the channel may run diagnoses. */
+export async function channelAllowed(
+  ctx: SlackContext,
+  channel: string,
+  respond: RespondFn,
+): Promise<boolean> {
+  if (ctx.config.ALLOWED_CHANNELS.length === 0 || ctx.config.ALLOWED_CHANNELS.includes(channel)) return true;
+  await answerPrivately(
+    respond,
+    errorMessage(
+      'rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.',
+    ),
+  );
+  return false;
+}
+
 /** `/rdp …`: acknowledge at once, then route; every answer to bad input is private. */
 export function rdpCommand(ctx: SlackContext) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
     await ack();
     const { channel_id: channel, user_id: user } = command;
-    if (ctx.config.ALLOWED_CHANNELS.length > 0 && !ctx.config.ALLOWED_CHANNELS.includes(channel)) {
-      await answerPrivately(
-        respond,
-        errorMessage(
-          'rdp-doctor is not enabled in this channel; ask your admins which channel handles RDP incidents.',
-        ),
-      );
-      return;
-    }
+    if (!(await channelAllowed(ctx, channel, respond))) return;
     const parsed = parseRdpCommand(command.text ?? '');
     switch (parsed.kind) {
       case 'help':
@@ -79,6 +87,8 @@ export async function startDiagnosis(
     requestText: string;
     respond: RespondFn;
     input: { symptom?: string; from?: string; host?: string };
+    /** Reply under this message (a message shortcut's) instead of starting a thread. */
+    threadTs?: string;
   },
 ): Promise<RunStart | null> {
   const reply = (message: SlackMessage) => answerPrivately(args.respond, message);
@@ -91,6 +101,7 @@ export async function startDiagnosis(
       identity,
       target: args.target,
       request,
+      threadTs: args.threadTs,
     });
     if (started.outcome === 'joined') {
       await reply(
@@ -109,7 +120,7 @@ export async function startDiagnosis(
   } catch (error) {
     const { candidates, suggestions } = error as { candidates?: VmCandidate[]; suggestions?: VmCandidate[] };
     if (candidates && candidates.length > 0) {
-      await reply(vmPicker(args.target, candidates, args.requestText));
+      await reply(vmPicker(args.target, candidates, args.requestText, { thread: args.threadTs }));
       return null;
     }
     const failure = describeFailure(error);
@@ -118,7 +129,9 @@ export async function startDiagnosis(
     if (failure.adminDetail)
       ctx.logger.info({ target: args.target, detail: failure.adminDetail }, failure.message);
     if ((error as { code?: unknown }).code === 'vm-not-found') {
-      await reply(didYouMean(failure.message, suggestions ?? [], args.requestText));
+      await reply(
+        didYouMean(failure.message, suggestions ?? [], args.requestText, { thread: args.threadTs }),
+      );
       return null;
     }
     await reply(errorMessage(failure.message));

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
-// The shapes of what Slack sends this app (DESIGN.md: `/rdp`, buttons, modals), checked on the body Bolt
+// The shapes of what Slack sends this app (DESIGN.md: `/rdp`, buttons, modals; the Diagnose RDP message
+// shortcut and app_home_opened), checked on the body Bolt
 // is about to dispatch, so that no listener ever meets a body Slack would not send: `payload=null`, an
 // array, a number where an id goes, a missing `actions`. Fields the app does not read pass unchecked.
-// Shapes from Slack's reference: slash command request fields, block_actions and view_submission payloads.
+// Shapes from Slack's reference: slash command request fields, block_actions, view_submission and
+// message_action payloads, and the Events API's event_callback envelope.
 
 const text = z.string().max(40_000);
 const id = z.string().min(1).max(255);
@@ -70,12 +72,44 @@ const viewSubmission = z.looseObject({
   response_urls: z.array(z.looseObject({ response_url: z.url({ protocol: /^https?$/ }) })).optional(),
 });
 
+const messageAction = z.looseObject({
+  type: z.literal('message_action'),
+  user,
+  team,
+  callback_id: id,
+  trigger_id: id,
+  channel: z.looseObject({ id }),
+  message_ts: id,
+  message: z.looseObject({ ts: id, thread_ts: id.optional(), text: text.optional() }),
+  response_url: z.url({ protocol: /^https?$/ }),
+});
+
+/** The Events API envelope; the one event the app subscribes to is app_home_opened. */
+const eventCallback = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: id,
+  api_app_id: id,
+  event_id: id,
+  event_time: z.number(),
+  event: z.union([
+    // Bolt reads the channel of every event it dispatches, as an id or an object with one, and a null
+    // there throws inside Bolt. The Home's channel is the app's DM with the user.
+    z.looseObject({ type: z.literal('app_home_opened'), user: id, channel: id, tab: z.string().max(32) }),
+    z.looseObject({
+      type: id.refine((type) => type !== 'app_home_opened'),
+      channel: z.union([id, z.looseObject({ id })]).optional(),
+    }),
+  ]),
+});
+
 /** Slack's handshake when the request URL is saved; Bolt answers it. */
 const urlVerification = z.looseObject({ type: z.literal('url_verification'), challenge: id });
 
 const SHAPES = {
   block_actions: blockActions,
   view_submission: viewSubmission,
+  message_action: messageAction,
+  event_callback: eventCallback,
   url_verification: urlVerification,
 } as const;
 
@@ -105,7 +139,7 @@ export function checkPayloadShape(body: unknown): ShapeCheck {
   if (typeof type !== 'string' || !(type in SHAPES)) {
     return {
       ok: false,
-      reason: `rdp-doctor takes slash commands and block_actions or view_submission payloads, got type ${JSON.stringify(type ?? null)?.slice(0, 60)}`,
+      reason: `rdp-doctor takes slash commands, block_actions, view_submission and message_action payloads and events, got type ${JSON.stringify(type ?? null)?.slice(0, 60)}`,
     };
   }
   const parsed = SHAPES[type as keyof typeof SHAPES].safeParse(record);

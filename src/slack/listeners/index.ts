@@ -13,6 +13,8 @@ import { RERUN_ACTION_ID } from '../blocks/rerun-button';
 import { WATCH_DIAGNOSE_PATTERN } from '../blocks/watch';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../blocks/proposal';
 import { rdpCommand } from '../commands/rdp';
+import { appHomeOpened } from '../events/app-home-opened';
+import { DIAGNOSE_RDP_CALLBACK_ID, diagnoseRdpShortcut } from '../shortcuts/diagnose-rdp';
 import type { SlackContext } from '../context';
 import { ignoreSlackRetries } from '../middleware/ignore-retries';
 import { DENY_REASON_CALLBACK_ID, submitDenyReason } from '../views/deny-reason';
@@ -22,6 +24,8 @@ import { FIX_PARAMS_CALLBACK_ID, submitFixParams } from '../views/fix-params';
 export function registerListeners(app: App, ctx: SlackContext): void {
   app.use(ignoreSlackRetries);
   app.command('/rdp', rdpCommand(ctx));
+  app.shortcut({ type: 'message_action', callback_id: DIAGNOSE_RDP_CALLBACK_ID }, diagnoseRdpShortcut(ctx));
+  app.event('app_home_opened', appHomeOpened(ctx));
   app.action('pick-vm', pickVm(ctx));
   app.action('symptom:select', selectSymptom(ctx));
   app.action(RERUN_ACTION_ID, rerunDiagnosis(ctx));

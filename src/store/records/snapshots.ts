@@ -1,9 +1,10 @@
 import type { Facts } from '../../diagnosis/facts';
 import type { Report } from '../../diagnosis/report';
 import type { Db } from '../db';
-import type { NewSnapshot, Snapshot, SnapshotRecords, SnapshotSummary } from '../store';
+import type { NewSnapshot, RecentDiagnosis, Snapshot, SnapshotRecords, SnapshotSummary } from '../store';
 
-// Finished diagnoses, by run id: what fix buttons act on and what the digest summarises.
+// Finished diagnoses, by run id: what fix buttons act on, what the digest summarises and what one person's
+// App Home lists.
 
 interface SnapshotRow {
   id: number | string;
@@ -29,6 +30,22 @@ function toSnapshotSummary(row: SnapshotRow): SnapshotSummary {
     requestedBy: JSON.parse(row.requested_by) as string[],
     report: JSON.parse(row.report) as Report,
     complete: Number(row.complete) === 1,
+    createdAt: row.created_at,
+  };
+}
+
+// Slack user ids: the only text that goes into the LIKE pattern, so it cannot carry a wildcard.
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+function toRecentDiagnosis(row: SnapshotRow): RecentDiagnosis {
+  const report = JSON.parse(row.report) as Report;
+  return {
+    runId: row.run_id,
+    vmId: row.vm_id,
+    vmName: report.vm.name,
+    channel: row.channel,
+    messageTs: row.message_ts,
+    verdict: report.verdict,
     createdAt: row.created_at,
   };
 }
@@ -88,6 +105,17 @@ export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
         [since.toISOString(), limit],
       );
       return rows.map(toSnapshotSummary);
+    },
+
+    async listRecentDiagnoses(user: string, limit: number): Promise<RecentDiagnosis[]> {
+      if (!SLACK_USER_ID.test(user)) return [];
+      // requested_by holds a JSON array of user ids; the quotes make the match whole-id.
+      const rows = await db.query<SnapshotRow>(
+        `SELECT id, run_id, vm_id, channel, message_ts, requested_by, report, NULL AS facts, created_at
+       FROM diagnosis_snapshots WHERE requested_by LIKE $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [`%"${user}"%`, limit],
+      );
+      return rows.map(toRecentDiagnosis);
     },
   };
 }

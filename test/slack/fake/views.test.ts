@@ -132,4 +132,28 @@ describe('fake Slack views.*', () => {
       ok: true,
     });
   });
+
+  it('publishes one Home tab per user, replaced in place, and refuses a stale hash or a modal', async () => {
+    const home = (text: string) => ({
+      type: 'home' as const,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
+    const first = await client.views.publish({ user_id: 'U0BOB', view: home('nothing waits') });
+    const second = await client.views.publish({
+      user_id: 'U0BOB',
+      view: home('one proposal waits'),
+      hash: first.view!.hash,
+    });
+    await client.views.publish({ user_id: 'U0ALICE', view: home('yours') });
+
+    expect(second.view).toMatchObject({ id: first.view!.id, type: 'home' });
+    expect(fake.views.filter((v) => v.type === 'home').map((v) => v.user)).toEqual(['U0BOB', 'U0ALICE']);
+    expect(fake.views[0].history).toEqual([home('nothing waits')]);
+    const stale = await slackError(
+      client.views.publish({ user_id: 'U0BOB', view: home('late'), hash: first.view!.hash }),
+    );
+    expect(stale.error).toBe('hash_conflict');
+    const modalRefused = await slackError(client.views.publish({ user_id: 'U0BOB', view: modal() }));
+    expect(modalRefused.error).toBe('invalid_arguments');
+  });
 });

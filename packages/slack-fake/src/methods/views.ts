@@ -1,5 +1,6 @@
 // views.open, views.update and views.push: trigger_id rules, the modal schema, and the three-view stack
-// (https://docs.slack.dev/reference/methods/views.open, .../views.push, .../surfaces/modals).
+// (https://docs.slack.dev/reference/methods/views.open, .../views.push, .../surfaces/modals); views.publish:
+// one Home tab per user, replaced in place (.../views.publish).
 import { randomBytes, randomInt } from 'node:crypto';
 import { validateView } from '../block-kit-limits';
 import type { ApiAnswer, FakeView, Json } from '../types';
@@ -143,4 +144,29 @@ export function push(ws: Workspace, args: Json): ApiAnswer {
   const view = store(ws, read.view, stack[stack.length - 1]);
   ws.emit('view_pushed', view);
   return ok({ view: viewJson(view) });
+}
+
+/** views.publish: the user's Home tab, created on first publish and replaced (same id) after. */
+export function publish(ws: Workspace, args: Json): ApiAnswer {
+  const userId = stringArg(args, 'user_id');
+  if (!userId) return invalidArguments(['missing required field: user_id']);
+  const read = readView(args);
+  if ('refused' in read) return read.refused;
+  if (read.view.type !== 'home')
+    return invalidArguments(['views.publish only takes a home view [json-pointer:/view/type]']);
+  const home = ws.views.find((v) => v.type === 'home' && v.user === userId);
+  const hash = stringArg(args, 'hash');
+  if (home && hash && hash !== home.hash) return fail('hash_conflict');
+  if (externalIdTaken(ws, read.view, home)) return fail('duplicate_external_id');
+  if (!home) {
+    const created = store(ws, read.view);
+    created.user = userId;
+    ws.emit('view_published', created);
+    return ok({ view: viewJson(created) });
+  }
+  home.history.push(home.view);
+  home.view = read.view;
+  home.hash = newHash(ws);
+  ws.emit('view_published', home);
+  return ok({ view: viewJson(home) });
 }

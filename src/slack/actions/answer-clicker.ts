@@ -1,0 +1,21 @@
+import type { BlockButtonAction } from '@slack/bolt';
+import type { SlackMessage } from '../blocks/types';
+import type { SlackContext } from '../context';
+import { tellPrivately } from '../tell-privately';
+
+/**
+ * Who clicked hears the answer where they clicked: privately in the channel, or at the top of their App
+ * Home when the button was there (a Home tab has no channel to answer in).
+ */
+export function answerClicker(
+  ctx: SlackContext,
+  body: BlockButtonAction,
+  client: Parameters<typeof tellPrivately>[0],
+): (said: string | SlackMessage) => Promise<void> {
+  const user = body.user.id;
+  if (body.container?.type === 'view' && body.view?.type === 'home') {
+    return (said) => ctx.home.publish(user, typeof said === 'string' ? said : said.text);
+  }
+  const channel = body.channel?.id ?? (body.container.channel_id as string);
+  return (said) => tellPrivately(client, channel, user, said);
+}
