@@ -22,6 +22,8 @@ export interface SnapshotSource {
     channel: string | null;
     messageTs: string | null;
   } | null>;
+  /** Every proposal for the VM: what its fix buttons already led to. */
+  proposalsFor(vmId: string): Promise<Proposal[]>;
 }
 
 /** Which fix, for which finding of which run (what a fix button carries). */
@@ -89,6 +91,8 @@ export async function loadFixRequest(
       message: `That diagnosis of ${vmName} was posted in another channel: propose its fixes there, or run \`/rdp ${vmName}\` here.`,
     };
   }
+  const earlier = await alreadyDone(snapshots, snapshot, ref, fix.title);
+  if (earlier) return { ok: false, message: earlier };
   return {
     ok: true,
     fix,
@@ -98,6 +102,38 @@ export async function loadFixRequest(
     vmName,
     diagnosis: { channel: snapshot.channel, messageTs: snapshot.messageTs },
   };
+}
+
+const OPEN_STATES = new Set<Proposal['state']>(['proposed', 'approved', 'executing']);
+
+/**
+ * What an earlier click on the same button already led to: a fix verified for the cause, or one still on
+ * its way. A new proposal is offered only when the earlier ones ended without removing the cause.
+ */
+async function alreadyDone(
+  snapshots: SnapshotSource,
+  snapshot: { report: Report; channel: string | null; messageTs: string | null },
+  ref: FixRequestRef,
+  fixTitle: string,
+): Promise<string | null> {
+  if (!snapshot.messageTs) return null;
+  const here = (await snapshots.proposalsFor(snapshot.report.vm.id)).filter(
+    (p) => p.channel === snapshot.channel && p.threadTs === snapshot.messageTs && p.cause === ref.cause,
+  );
+  // Said without mentions: a private answer is plain text; the thread names the people.
+  const resolved = here.find((p) => p.state === 'succeeded');
+  if (resolved) {
+    const at = `${resolved.updatedAt.slice(11, 16)} UTC`;
+    return (
+      `${fixTitleOf(resolved)} already resolved this at ${at}, approved in the thread below the report. ` +
+      'Use Re-run diagnosis under the report to see what holds now.'
+    );
+  }
+  const open = here.find((p) => p.fixId === ref.fix && OPEN_STATES.has(p.state));
+  if (open) {
+    return `${fixTitle} is already proposed in the thread below the report (${open.state}): approve or deny that proposal instead.`;
+  }
+  return null;
 }
 
 export type Planned = { ok: true; plan: FixPlan } | { ok: false; message: string };

@@ -9,6 +9,7 @@ import type { Proposal, Store } from '../store';
 import { errorMessage } from './blocks/diagnosis';
 import { fixResultMessage, interruptedMessage, secretMessage } from './blocks/proposal';
 import type { ProposalMessages } from './proposal-messages';
+import { redrawResolvedDiagnosis, type ResolvedDiagnosisDependencies } from './resolved-diagnosis';
 
 // Approved fixes, run in the background of the click that approved them: the result goes to the
 // diagnosis thread, a generated password to the proposer alone. An execution whose process died (or lost
@@ -25,6 +26,8 @@ export interface FixExecutorDependencies {
   policy: FixPolicy;
   /** Redrawn as the execution moves the proposal. */
   messages: ProposalMessages;
+  /** The diagnosis a verified fix came from is redrawn with the cause resolved. */
+  resolved: Omit<ResolvedDiagnosisDependencies, 'client' | 'logger'>;
 }
 
 export class FixExecutor {
@@ -108,6 +111,10 @@ export class FixExecutor {
       ...fixResultMessage({ proposal, fixTitle: fixTitleOf(proposal), detail, correlationId }),
     });
     if (run.secretForProposer) await this.handOverSecret(proposal, channel, run.secretForProposer);
+    await redrawResolvedDiagnosis(
+      { ...this.deps.resolved, client: this.deps.client, logger: this.deps.logger },
+      proposal,
+    );
   }
 
   /**

@@ -280,6 +280,8 @@ export interface SnapshotRecords {
   saveSnapshot(snapshot: NewSnapshot): Promise<Snapshot>;
   /** The run's snapshot, finished or not. */
   getSnapshot(runId: string): Promise<Snapshot | null>;
+  /** The run whose message is at `messageTs` in `channel`: where its proposals are threaded. */
+  findSnapshotByMessage(channel: string, messageTs: string): Promise<Snapshot | null>;
   /** The VM's newest finished run. */
   latestSnapshot(vmId: string): Promise<Snapshot | null>;
   /** Finished runs saved at or after `since`, newest first, at most `limit`: the digest's diagnoses of the period. */

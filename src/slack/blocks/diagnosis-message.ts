@@ -22,7 +22,7 @@ import {
   truncate,
 } from './mrkdwn';
 import { KNOWN_SYMPTOMS, SYMPTOM_DESCRIPTIONS } from './symptoms';
-import type { KnownBlock, LiveDiagnosis, SlackMessage } from './types';
+import type { KnownBlock, LiveDiagnosis, Resolution, SlackMessage } from './types';
 
 // The one channel message of a diagnosis, updated in place as the run goes. The first screen is what
 // the on-call engineer acts on: which layer failed, the cause in one sentence, the evidence, the `az`
@@ -87,12 +87,19 @@ function healthyNextStep(state: LiveDiagnosis, name: string): string | null {
   return `${inlineCode(`/rdp ${name} from ${from}${what}`, 300)}${mrkdwn(hint, 300)}`;
 }
 
+/** `resolved by <fix> · approved by <person> · <time>`, as the failing layer and its cause show it. */
+export function resolutionLine(resolution: Resolution): string {
+  const approved = resolution.approvedBy ? ` · approved by ${mention(resolution.approvedBy)}` : '';
+  return `resolved by ${mrkdwn(resolution.fixTitle, 120)}${approved} · ${clock(resolution.at)}`;
+}
+
 function verdictBlocks(
   runId: string,
   verdict: Verdict,
   checks: readonly Check[],
   findings: readonly Finding[],
   nextStep: string | null,
+  resolved: readonly Resolution[],
 ): KnownBlock[] {
   if (verdict.layer === 'none') {
     const incomplete = checks.some((c) => c.status === 'error');
@@ -108,8 +115,14 @@ function verdictBlocks(
     finding: findings.find((f) => f.cause === cause),
     check: checks.find((c) => c.id === cause),
   }));
+  const resolutionOf = (cause: string) => resolved.find((r) => r.cause === cause);
+  const allResolved = deciding.every((d) => resolutionOf(d.cause));
   const blocks: KnownBlock[] = [
-    section(`❌ *Failing layer: ${LAYER_LABELS[verdict.layer]}*\n${mrkdwn(verdict.summary, 1500)}`),
+    section(
+      allResolved
+        ? `✅ *Was failing: ${LAYER_LABELS[verdict.layer]}* (${resolved.map(resolutionLine).join('; ')})\n${mrkdwn(verdict.summary, 1500)}`
+        : `❌ *Failing layer: ${LAYER_LABELS[verdict.layer]}*\n${mrkdwn(verdict.summary, 1500)}`,
+    ),
   ];
   const [first, ...others] = deciding;
   // Before the findings arrive, the check's evidence stands in: the engine joined the list with '; '.
@@ -138,9 +151,18 @@ function verdictBlocks(
   if (first?.finding && first.finding.fixes.length === 0 && first.finding.advice) {
     blocks.push(section(`*What to do*\n${mrkdwn(first.finding.advice, 1500)}`));
   }
+  const stillThere = deciding.filter((d) => !resolutionOf(d.cause));
+  const gone = deciding.filter((d) => resolutionOf(d.cause));
+  if (gone.length > 0 && !allResolved) {
+    const lines = gone.map(
+      (d) => `✅ ${mrkdwn(d.finding?.summary ?? d.cause, 300)}: ${resolutionLine(resolutionOf(d.cause)!)}`,
+    );
+    blocks.push(section(listWithin(lines, '\n', 2000, (left) => `…and ${left} more`)));
+  }
+  // A resolved cause offers no fix any more; the re-run shows what holds now.
   const buttons = fixButtons(
     runId,
-    deciding.flatMap((d) => (d.finding ? [d.finding] : [])),
+    stillThere.flatMap((d) => (d.finding ? [d.finding] : [])),
   );
   if (buttons.length > 0) {
     blocks.push({ type: 'actions', block_id: truncate(`fixes:${runId}`, LIMITS.blockId), elements: buttons });
@@ -246,17 +268,38 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
   const blocks: KnownBlock[] = [
     header(`🩺 ${name}`),
     context([contextLine(state, run.vm)]),
-    section(LAYERS.map((layer) => layerLine(layer, run.checks(layer), stopped, run.verdict)).join('\n')),
+    section(
+      LAYERS.map((layer) => {
+        const line = layerLine(layer, run.checks(layer), stopped, run.verdict);
+        return layer === run.verdict?.layer && (state.resolved?.length ?? 0) > 0
+          ? `${line} · ${state.resolved!.map(resolutionLine).join('; ')}`
+          : line;
+      }).join('\n'),
+    ),
   ];
   if (state.failure) blocks.push(section(`❌ *The diagnosis stopped.* ${mrkdwn(state.failure, 2500)}`));
   if (run.verdict)
     blocks.push(
       divider(),
-      ...verdictBlocks(state.runId, run.verdict, checks, run.findings, healthyNextStep(state, name)),
+      ...verdictBlocks(
+        state.runId,
+        run.verdict,
+        checks,
+        run.findings,
+        healthyNextStep(state, name),
+        state.resolved ?? [],
+      ),
     );
   const noted = notes(checks);
   if (noted.length > 0) blocks.push(context(noted));
   if (state.report) blocks.push(...nextStepsBlocks(state, state.report));
+  if (state.report && (state.resolved?.length ?? 0) > 0) {
+    blocks.push({
+      type: 'actions',
+      block_id: truncate(`rerun:${state.runId}`, LIMITS.blockId),
+      elements: [rerunButton(state.report.vm.id, state.request)],
+    });
+  }
   // The symptom only re-ranks the causes of a failing layer: offered only when there are several.
   if (
     state.report &&

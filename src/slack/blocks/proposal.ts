@@ -77,6 +77,11 @@ function reason(proposal: Proposal): string {
   return proposal.reason ? ` ${mrkdwn(proposal.reason, REASON_MAX)}` : '';
 }
 
+/** ` (approved by …)`, once someone approved: a final state still says who let the fix run. */
+function approvers(approvedBy: readonly string[]): string {
+  return approvedBy.length > 0 ? ` (approved by ${mentions(approvedBy)})` : '';
+}
+
 function statusLine(view: ProposalView): string {
   const { proposal, approvedBy } = view;
   const vm = escapeMrkdwn(proposal.vmName);
@@ -89,11 +94,11 @@ function statusLine(view: ProposalView): string {
     case 'executing':
       return `:gear: Running, approved by ${mentions(approvedBy)}: it re-checks the cause first and verifies it is gone after.`;
     case 'succeeded':
-      return `:white_check_mark: *Done and verified.*${reason(proposal)}`;
+      return `:white_check_mark: *Done and verified*${approvers(approvedBy)}.${reason(proposal)}`;
     case 'failed':
-      return `:x: *Failed.*${reason(proposal)}`;
+      return `:x: *Failed*${approvers(approvedBy)}.${reason(proposal)}`;
     case 'no-longer-needed':
-      return `:information_source: *Not run:* the cause was already gone.${reason(proposal)}`;
+      return `:information_source: *Not run:* the cause was already gone${approvers(approvedBy)}.${reason(proposal)}`;
     case 'denied':
       return (
         `:no_entry: *${view.deniedBy === proposal.proposer ? 'Withdrawn' : 'Denied'}*` +
@@ -189,7 +194,8 @@ export function fixResultMessage(args: {
       : proposal.state === 'failed'
         ? ':x:'
         : ':information_source:';
-  const head = `${icon} *${escapeMrkdwn(args.fixTitle)}* on *${escapeMrkdwn(proposal.vmName)}*: ${STATE_WORDS[proposal.state]}.`;
+  const approved = proposal.decidedBy ? ` Approved by ${mention(proposal.decidedBy)}.` : '';
+  const head = `${icon} *${escapeMrkdwn(args.fixTitle)}* on *${escapeMrkdwn(proposal.vmName)}*: ${STATE_WORDS[proposal.state]}.${approved}`;
   const blocks: KnownBlock[] = [section(`${head}\n${mrkdwn(args.detail, REASON_MAX)}`)];
   if (args.correlationId) blocks.push(context([`ARM correlation id ${inlineCode(args.correlationId, 400)}`]));
   return message(

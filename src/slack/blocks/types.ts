@@ -35,4 +35,17 @@ export interface LiveDiagnosis {
   failure?: string;
   /** The Azure portal of the configured cloud: where an incomplete report's next steps link to. */
   portal: string;
+  /** Causes of this run that an approved fix removed since (the re-check confirmed it), oldest first. */
+  resolved?: Resolution[];
+}
+
+/** A cause of the report that a verified fix removed, as its message says it. */
+export interface Resolution {
+  cause: string;
+  /** The fix's title, e.g. `Allow RDP from your address`. */
+  fixTitle: string;
+  /** Who approved the fix (Slack user id), when known. */
+  approvedBy: string | null;
+  /** When the fix was verified (ISO 8601). */
+  at: string;
 }

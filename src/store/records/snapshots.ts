@@ -89,6 +89,14 @@ export function snapshotRecords(db: Db, clock: () => Date): SnapshotRecords {
       return rows.length ? toSnapshot(rows[0]) : null;
     },
 
+    async findSnapshotByMessage(channel: string, messageTs: string): Promise<Snapshot | null> {
+      const rows = await db.query<SnapshotRow>(
+        'SELECT * FROM diagnosis_snapshots WHERE channel = $1 AND message_ts = $2 ORDER BY id DESC LIMIT 1',
+        [channel, messageTs],
+      );
+      return rows.length ? toSnapshot(rows[0]) : null;
+    },
+
     async latestSnapshot(vmId: string): Promise<Snapshot | null> {
       const rows = await db.query<SnapshotRow>(
         'SELECT * FROM diagnosis_snapshots WHERE vm_id = $1 AND complete = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
