@@ -7,7 +7,7 @@ import type { CheckResult } from './service';
 // the winner reads the activity log, so N replicas look once per tick (the digest scheduler's claim).
 
 export interface WatchSchedulerOptions {
-  store: Pick<Store, 'claimWatchTick'>;
+  store: Pick<Store, 'claimWatchTick' | 'listWatches'>;
   /** This replica, as the claims name it. */
   holder: string;
   tick(): Promise<CheckResult & { failures: { watchId: string; error: unknown }[] }>;
@@ -47,6 +47,8 @@ export class WatchScheduler {
   }
 
   private async claimAndTick(fireAt: Date): Promise<void> {
+    // Without a watch there is nothing to look at and nothing to claim: idle replicas write nothing.
+    if ((await this.options.store.listWatches()).length === 0) return;
     if (!(await this.options.store.claimWatchTick(fireAt, this.options.holder))) return;
     const { failures, ...result } = await this.options.tick();
     for (const { watchId, error } of failures) {
