@@ -1,16 +1,15 @@
-import { HEALTHY_VM, scenarios } from '@rdp-doctor/azure-sandbox';
+import { HEALTHY_VM, sandboxAdmin, scenarios } from '@rdp-doctor/azure-sandbox';
 import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
-import { readChanges } from '../../src/azure/watch-changes';
 import { createLogger } from '../../src/logger';
 import type { SlackMessage } from '../../src/slack/blocks/types';
 import { parseRdpCommand } from '../../src/slack/commands/parse-rdp';
 import { watchCommands, watchPoster, type WatchAction, type WatchCommands } from '../../src/slack/watches';
 import { openStore, type Store } from '../../src/store';
-import { WatchService } from '../../src/watch/service';
+import type { WatchService } from '../../src/watch/service';
 import { startFleetHarness, type FleetHarness } from '../digest/harness';
 import { clientFor } from '../slack/fake/client';
 import { tempDataDir } from '../store/support';
-import { adminCall, denyRdpRule, nicNsgOf } from './support';
+import { denyRdpRule, nicNsgOf, watchService } from './support';
 
 // `/rdp watch …` and the alert as Slack shows it: the fake Slack refuses whatever real Slack would.
 
@@ -26,14 +25,7 @@ beforeAll(async () => {
   h = await startFleetHarness({ scenarios: scenarios.filter((s) => s.name === HEALTHY_VM) });
   fake = await startFakeSlack();
   store = await openStore({ dataDir: tempDataDir() });
-  service = new WatchService({
-    reader: h.reader,
-    readChanges: (subscriptions, groups, since, until) =>
-      readChanges(h.clients, subscriptions, groups, since, until),
-    store,
-    poster: watchPoster(clientFor(fake)),
-    configuredSubscriptions: [h.sandbox.subscriptionId],
-  });
+  service = watchService(h, { store, poster: watchPoster(clientFor(fake)) });
   commands = watchCommands({ store, service, logger: createLogger('silent') });
 });
 
@@ -78,7 +70,7 @@ test('add, list and remove a watch; a deny rule posts an alert with Diagnose but
   await service.tick();
 
   const nsgId = nicNsgOf(h.sandbox, HEALTHY_VM);
-  await adminCall(h.sandbox, '/admin/security-rules', {
+  await sandboxAdmin(h.sandbox).putSecurityRule({
     caller: 'alice@contoso.com',
     nsgId,
     name: 'Deny-RDP-Hardening',
@@ -94,7 +86,7 @@ test('add, list and remove a watch; a deny rule posts an alert with Diagnose but
   const thread = posted.filter((m) => m.thread_ts === main.ts);
   expect(thread.map((m) => JSON.stringify(m.blocks)).join()).toContain(HEALTHY_VM);
 
-  await adminCall(h.sandbox, '/admin/security-rules/delete', {
+  await sandboxAdmin(h.sandbox).deleteSecurityRule({
     caller: 'bob@contoso.com',
     nsgId,
     name: 'Deny-RDP-Hardening',
