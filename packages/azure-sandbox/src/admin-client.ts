@@ -23,11 +23,21 @@ export interface ArmBody {
 
 export interface SandboxAdmin {
   /** Creates or replaces the rule; logs `…/securityRules/write`. 201 with the rule. */
-  putSecurityRule(change: { caller: string; nsgId: string; name: string; rule: ArmBody }): Promise<AdminAnswer>;
+  putSecurityRule(change: {
+    caller: string;
+    nsgId: string;
+    name: string;
+    rule: ArmBody;
+  }): Promise<AdminAnswer>;
   /** Deletes the rule (an allow rule people depend on, or a deny); logs `…/securityRules/delete`. 404 when absent. */
   deleteSecurityRule(change: { caller: string; nsgId: string; name: string }): Promise<AdminAnswer>;
   /** Creates or replaces a route in an existing route table; logs `…/routeTables/routes/write`. */
-  putRoute(change: { caller: string; routeTableId: string; name: string; route: ArmBody }): Promise<AdminAnswer>;
+  putRoute(change: {
+    caller: string;
+    routeTableId: string;
+    name: string;
+    route: ArmBody;
+  }): Promise<AdminAnswer>;
   /** Associates a route table with a subnet, or none with null; logs `…/virtualNetworks/subnets/write`. */
   setSubnetRouteTable(change: {
     caller: string;

@@ -63,7 +63,14 @@ function nsgOf(world: World, body: Body): NetworkSecurityGroup {
 }
 
 function log(world: World, caller: string, operationName: string, resourceId: string, httpMethod: string) {
-  world.logActivity({ time: world.now(), caller, operationName, resourceId, status: 'Succeeded', httpMethod });
+  world.logActivity({
+    time: world.now(),
+    caller,
+    operationName,
+    resourceId,
+    status: 'Succeeded',
+    httpMethod,
+  });
 }
 
 /** Writes (creates or replaces) a rule at once and logs it under `caller`. */
@@ -99,11 +106,17 @@ function parseRoute(name: string, value: unknown): UserRoute {
   const properties = record(record(value, 'route').properties, 'route.properties');
   const addressPrefix = text(properties, 'addressPrefix');
   if (!parseCidr(addressPrefix)) {
-    throw badRequest('InvalidRequestFormat', `Route addressPrefix '${addressPrefix}' is not an IPv4 CIDR range.`);
+    throw badRequest(
+      'InvalidRequestFormat',
+      `Route addressPrefix '${addressPrefix}' is not an IPv4 CIDR range.`,
+    );
   }
   const nextHopType = NEXT_HOP_TYPES.find((type) => type === properties.nextHopType);
   if (!nextHopType) {
-    throw badRequest('InvalidRequestFormat', `Route nextHopType must be one of ${NEXT_HOP_TYPES.join(', ')}.`);
+    throw badRequest(
+      'InvalidRequestFormat',
+      `Route nextHopType must be one of ${NEXT_HOP_TYPES.join(', ')}.`,
+    );
   }
   const nextHopIpAddress = properties.nextHopIpAddress;
   if (nextHopType === 'VirtualAppliance') {
