@@ -18,7 +18,7 @@ import { azureProbe } from './azure/readiness';
 import { PROBE_TIMEOUT_MS } from './readiness';
 import type { SlackContext } from './slack/context';
 import { watchCommands, watchPoster } from './slack/watches';
-import { readChanges } from './azure/watch-changes';
+import { azureWatchSources } from './watch/azure';
 import { WatchService } from './watch/service';
 import { WatchScheduler } from './watch/scheduler';
 import { eventGridRoute } from './watch/event-grid-route';
@@ -111,9 +111,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       onChange: () => void scheduler.reload(),
     });
     watchService = new WatchService({
-      reader: azureFleetReader(azure.clients, fleetJoiner),
-      readChanges: (subscriptions, groups, since, until) =>
-        readChanges(azure.clients, subscriptions, groups, since, until),
+      ...azureWatchSources(azure.clients),
       store,
       poster: watchPoster(app.client),
       configuredSubscriptions: azure.clients.settings.subscriptionIds,

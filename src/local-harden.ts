@@ -1,6 +1,5 @@
-import https from 'node:https';
 import type { AzureClients } from './azure/clients';
-import type { SandboxAzure } from './stand-ins';
+import { loadAzureSandbox, type SandboxAzure } from './stand-ins';
 
 // Local mode's "add a hardening deny rule" button: a colleague (Dana) denies Remote Desktop from anywhere
 // on vm-healthy's NIC NSG through the sandbox's admin API, so a watch on rg-sandbox has a change to alert on.
@@ -9,30 +8,6 @@ const VM = 'vm-healthy';
 const GROUP = 'rg-sandbox';
 const CALLER = 'dana@contoso.com';
 const RULE = 'Deny-RDP-Hardening';
-
-function post(sandbox: SandboxAzure, path: string, body: unknown): Promise<number> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      `${sandbox.endpoint}${path}`,
-      {
-        method: 'POST',
-        ca: sandbox.caCertificate,
-        headers: {
-          authorization: `Bearer ${sandbox.accessToken}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
 
 /** The NSG on the VM's first NIC, read the way rdp-doctor reads Azure. */
 async function nicNsgId(clients: AzureClients, subscriptionId: string): Promise<string | null> {
@@ -47,13 +22,16 @@ async function nicNsgId(clients: AzureClients, subscriptionId: string): Promise<
 export async function hardenAsColleague(sandbox: SandboxAzure, clients: AzureClients): Promise<string> {
   const nsgId = await nicNsgId(clients, sandbox.subscriptionId);
   if (!nsgId) return `The sandbox has no NSG on ${VM}'s NIC to harden.`;
-  const status = await post(sandbox, '/admin/security-rules', {
+  const { sandboxAdmin } = await loadAzureSandbox();
+  const { status } = await sandboxAdmin(sandbox).putSecurityRule({
     caller: CALLER,
     nsgId,
     name: RULE,
     rule: {
       properties: {
-        priority: 100,
+        // Ahead of the office allow (300) but not at the very top: the alert's own fix, an allow for the
+        // office ahead of this deny, then has a priority to take.
+        priority: 200,
         direction: 'Inbound',
         access: 'Deny',
         protocol: 'Tcp',

@@ -17,6 +17,16 @@ export interface SandboxAzure {
   stop(): Promise<void>;
 }
 
+/** The sandbox's admin API: a change made as a colleague would, logged in the activity log under them. */
+export interface SandboxAdmin {
+  putSecurityRule(change: {
+    caller: string;
+    nsgId: string;
+    name: string;
+    rule: { properties: Record<string, unknown> };
+  }): Promise<{ status: number; body: unknown }>;
+}
+
 export interface SandboxOptions {
   latency?: 'off' | 'realistic';
   scale?: number;
@@ -52,6 +62,8 @@ export interface LocalWorkspacePage {
 
 interface AzureSandboxPackage {
   startSandbox(options?: SandboxOptions): Promise<SandboxAzure>;
+  /** The admin API's one client, for a sandbox this or another process started. */
+  sandboxAdmin(target: { endpoint: string; caCertificate: string; accessToken: string }): SandboxAdmin;
   /** The sandbox's machines and the cause each demonstrates (null: none). */
   scenarios: readonly { name: string; cause: string | null }[];
 }

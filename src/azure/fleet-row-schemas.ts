@@ -53,9 +53,26 @@ const networkRow = z.discriminatedUnion('kind', [
     vnetId: z.string(),
     addressPrefixes: z.array(z.string()).nullable(),
     nsgId: z.string(),
+    routeTableId: z.string().optional(),
     subnetCount: z.number().nullable().optional(),
   }),
   z.object({ kind: z.literal('subnet-nsg'), id: z.string().min(1), rules }),
+  z.object({
+    kind: z.literal('route-table'),
+    id: z.string().min(1),
+    routes: z
+      .array(
+        z.object({
+          name: z.string(),
+          properties: z.object({
+            addressPrefix: z.string(),
+            nextHopType: z.string(),
+            nextHopIpAddress: z.string().optional(),
+          }),
+        }),
+      )
+      .nullable(),
+  }),
   z.object({ kind: z.literal('bastion'), id: z.string().min(1), name: z.string(), vnetId: z.string() }),
 ]) satisfies z.ZodType<NetworkRow>;
 

@@ -7,6 +7,8 @@ import type { MetricsFacts } from '../diagnosis/facts';
 export const QUERY_MARKERS = {
   machines: 'rdp-doctor:fleet-machines',
   network: 'rdp-doctor:fleet-network',
+  /** Not a query of its own: the comment above the line that narrows the machines query to touched ones. */
+  touched: 'rdp-doctor:fleet-touched',
 } as const;
 
 /** One security rule as ARM writes it inside an NSG's `properties.securityRules`. */
@@ -58,7 +60,16 @@ export interface AgentRead {
   message: string | null;
 }
 
-/** The network around the machines: subnets (with their NSG), the subnet NSGs' rules, Bastion hosts. */
+/** One route as ARM writes it inside a route table's `properties.routes`. */
+export interface RouteRow {
+  name: string;
+  properties: { addressPrefix: string; nextHopType: string; nextHopIpAddress?: string };
+}
+
+/**
+ * The network around the machines: subnets (with their NSG and route table), the subnet NSGs' rules, the
+ * routes of the route tables subnets use, Bastion hosts.
+ */
 export type NetworkRow =
   | {
       kind: 'subnet';
@@ -66,10 +77,13 @@ export type NetworkRow =
       vnetId: string;
       addressPrefixes: string[] | null;
       nsgId: string;
+      /** '' when the subnet has none. */
+      routeTableId?: string;
       /** How many subnets the virtual network has, of which `mv-expand` returns at most its limit. */
       subnetCount?: number | null;
     }
   | { kind: 'subnet-nsg'; id: string; rules: SecurityRuleRow[] | null }
+  | { kind: 'route-table'; id: string; routes: RouteRow[] | null }
   | { kind: 'bastion'; id: string; name: string; vnetId: string };
 
 /** One VM a Defender JIT policy covers. */
@@ -84,6 +98,21 @@ export interface FleetQueryScope {
   subscriptions: readonly string[];
   resourceGroups: readonly string[];
   tags: readonly { key: string; value: string }[];
+}
+
+/**
+ * The resources some changes wrote (lower-case ids): the machines to read are those that are, or sit
+ * behind, one of them. Subnets include those the NSGs and route tables are attached to, found by the reader.
+ */
+export interface TouchedResources {
+  vmIds: readonly string[];
+  nicIds: readonly string[];
+  nsgIds: readonly string[];
+  subnetIds: readonly string[];
+  routeTableIds: readonly string[];
+  publicIpIds: readonly string[];
+  /** Every machine of these groups (a JIT policy covers its resource group's machines). */
+  resourceGroups: readonly string[];
 }
 
 /** Turns machine rows into the caller's machine facts, once the network and JIT rows are in. */

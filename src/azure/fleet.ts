@@ -14,6 +14,7 @@ import {
   type MetricsRead,
   type MetricsTarget,
   type NetworkRow,
+  type TouchedResources,
 } from './fleet-rows';
 import { metricsFactsOf } from './gatherers/metrics';
 import { agentOf } from './gatherers/vm';
@@ -67,7 +68,25 @@ function scopeFilters(scope: FleetQueryScope): string[] {
   return filters;
 }
 
-function machinesQuery(scope: FleetQueryScope): string {
+/** The columns of the machines query a touched resource is compared with, and the ids to compare. */
+export type TouchTerms = Record<
+  'id' | 'nicId' | 'nicNsgId' | 'subnetId' | 'publicIpId' | 'resourceGroup',
+  string[]
+>;
+
+/**
+ * `| where id in~ (…) or nicNsgId in~ (…) …` under its marker comment (the sandbox finds it by that), or
+ * nothing when no term has a value.
+ */
+function touchedFilter(terms: TouchTerms | null): string[] {
+  if (!terms) return [];
+  const clauses = Object.entries(terms)
+    .filter(([, values]) => values.length > 0)
+    .map(([column, values]) => `${column} in~ (${values.map(kqlString).join(', ')})`);
+  return [`// ${QUERY_MARKERS.touched}`, `| where ${clauses.join(' or ')}`];
+}
+
+function machinesQuery(scope: FleetQueryScope, touched: TouchTerms | null = null): string {
   return [
     `// ${QUERY_MARKERS.machines}`,
     'Resources',
@@ -103,6 +122,7 @@ function machinesQuery(scope: FleetQueryScope): string {
     "    | where type =~ 'microsoft.network/networksecuritygroups'",
     '    | project nicNsgId = tolower(id), nicNsgRules = properties.securityRules',
     '  ) on nicNsgId',
+    ...touchedFilter(touched),
     '| project-away nicId1, publicIpId1, nicNsgId1',
     '| order by id asc',
   ].join('\n');
@@ -117,11 +137,16 @@ function networkQuery(): string {
     "| project id = tolower(tostring(subnet.id)), kind = 'subnet', vnetId = tolower(id),",
     '    addressPrefixes = properties.addressSpace.addressPrefixes,',
     '    subnetCount = array_length(properties.subnets),',
-    '    nsgId = tolower(tostring(subnet.properties.networkSecurityGroup.id))',
+    '    nsgId = tolower(tostring(subnet.properties.networkSecurityGroup.id)),',
+    '    routeTableId = tolower(tostring(subnet.properties.routeTable.id))',
     '| union (',
     '    Resources',
     "    | where type =~ 'microsoft.network/networksecuritygroups' and array_length(properties.subnets) > 0",
     "    | project id = tolower(id), kind = 'subnet-nsg', rules = properties.securityRules",
+    '  ), (',
+    '    Resources',
+    "    | where type =~ 'microsoft.network/routetables' and array_length(properties.subnets) > 0",
+    "    | project id = tolower(id), kind = 'route-table', routes = properties.routes",
     '  ), (',
     '    Resources',
     "    | where type =~ 'microsoft.network/bastionhosts'",
@@ -320,6 +345,13 @@ const isRunning = (row: MachineRow) => row.powerState.toLowerCase() === 'powerst
 export interface AzureFleetReader<Machine> {
   /** `scope.subscriptions` must be resolved (never empty). */
   inventory(scope: FleetQueryScope): Promise<FleetRead<Machine>>;
+  /**
+   * The machines of the scope that are, or sit behind, one of the touched resources (through their NIC,
+   * its NSG, their subnet, the NSG or route table attached to that subnet, their public IP, their group).
+   * The network and JIT reads are the inventory's; the machines query carries a filter, so it reads a page
+   * or two however large the fleet. No agent is read.
+   */
+  touched(scope: FleetQueryScope, resources: TouchedResources): Promise<FleetRead<Machine>>;
   /** Platform metrics of the machines, by lower-case machine id; the calls add to the inventory's count. */
   metrics(machines: readonly MetricsTarget[], now: Date): Promise<MetricsRead>;
 }
@@ -376,6 +408,39 @@ export function azureFleetReader<Machine>(
           `the agent was read for ${awaitingAgent.length} of ${running} running machines (one instance view each); ` +
             'the others show an unknown agent',
         );
+      }
+      return { machines, calls: budget.calls, throttledMs: budget.throttledMs, warnings };
+    },
+
+    async touched(scope, resources) {
+      const budget = new CallBudget();
+      const subscriptions = scope.subscriptions;
+      const [network, jit] = await Promise.all([
+        allRows(clients, budget, subscriptions, 'network', networkQuery()),
+        jitRows(clients, budget, subscriptions),
+      ]);
+      const nsgs = new Set(resources.nsgIds);
+      const tables = new Set(resources.routeTableIds);
+      const subnets = new Set(resources.subnetIds);
+      for (const row of network) {
+        if (row.kind !== 'subnet') continue;
+        if (nsgs.has(row.nsgId) || (row.routeTableId && tables.has(row.routeTableId))) subnets.add(row.id);
+      }
+      const terms: TouchTerms = {
+        id: [...resources.vmIds],
+        nicId: [...resources.nicIds],
+        nicNsgId: [...resources.nsgIds],
+        subnetId: [...subnets],
+        publicIpId: [...resources.publicIpIds],
+        resourceGroup: [...resources.resourceGroups],
+      };
+      const warnings = subnetLimitWarnings(network);
+      const machines: Machine[] = [];
+      if (Object.values(terms).some((values) => values.length > 0)) {
+        const toMachine = join(network, jit);
+        await queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope, terms), (page) => {
+          for (const row of page) machines.push(toMachine(row));
+        });
       }
       return { machines, calls: budget.calls, throttledMs: budget.throttledMs, warnings };
     },

@@ -90,6 +90,12 @@ export const REQUIRED_ACTIONS: readonly RequiredAction[] = [
     needFor: "the fleet digest's Bastion rows in Resource Graph",
   },
   {
+    action: 'Microsoft.Network/routeTables/read',
+    role: 'rdp-doctor-diagnose',
+    on: 'vnet',
+    needFor: "the routes of the subnets' route tables in Resource Graph (a watch's route changes)",
+  },
+  {
     action: 'Microsoft.Network/networkWatchers/read',
     role: 'rdp-doctor-diagnose',
     on: 'network-watcher',

@@ -6,9 +6,10 @@ import type {
   MachineRow,
   MetricsRead,
   NetworkRow,
+  RouteRow,
   SecurityRuleRow,
 } from '../azure/fleet-rows';
-import type { FleetMachine } from './machine';
+import type { FleetMachine, FleetRouteTable } from './machine';
 import type { DigestScope } from './scope';
 
 // The fleet inventory, Azure-free: the in-memory join that turns the rows the Resource Graph queries
@@ -122,6 +123,18 @@ function nsgGroup(
   };
 }
 
+function routeTableOf(id: string, routes: readonly RouteRow[] | null): FleetRouteTable {
+  return {
+    id,
+    routes: (routes ?? []).map((route) => ({
+      name: route.name,
+      addressPrefix: route.properties.addressPrefix,
+      nextHopType: route.properties.nextHopType,
+      nextHopIp: present(route.properties.nextHopIpAddress),
+    })),
+  };
+}
+
 function powerStateOf(code: string): string {
   return code.toLowerCase().startsWith('powerstate/')
     ? code.slice('PowerState/'.length).toLowerCase()
@@ -141,6 +154,7 @@ export function fleetJoiner(
 ): (row: MachineRow) => FleetMachine {
   const subnets = new Map<string, Extract<NetworkRow, { kind: 'subnet' }>>();
   const subnetNsgRules = new Map<string, SecurityRuleRow[]>();
+  const routeTables = new Map<string, FleetRouteTable>();
   const bastions = new Map<string, string>();
   const vnetPrefixes = new Map<string, string[]>();
   for (const row of network) {
@@ -148,6 +162,7 @@ export function fleetJoiner(
       subnets.set(key(row.id), row);
       vnetPrefixes.set(key(row.vnetId), row.addressPrefixes ?? []);
     } else if (row.kind === 'subnet-nsg') subnetNsgRules.set(key(row.id), row.rules ?? []);
+    else if (row.kind === 'route-table') routeTables.set(key(row.id), routeTableOf(row.id, row.routes));
     else bastions.set(key(row.vnetId), row.name);
   }
   const jitPorts = new Map(
@@ -179,6 +194,7 @@ export function fleetJoiner(
     const nicNsgId = present(row.nicNsgId);
     if (nicNsgId) nsgs.push(group(nicNsgId, 'nic', row.nicNsgRules ?? [], vnetId));
     const publicIpId = present(row.publicIpId);
+    const routeTableId = subnetId ? present(subnets.get(key(subnetId))?.routeTableId) : null;
     return {
       id: row.id,
       name: row.name,
@@ -203,6 +219,11 @@ export function fleetJoiner(
           }
         : null,
       nsgs,
+      // A table the network rows do not list has no routes that could change a path.
+      routeTable: routeTableId
+        ? (routeTables.get(key(routeTableId)) ?? { id: routeTableId, routes: [] })
+        : null,
+      vnetPrefixes: vnetPrefixes.get(key(vnetId)) ?? [],
       jitPorts: jitPorts.get(key(row.id)) ?? [],
       bastion: bastions.get(key(vnetId)) ?? null,
     };

@@ -20,6 +20,20 @@ export interface FleetNic {
   subnetId: string | null;
 }
 
+/** A user-defined route of the subnet's route table. */
+export interface FleetRoute {
+  name: string;
+  addressPrefix: string;
+  /** VirtualAppliance, Internet, VnetLocal, VirtualNetworkGateway or None. */
+  nextHopType: string;
+  nextHopIp: string | null;
+}
+
+export interface FleetRouteTable {
+  id: string;
+  routes: readonly FleetRoute[];
+}
+
 export interface FleetMachine {
   id: string;
   name: string;
@@ -37,6 +51,10 @@ export interface FleetMachine {
   publicIp: FleetPublicIp | null;
   /** The subnet's and the NIC's NSGs with their inbound rules and Azure's default rules. */
   nsgs: readonly EffectiveNsgGroup[];
+  /** The route table of the machine's subnet with its user routes; null when the subnet has none. */
+  routeTable: FleetRouteTable | null;
+  /** The address space of the machine's virtual network, which Azure's system routes keep local. */
+  vnetPrefixes: readonly string[];
   /** Ports a Defender for Cloud JIT policy holds for this machine. */
   jitPorts: readonly number[];
   /** The Bastion host in the machine's virtual network, or null. */

@@ -1,37 +1,156 @@
 import {
   dialedPort,
   evaluateNsg,
+  isJitRule,
   isPublicAddress,
   parseRange,
   portRangeIncludes,
+  rangeContains,
+  rangesOverlap,
   ruleAimsAt,
+  ruleShortName,
 } from '../diagnosis/net';
+import type { FixId } from '../diagnosis/ids';
 import { machineDestinations } from '../digest/exposure';
 import type { FleetMachine } from '../digest/machine';
 import { affectedMachines, type ResourceChange } from './changes';
 
 // The platform and network layers only, from the inventory: a running machine is reachable from a source
-// when every NSG on its path admits the source to its dialed port and, for a source on the internet, it
-// has a public address. Pairs `<lower-case vm id>|<source>` are what ticks compare.
+// when, for a source on the internet, it has a public address, every NSG on its path admits the source to
+// its dialed port, and no user route sends the replies to the source into an appliance or nowhere. Pairs
+// `<lower-case vm id>|<source>` are what ticks compare.
 
 const DEFAULT_RULE = 'defaultSecurityRules/';
 
 export const pairOf = (machineId: string, source: string) => `${machineId.toLowerCase()}|${source}`;
 export const machineOfPair = (pair: string) => pair.slice(0, pair.lastIndexOf('|'));
+export const sourceOfPair = (pair: string) => pair.slice(pair.lastIndexOf('|') + 1);
 
-function reaches(machine: FleetMachine, source: string): boolean {
-  if (machine.powerState !== 'running') return false;
-  if (isPublicAddress(source) && !machine.publicIp?.address) return false;
-  return (
-    evaluateNsg([...machine.nsgs], dialedPort(machine.osType), source, machineDestinations(machine))
-      .access === 'Allow'
+/** What stops a source reaching a machine, in the layer order a session meets them. */
+export type Blocked =
+  | { by: 'power'; powerState: string }
+  | { by: 'public-ip' }
+  | { by: 'nsg'; nsgId: string | null; rule: string | null; jit: boolean }
+  | { by: 'route'; routeTableId: string; route: string; nextHopType: string; nextHopIp: string | null };
+
+/** Azure's system routes for private ranges outside the virtual network drop the traffic. */
+const DROPPED_RANGES = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16'];
+
+const bitsOf = (prefix: string) => parseRange(prefix)?.[1] ?? -1;
+
+/** The most specific system route prefix that holds `range`: the one a user route must match or beat. */
+function systemBits(machine: FleetMachine, range: string): number {
+  return Math.max(
+    0,
+    ...[...machine.vnetPrefixes, ...DROPPED_RANGES]
+      .filter((prefix) => rangeContains(prefix, range))
+      .map(bitsOf),
   );
 }
 
-/** Every machine-source pair that reaches the dialed port now. */
-export function reachablePairs(machines: readonly FleetMachine[], sources: readonly string[]): string[] {
+/**
+ * The user route that sends replies to (part of) the source to an appliance or drops them: the path then
+ * breaks as route-via-appliance or return-path-asymmetric say. Longest prefix wins, a user route over a
+ * system route of the same length.
+ */
+function replyRoute(machine: FleetMachine, source: string): Extract<Blocked, { by: 'route' }> | null {
+  const table = machine.routeTable;
+  if (!table || source.includes(':')) return null;
+  for (const route of table.routes) {
+    if (route.nextHopType !== 'VirtualAppliance' && route.nextHopType !== 'None') continue;
+    if (!rangesOverlap(route.addressPrefix, source)) continue;
+    // Where the route and the source overlap: the narrower of the two.
+    const overlap = bitsOf(route.addressPrefix) >= bitsOf(source) ? route.addressPrefix : source;
+    if (bitsOf(route.addressPrefix) < systemBits(machine, overlap)) continue;
+    return {
+      by: 'route',
+      routeTableId: table.id,
+      route: route.name,
+      nextHopType: route.nextHopType,
+      nextHopIp: route.nextHopIp,
+    };
+  }
+  return null;
+}
+
+/** Network Watcher's verdict on the NSGs for one packet (IP flow verify), in place of the rules' evaluation. */
+export interface NsgVerdict {
+  access: 'Allow' | 'Deny';
+  /** As IP flow verify names it, e.g. `securityRules/Deny-RDP-Hardening`. */
+  rule: string | null;
+}
+
+/** The NSGs' verdict as the inventory's rules give it (the provisional evaluation). */
+export function provisionalNsg(
+  machine: FleetMachine,
+  source: string,
+): Extract<Blocked, { by: 'nsg' }> | null {
+  const decision = evaluateNsg(
+    [...machine.nsgs],
+    dialedPort(machine.osType),
+    source,
+    machineDestinations(machine),
+  );
+  if (decision.access === 'Allow' || !decision.deciding) return null;
+  const rule = decision.deciding.rule;
+  return {
+    by: 'nsg',
+    nsgId: decision.deciding.group.nsgId,
+    rule: rule ? ruleShortName(rule.name) : null,
+    jit: rule !== null && isJitRule(rule.name),
+  };
+}
+
+/**
+ * Why `source` cannot reach the machine's dialed port; null when it can. `verified`, when Network Watcher
+ * answered for this machine's NSGs, decides the NSG layer instead of the inventory's rules.
+ */
+export function blockedBy(
+  machine: FleetMachine,
+  source: string,
+  verified: NsgVerdict | null = null,
+): Blocked | null {
+  if (machine.powerState !== 'running') return { by: 'power', powerState: machine.powerState };
+  if (isPublicAddress(source) && !machine.publicIp?.address) return { by: 'public-ip' };
+  const provisional = provisionalNsg(machine, source);
+  if (verified === null && provisional) return provisional;
+  if (verified?.access === 'Deny') {
+    const rule = verified.rule ? ruleShortName(verified.rule) : null;
+    return {
+      by: 'nsg',
+      nsgId: provisional?.nsgId ?? null,
+      rule,
+      jit: rule !== null && isJitRule(rule),
+    };
+  }
+  return replyRoute(machine, source);
+}
+
+/** The fix the diagnosis offers for what blocks the path; null where the guide gives advice only. */
+export function fixFor(blocked: Blocked): FixId | null {
+  switch (blocked.by) {
+    case 'power':
+      return 'start-vm';
+    case 'nsg':
+      return blocked.jit ? 'jit-request-access' : 'nsg-allow-rdp-from-source';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Every machine-source pair that reaches the dialed port now; `verified` gives Network Watcher's verdict
+ * for a pair where it answered.
+ */
+export function reachablePairs(
+  machines: readonly FleetMachine[],
+  sources: readonly string[],
+  verified: (machine: FleetMachine, source: string) => NsgVerdict | null = () => null,
+): string[] {
   return machines.flatMap((machine) =>
-    sources.filter((source) => reaches(machine, source)).map((source) => pairOf(machine.id, source)),
+    sources
+      .filter((source) => blockedBy(machine, source, verified(machine, source)) === null)
+      .map((source) => pairOf(machine.id, source)),
   );
 }
 
@@ -99,4 +218,17 @@ export function latestChangeByMachine(
 export function recovered(alertPairs: readonly string[], now: readonly string[]): boolean {
   const reachableNow = new Set(now);
   return alertPairs.every((pair) => reachableNow.has(pair));
+}
+
+/**
+ * The pairs reachable now when only `looked` machines were read again: the others keep the pairs of the
+ * last look (no change touched them), the looked-at ones have `theirs`.
+ */
+export function mergePairs(
+  before: readonly string[],
+  looked: readonly FleetMachine[],
+  theirs: readonly string[],
+): string[] {
+  const ids = new Set(looked.map((machine) => machine.id.toLowerCase()));
+  return [...before.filter((pair) => !ids.has(machineOfPair(pair))), ...theirs];
 }

@@ -50,9 +50,16 @@ export class WatchScheduler {
     // Without a watch there is nothing to look at and nothing to claim: idle replicas write nothing.
     if ((await this.options.store.listWatches()).length === 0) return;
     if (!(await this.options.store.claimWatchTick(fireAt, this.options.holder))) return;
-    const { failures, ...result } = await this.options.tick();
+    const { failures, flowFailures, ...result } = await this.options.tick();
     for (const { watchId, error } of failures) {
       this.options.logger.error({ err: error, watchId }, 'a watch could not look at its scope this tick');
+    }
+    if (flowFailures.length > 0) {
+      // The tick went on with the rules' own verdict; repeated, it means Network Watcher needs a look.
+      this.options.logger.warn(
+        { fireAt: fireAt.toISOString(), flowFailures },
+        'IP flow verify did not answer; the watch judged those machines from their NSG rules',
+      );
     }
     if (result.alerts > 0 || result.recoveries > 0 || result.started > 0) {
       this.options.logger.info({ fireAt: fireAt.toISOString(), ...result }, 'watch tick');

@@ -1,21 +1,33 @@
+import type { FleetRead, TouchedResources } from '../azure/fleet-rows';
+import type { FixId } from '../diagnosis/ids';
 import type { FleetMachine } from '../digest/machine';
-import type { FleetReader } from '../digest/inventory';
 import { scopeFromJson, subscriptionsOf, type DigestScope } from '../digest/scope';
 import { DigestInputError } from '../digest/errors';
 import type { JsonObject, Store, Watch, WatchAlert } from '../store';
-import { describeChange, touchesPath, type ResourceChange } from './changes';
+import { describeChange, touchedResources, touchesPath, type ResourceChange } from './changes';
 import {
   allowedSources,
+  blockedBy,
   cutOffs,
+  fixFor,
   latestChangeByMachine,
   machineOfPair,
+  mergePairs,
   reachablePairs,
   recovered,
+  sourceOfPair,
+  type Blocked,
+  type NsgVerdict,
 } from './reachability';
+import { flowQuestions, verdictsBy, type FlowQuestion } from './verify';
 
-// One look at one watch: inventory its scope, read what changed since its cursor, and compare who reaches
-// what with the last look. A change that cut someone off gets one alert (claimed in the store, so replicas
-// and Event Grid deliveries post it once); an alert whose machines reach again is marked recovered.
+// One look at one watch. The first look inventories the scope: who reaches what is its baseline. Each
+// later look reads what changed since the cursor; when something on a path changed, only the machines
+// behind the changed resources are read again (a filtered inventory, a page or two), judged on the platform
+// and network layers, and the judgement is put to Network Watcher's IP flow verify for one representative
+// per NSG pair where it would flip a pair. A change that cut someone off gets one alert (claimed in the
+// store, so replicas and Event Grid deliveries post it once); an alert whose machines reach again is marked
+// recovered, with what brought them back.
 
 export type ChangeReader = (
   subscriptions: readonly string[],
@@ -24,13 +36,42 @@ export type ChangeReader = (
   until: Date,
 ) => Promise<{ changes: ResourceChange[]; calls: number }>;
 
+/** The inventory as the watch reads it: the whole scope once, then the machines changes touch. */
+export interface WatchReader {
+  inventory(scope: DigestScope): Promise<FleetRead<FleetMachine>>;
+  touched(scope: DigestScope, resources: TouchedResources): Promise<FleetRead<FleetMachine>>;
+}
+
+/** Network Watcher's answers to the questions, by question key; a question it could not answer is absent. */
+export type FlowVerifier = (
+  questions: readonly FlowQuestion[],
+) => Promise<{ answers: Map<string, NsgVerdict>; calls: number; failures: string[] }>;
+
 export interface AlertMachine {
   id: string;
   name: string;
   resourceGroup: string;
   /** The sources that no longer reach it. */
   sources: string[];
+  /** What stops the first of them, on the platform and network layers. */
+  blocked: Blocked | null;
+  /** The fix the diagnosis offers for it, proposed through the two-person approval; null: advice only. */
+  fix: FixId | null;
+  /** Whether Network Watcher's IP flow verify confirmed the NSG verdict (for it or its NSG pair's representative). */
+  verified: boolean;
 }
+
+/** What brought an alert's machines back. */
+export type RecoveryCause =
+  | {
+      kind: 'fix';
+      fixId: FixId;
+      proposalId: string;
+      proposer: string;
+      approvers: string[];
+    }
+  | { kind: 'change'; what: string; caller: string | null; time: string }
+  | { kind: 'unknown' };
 
 /** What an alert says: kept with it in the store so it can be redrawn as recovered. */
 export interface AlertDetail {
@@ -38,7 +79,7 @@ export interface AlertDetail {
   /** `rule Deny-RDP-Hardening in NSG web-nsg written` */
   what: string;
   machines: AlertMachine[];
-  recovery: { at: string; cause: string } | null;
+  recovery: { at: string; cause: RecoveryCause } | null;
 }
 
 export interface WatchPoster {
@@ -49,8 +90,9 @@ export interface WatchPoster {
 }
 
 export interface WatchServiceOptions {
-  reader: FleetReader;
+  reader: WatchReader;
   readChanges: ChangeReader;
+  verifyFlows: FlowVerifier;
   store: Pick<
     Store,
     | 'listWatches'
@@ -59,6 +101,8 @@ export interface WatchServiceOptions {
     | 'setWatchAlertMessage'
     | 'listOpenWatchAlerts'
     | 'recoverWatchAlert'
+    | 'listProposalsSince'
+    | 'listApprovers'
   >;
   poster: WatchPoster;
   /** AZURE_SUBSCRIPTION_IDS: what a scope without subscription terms covers. */
@@ -76,11 +120,26 @@ export interface CheckResult {
   recoveries: number;
   /** Watches that took their first look: what reaches now is their baseline. */
   started: number;
-  /** ARM requests made: inventory and activity log. */
+  /** ARM requests made: inventory, activity log, Network Watcher. */
   calls: number;
+  /** Changes on a path first read at this look: each may cost two calls of IP flow verify. */
+  changes: number;
+  /** IP flow verify questions asked, and those Azure could not answer (left provisional). */
+  flowChecks: number;
+  flowFailures: string[];
 }
 
 const asDetail = (json: JsonObject) => json as unknown as AlertDetail;
+/** Proposals since an alert read to find the fix that ended it: far more than one channel makes meanwhile. */
+const PROPOSALS_READ = 500;
+const EMPTY_RESULT: Omit<CheckResult, 'flowFailures'> = {
+  alerts: 0,
+  recoveries: 0,
+  started: 0,
+  calls: 0,
+  changes: 0,
+  flowChecks: 0,
+};
 
 export class WatchService {
   private readonly clock: () => Date;
@@ -110,10 +169,8 @@ export class WatchService {
   /** Looks at every watch once; one watch failing (its subscription unreadable) does not stop the others. */
   async tick(): Promise<CheckResult & { failures: { watchId: string; error: unknown }[] }> {
     const total = {
-      alerts: 0,
-      recoveries: 0,
-      started: 0,
-      calls: 0,
+      ...EMPTY_RESULT,
+      flowFailures: [] as string[],
       failures: [] as { watchId: string; error: unknown }[],
     };
     for (const watch of await this.options.store.listWatches()) {
@@ -124,10 +181,8 @@ export class WatchService {
         total.failures.push({ watchId: watch.id, error });
         continue;
       }
-      total.alerts += result.alerts;
-      total.recoveries += result.recoveries;
-      total.started += result.started;
-      total.calls += result.calls;
+      for (const key of Object.keys(EMPTY_RESULT) as (keyof typeof EMPTY_RESULT)[]) total[key] += result[key];
+      total.flowFailures.push(...result.flowFailures);
     }
     return total;
   }
@@ -138,56 +193,75 @@ export class WatchService {
     const now = this.clock();
     const scope = this.resolve(scopeFromJson(watch.scope));
     const since = new Date(Date.parse(watch.cursor) - (this.options.overlapMs ?? 10 * 60_000));
-    const [inventory, read] = await Promise.all([
-      reader.inventory(scope),
-      readChanges(scope.subscriptions, scope.resourceGroups, since, now),
-    ]);
-    const changes = unique([...read.changes, ...delivered].filter(touchesPath));
-    const pairs = reachablePairs(inventory.machines, watch.sources);
-    const result: CheckResult = {
-      alerts: 0,
-      recoveries: 0,
-      started: watch.reachable === null ? 1 : 0,
-      calls: inventory.calls + read.calls,
-    };
+    const result: CheckResult = { ...EMPTY_RESULT, flowFailures: [] };
 
-    if (watch.reachable !== null) {
-      for (const cut of cutOffs(watch.reachable, pairs, changes, inventory.machines)) {
-        const detail: AlertDetail = {
-          change: cut.change,
-          what: describeChange(cut.change),
-          machines: machinesOf(cut.pairs, inventory.machines),
-          recovery: null,
-        };
-        const claimed = await store.claimWatchAlert({
-          watchId: watch.id,
-          changeId: cut.change.changeId,
-          channel: watch.channel,
-          cutOff: cut.pairs,
-          detail: detail as unknown as JsonObject,
-        });
-        if (!claimed) continue;
-        const ts = await this.options.poster.postAlert(watch, detail);
-        await store.setWatchAlertMessage(watch.id, cut.change.changeId, ts);
-        result.alerts += 1;
-      }
+    if (watch.reachable === null) {
+      const inventory = await reader.inventory(scope);
+      result.calls += inventory.calls;
+      result.started = 1;
+      await store.advanceWatch(
+        watch.id,
+        now.toISOString(),
+        reachablePairs(inventory.machines, watch.sources),
+      );
+      return result;
     }
 
-    const latest = latestChangeByMachine(changes, inventory.machines);
+    const read = await readChanges(scope.subscriptions, scope.resourceGroups, since, now);
+    result.calls += read.calls;
+    const changes = unique([...read.changes, ...delivered].filter(touchesPath));
+    if (changes.length === 0) {
+      await store.advanceWatch(watch.id, now.toISOString(), watch.reachable);
+      return result;
+    }
+    // The overlap reads the last minutes again: only changes after the cursor are news to this look.
+    result.changes = changes.filter((change) => change.time >= watch.cursor).length;
+
+    const looked = await reader.touched(scope, touchedResources(changes));
+    result.calls += looked.calls;
+    const before = new Set(watch.reachable);
+    const questions = flowQuestions(looked.machines, watch.sources, before, Math.max(1, result.changes));
+    const flow =
+      questions.length > 0
+        ? await this.options.verifyFlows(questions)
+        : { answers: new Map<string, NsgVerdict>(), calls: 0, failures: [] };
+    result.calls += flow.calls;
+    result.flowChecks = questions.length;
+    result.flowFailures = flow.failures;
+    const verdicts = verdictsBy(flow.answers);
+    const pairs = mergePairs(
+      watch.reachable,
+      looked.machines,
+      reachablePairs(looked.machines, watch.sources, verdicts),
+    );
+
+    for (const cut of cutOffs(watch.reachable, pairs, changes, looked.machines)) {
+      const detail: AlertDetail = {
+        change: cut.change,
+        what: describeChange(cut.change),
+        machines: machinesOf(cut.pairs, looked.machines, verdicts),
+        recovery: null,
+      };
+      const claimed = await store.claimWatchAlert({
+        watchId: watch.id,
+        changeId: cut.change.changeId,
+        channel: watch.channel,
+        cutOff: cut.pairs,
+        detail: detail as unknown as JsonObject,
+      });
+      if (!claimed) continue;
+      const ts = await this.options.poster.postAlert(watch, detail);
+      await store.setWatchAlertMessage(watch.id, cut.change.changeId, ts);
+      result.alerts += 1;
+    }
+
+    const latest = latestChangeByMachine(changes, looked.machines);
     for (const alert of await store.listOpenWatchAlerts(watch.id)) {
       if (!recovered(alert.cutOff, pairs)) continue;
       const detail = asDetail(alert.detail);
-      const cause = alert.cutOff
-        .map((pair) => latest.get(machineOfPair(pair)))
-        .find((change) => change !== undefined && change.changeId !== alert.changeId);
       const recoveredDetail: AlertDetail = {
         ...detail,
-        recovery: {
-          at: now.toISOString(),
-          cause: cause
-            ? `${describeChange(cause)} by ${cause.caller ?? 'an unknown caller'} at ${cause.time}`
-            : 'a change the activity log does not show yet',
-        },
+        recovery: { at: now.toISOString(), cause: await this.recoveryCause(alert, detail, latest) },
       };
       if (
         !(await store.recoverWatchAlert(watch.id, alert.changeId, recoveredDetail as unknown as JsonObject))
@@ -200,6 +274,39 @@ export class WatchService {
     await store.advanceWatch(watch.id, now.toISOString(), pairs);
     return result;
   }
+
+  /**
+   * A fix approved here since the alert, on one of its machines, when there is one (its own write is in
+   * the activity log too, but the channel wants to know who approved it); else the latest later change.
+   */
+  private async recoveryCause(
+    alert: WatchAlert,
+    detail: AlertDetail,
+    latest: Map<string, ResourceChange>,
+  ): Promise<RecoveryCause> {
+    const { store } = this.options;
+    // ARM compares ids case-insensitively: the inventory and the diagnosis's VM read may case them apart.
+    const machines = new Set(detail.machines.map((machine) => machine.id.toLowerCase()));
+    const fixes = (await store.listProposalsSince(new Date(alert.createdAt), PROPOSALS_READ))
+      .filter((proposal) => proposal.state === 'succeeded' && machines.has(proposal.vmId.toLowerCase()))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    if (fixes.length > 0) {
+      const [fix] = fixes;
+      return {
+        kind: 'fix',
+        fixId: fix.fixId,
+        proposalId: fix.id,
+        proposer: fix.proposer,
+        approvers: await store.listApprovers(fix.id),
+      };
+    }
+    const change = alert.cutOff
+      .map((pair) => latest.get(machineOfPair(pair)))
+      .find((candidate) => candidate !== undefined && candidate.changeId !== alert.changeId);
+    return change
+      ? { kind: 'change', what: describeChange(change), caller: change.caller, time: change.time }
+      : { kind: 'unknown' };
+  }
 }
 
 function unique(changes: ResourceChange[]): ResourceChange[] {
@@ -208,21 +315,34 @@ function unique(changes: ResourceChange[]): ResourceChange[] {
   return [...seen.values()];
 }
 
-function machinesOf(pairs: readonly string[], machines: readonly FleetMachine[]): AlertMachine[] {
+function machinesOf(
+  pairs: readonly string[],
+  machines: readonly FleetMachine[],
+  verdicts: (machine: FleetMachine, source: string) => NsgVerdict | null,
+): AlertMachine[] {
   const byId = new Map(machines.map((machine) => [machine.id.toLowerCase(), machine]));
   const found = new Map<string, AlertMachine>();
   for (const pair of pairs) {
     const id = machineOfPair(pair);
     const machine = byId.get(id);
     if (!machine) continue;
-    const entry = found.get(id) ?? {
+    const source = sourceOfPair(pair);
+    const existing = found.get(id);
+    if (existing) {
+      existing.sources.push(source);
+      continue;
+    }
+    const verdict = verdicts(machine, source);
+    const blocked = blockedBy(machine, source, verdict);
+    found.set(id, {
       id: machine.id,
       name: machine.name,
       resourceGroup: machine.resourceGroup,
-      sources: [],
-    };
-    entry.sources.push(pair.slice(id.length + 1));
-    found.set(id, entry);
+      sources: [source],
+      blocked,
+      fix: blocked ? fixFor(blocked) : null,
+      verified: verdict !== null,
+    });
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

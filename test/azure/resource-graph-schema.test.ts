@@ -8,7 +8,7 @@ import { fleetQueries } from '../../src/azure/fleet';
 // and every mv-expand sets a limit within the documented maximum.
 
 interface Schema {
-  limits: { mvExpandMax: number };
+  limits: { mvExpandMax: number; unionLegs: number };
   tables: Record<string, string[]>;
   types: Record<string, { examples: string[]; documentedPaths: Record<string, string> }>;
 }
@@ -83,8 +83,19 @@ function paths(text: string): string[] {
   return [...new Set(found)];
 }
 
+const scope = { subscriptions: ['s'], resourceGroups: [], tags: [] };
 const queries = {
-  machines: fleetQueries.machines({ subscriptions: ['s'], resourceGroups: [], tags: [] }),
+  machines: fleetQueries.machines(scope),
+  'touched machines': fleetQueries.machines(scope, {
+    id: ['/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm'],
+    nicId: [],
+    nicNsgId: [
+      "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/o'brien",
+    ],
+    subnetId: [],
+    publicIpId: [],
+    resourceGroup: ['rg'],
+  }),
   network: fleetQueries.network(),
 };
 
@@ -122,6 +133,25 @@ describe.each(Object.entries(queries))('the %s query', (_name, query) => {
       });
     }
   });
+});
+
+it('narrows the touched machines by columns the machines query projects, every value a quoted literal', () => {
+  const line = queries['touched machines'].split('\n').find((l) => l.startsWith('| where id in~'));
+  expect(line).toBe(
+    "| where id in~ ('/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm') or " +
+      "nicNsgId in~ ('/subscriptions/s/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/o\\'brien') or " +
+      "resourceGroup in~ ('rg')",
+  );
+  expect(queries['touched machines'].indexOf(line!)).toBeGreaterThan(
+    queries['touched machines'].lastIndexOf(') on nicNsgId'),
+  );
+});
+
+it('unions no more legs than Resource Graph allows', () => {
+  const legsAfterUnion = (query: string) =>
+    (/\| union ([\s\S]*)$/.exec(query)?.[1].match(/^\s*Resources$/gm) ?? []).length;
+  expect(legsAfterUnion(queries.network)).toBeLessThanOrEqual(schema.limits.unionLegs);
+  expect(legsAfterUnion(queries.network)).toBe(3);
 });
 
 it('reads the Bastion virtual network both ways: Developer SKU by virtualNetwork, the others by ipConfigurations', () => {

@@ -452,6 +452,17 @@ const EXPECTATIONS: Record<string, Expectation> = {
         'string[]',
         'AddressSpace.addressPrefixes of the virtual network (no example stored)',
       ],
+      // No route table example is stored; the shape is the ARM model's (RouteTable.properties.routes).
+      'data[].routes': ['array', 'RouteTablePropertiesFormat.routes'],
+      'data[].routes[]': ['object', 'Route'],
+      'data[].routes[].name': ['string', 'Route.name'],
+      'data[].routes[].properties': ['object', 'Route.properties'],
+      'data[].routes[].properties.addressPrefix': ['string', 'RoutePropertiesFormat.addressPrefix'],
+      'data[].routes[].properties.nextHopType': ['string', 'RoutePropertiesFormat.nextHopType'],
+      'data[].routes[].properties.nextHopIpAddress': [
+        'string',
+        'RoutePropertiesFormat.nextHopIpAddress, for a VirtualAppliance hop',
+      ],
     },
     reads: [
       'resultTruncated',
@@ -481,7 +492,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
         'addressPrefixes',
         'subnetCount',
         'nsgId',
+        'routeTableId',
+        'routes',
       ].map((column) => `data[].${column}`),
+      ...['name', 'properties.addressPrefix', 'properties.nextHopType', 'properties.nextHopIpAddress'].map(
+        (key) => `data[].routes[].${key}`,
+      ),
       ...RULE_READS.map((key) => `data[].nicNsgRules[].${key}`),
       ...RULE_READS.map((key) => `data[].rules[].${key}`),
     ],

@@ -1,4 +1,4 @@
-import type { JitRow, MachineRow, NetworkRow, SecurityRuleRow } from '../../src/azure/fleet-rows';
+import type { JitRow, MachineRow, NetworkRow, RouteRow, SecurityRuleRow } from '../../src/azure/fleet-rows';
 import { fleetJoiner } from '../../src/digest/inventory';
 import type { FleetMachine } from '../../src/digest/machine';
 import type { RiskContext, RiskFinding, RiskRule } from '../../src/digest/risk';
@@ -17,6 +17,7 @@ export const NIC_NSG_ID =
 export const SUBNET_NSG_ID =
   `${RG}/providers/Microsoft.Network/networkSecurityGroups/snet-app-nsg`.toLowerCase();
 export const OFFICE = '203.0.113.0/24';
+export const ROUTE_TABLE_ID = `${RG}/providers/Microsoft.Network/routeTables/rt-web`.toLowerCase();
 
 export function ruleRow(rule: {
   name: string;
@@ -87,6 +88,8 @@ export interface Surroundings {
   subnetNsgRules?: SecurityRuleRow[];
   bastion?: boolean;
   jitPorts?: number[];
+  /** The routes of the subnet's route table (ROUTE_TABLE_ID); none attached when absent. */
+  routes?: RouteRow[];
   /** What the machine's instance view says of its agent; a running machine's is ready unless given. */
   agent?: FleetMachine['agent'];
 }
@@ -104,8 +107,10 @@ export function machineFrom(row: MachineRow, around: Surroundings = {}): FleetMa
       vnetId: VNET_ID.toLowerCase(),
       addressPrefixes: ['10.1.0.0/16'],
       nsgId: around.subnetNsgRules ? SUBNET_NSG_ID : '',
+      routeTableId: around.routes ? ROUTE_TABLE_ID : '',
     },
   ];
+  if (around.routes) network.push({ kind: 'route-table', id: ROUTE_TABLE_ID, routes: around.routes });
   if (around.subnetNsgRules)
     network.push({ kind: 'subnet-nsg', id: SUBNET_NSG_ID, rules: around.subnetNsgRules });
   if (around.bastion) {

@@ -395,6 +395,8 @@ export interface HarnessOptions {
   executionLeaseMs?: number;
   /** How long a user group's members read from Slack are trusted. */
   approverGroupTtlMs?: number;
+  /** When the watch ticks, as cron (default every minute). */
+  watchTick?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -411,6 +413,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store: options.store,
     executionLeaseMs: options.executionLeaseMs,
     approverGroupTtlMs: options.approverGroupTtlMs,
+    watchTick: options.watchTick,
     slack: { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.url },
   });
   return {

@@ -1,14 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HEALTHY_VM, scenarios } from '@rdp-doctor/azure-sandbox';
-import { readChanges } from '../../src/azure/watch-changes';
+import { HEALTHY_VM, sandboxAdmin, scenarios } from '@rdp-doctor/azure-sandbox';
 import { createLogger } from '../../src/logger';
 import { openStore, type Store } from '../../src/store';
 import { eventGridRoute } from '../../src/watch/event-grid-route';
-import { WatchService, type AlertDetail, type WatchPoster } from '../../src/watch/service';
+import type { AlertDetail, WatchPoster, WatchService } from '../../src/watch/service';
 import { startFleetHarness, type FleetHarness } from '../digest/harness';
 import { tempDataDir } from '../store/support';
-import { adminCall, denyRdpRule, nicNsgOf } from './support';
+import { denyRdpRule, nicNsgOf, watchService } from './support';
 
 // Event Grid's webhook: the validation handshake, the shared key, and a resource write delivered ahead of
 // the activity log alerting once, not again when the tick reads the same change.
@@ -30,14 +29,7 @@ const poster: WatchPoster = {
 beforeAll(async () => {
   h = await startFleetHarness({ scenarios: scenarios.filter((s) => s.name === HEALTHY_VM) });
   store = await openStore({ dataDir: tempDataDir() });
-  service = new WatchService({
-    reader: h.reader,
-    readChanges: (subscriptions, groups, since, until) =>
-      readChanges(h.clients, subscriptions, groups, since, until),
-    store,
-    poster,
-    configuredSubscriptions: [h.sandbox.subscriptionId],
-  });
+  service = watchService(h, { store, poster });
   const route = eventGridRoute({
     secret: SECRET,
     store,
@@ -113,7 +105,7 @@ test('a write delivered by Event Grid alerts at once, and a look that reads the 
   // The watch as a replica that had not seen the delivery yet would read it: the loss is still news to it.
   const [stale] = await store.listWatches();
   const nsgId = nicNsgOf(h.sandbox, HEALTHY_VM);
-  await adminCall(h.sandbox, '/admin/security-rules', {
+  await sandboxAdmin(h.sandbox).putSecurityRule({
     caller: 'erin@contoso.com',
     nsgId,
     name: 'Deny-RDP-Now',

@@ -1,16 +1,17 @@
-import { HEALTHY_VM, scenarios } from '@rdp-doctor/azure-sandbox';
-import { startFakeSlack, type FakeSlack } from '@rdp-doctor/slack-fake';
-import { readChanges } from '../../src/azure/watch-changes';
+import { HEALTHY_VM, sandboxAdmin, scenarios } from '@rdp-doctor/azure-sandbox';
+import { startFakeSlack, validateMessageBlocks, type FakeSlack } from '@rdp-doctor/slack-fake';
 import { createLogger } from '../../src/logger';
+import { helpMessage } from '../../src/slack/blocks/help';
 import type { SlackMessage } from '../../src/slack/blocks/types';
 import { parseRdpCommand } from '../../src/slack/commands/parse-rdp';
 import { watchCommands, watchPoster, type WatchAction, type WatchCommands } from '../../src/slack/watches';
 import { openStore, type Store } from '../../src/store';
-import { WatchService } from '../../src/watch/service';
+import type { WatchService } from '../../src/watch/service';
 import { startFleetHarness, type FleetHarness } from '../digest/harness';
 import { clientFor } from '../slack/fake/client';
+import { findButton } from '../support/slack-harness';
 import { tempDataDir } from '../store/support';
-import { adminCall, denyRdpRule, nicNsgOf } from './support';
+import { denyRdpRule, nicNsgOf, watchService } from './support';
 
 // `/rdp watch …` and the alert as Slack shows it: the fake Slack refuses whatever real Slack would.
 
@@ -26,14 +27,7 @@ beforeAll(async () => {
   h = await startFleetHarness({ scenarios: scenarios.filter((s) => s.name === HEALTHY_VM) });
   fake = await startFakeSlack();
   store = await openStore({ dataDir: tempDataDir() });
-  service = new WatchService({
-    reader: h.reader,
-    readChanges: (subscriptions, groups, since, until) =>
-      readChanges(h.clients, subscriptions, groups, since, until),
-    store,
-    poster: watchPoster(clientFor(fake)),
-    configuredSubscriptions: [h.sandbox.subscriptionId],
-  });
+  service = watchService(h, { store, poster: watchPoster(clientFor(fake)) });
   commands = watchCommands({ store, service, logger: createLogger('silent') });
 });
 
@@ -78,7 +72,7 @@ test('add, list and remove a watch; a deny rule posts an alert with Diagnose but
   await service.tick();
 
   const nsgId = nicNsgOf(h.sandbox, HEALTHY_VM);
-  await adminCall(h.sandbox, '/admin/security-rules', {
+  await sandboxAdmin(h.sandbox).putSecurityRule({
     caller: 'alice@contoso.com',
     nsgId,
     name: 'Deny-RDP-Hardening',
@@ -91,10 +85,21 @@ test('add, list and remove a watch; a deny rule posts an alert with Diagnose but
     /^rule Deny-RDP-Hardening in NSG .* written by alice@contoso\.com at .* cuts 1 VM off Remote Desktop\.$/,
   );
   expect(JSON.stringify(main.blocks)).toContain(`"action_id":"watch-diagnose:${HEALTHY_VM}"`);
+  // The fix the diagnosis would offer, for the source the change cut off.
+  const fixButton = findButton(main, 'watch-fix:nsg-allow-rdp-from-source:0');
+  expect(fixButton?.value && JSON.parse(fixButton.value)).toEqual({
+    vm: expect.stringMatching(new RegExp(`/virtualMachines/${HEALTHY_VM}$`)),
+    source: '203.0.113.10',
+  });
+  expect(JSON.stringify(main.blocks)).toContain("Network Watcher's IP flow verify confirms the NSG verdict.");
   const thread = posted.filter((m) => m.thread_ts === main.ts);
-  expect(thread.map((m) => JSON.stringify(m.blocks)).join()).toContain(HEALTHY_VM);
+  const nsgName = nicNsgOf(h.sandbox, HEALTHY_VM).split('/').pop();
+  expect(thread.map((m) => m.text).join('\n')).toBe('1 VM cut off');
+  expect(JSON.stringify(thread[0].blocks)).toContain(
+    `• ${HEALTHY_VM} (rg-sandbox): rule Deny-RDP-Hardening in NSG ${nsgName} denies the port`,
+  );
 
-  await adminCall(h.sandbox, '/admin/security-rules/delete', {
+  await sandboxAdmin(h.sandbox).deleteSecurityRule({
     caller: 'bob@contoso.com',
     nsgId,
     name: 'Deny-RDP-Hardening',
@@ -108,4 +113,17 @@ test('add, list and remove a watch; a deny rule posts an alert with Diagnose but
 
   expect(await run(`watch remove ${watch.id.slice(0, 8)}`)).toMatch(/removed/);
   expect(await store.listWatches(CHANNEL)).toEqual([]);
+});
+
+test('`/rdp help` lists the watch commands beside the digest', () => {
+  expect(parseRdpCommand('help')).toEqual({ kind: 'help' });
+  const help = helpMessage();
+  expect(validateMessageBlocks(help.blocks)).toEqual([]);
+  const text = JSON.stringify(help.blocks);
+  for (const usage of [
+    '`/rdp watch add &lt;scope&gt; [from &lt;ip or cidr&gt;]`',
+    '`/rdp watch list`',
+    '`/rdp watch remove &lt;id&gt;`',
+  ])
+    expect(text).toContain(usage);
 });

@@ -1,47 +1,44 @@
-import https from 'node:https';
 import type { Sandbox } from '@rdp-doctor/azure-sandbox';
+import type { FleetHarness } from '../digest/harness';
+import { azureWatchSources } from '../../src/watch/azure';
+import { WatchService, type WatchServiceOptions } from '../../src/watch/service';
 
-// Calls the sandbox's admin API the way a newcomer's curl would: bearer token, the sandbox's own CA.
+// What the watch tests share: the watch service over a sandbox the way the app builds it, and the names
+// and rules the sandbox's admin API changes (through the sandbox package's own client, `sandboxAdmin`).
 
-export function adminCall(
-  sandbox: Sandbox,
-  path: string,
-  body: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      `${sandbox.endpoint}${path}`,
-      {
-        method: 'POST',
-        ca: sandbox.caCertificate,
-        headers: {
-          authorization: `Bearer ${sandbox.accessToken}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(text || 'null') }),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
+export function watchService(
+  h: FleetHarness,
+  rest: Pick<WatchServiceOptions, 'store' | 'poster'> & Partial<WatchServiceOptions>,
+): WatchService {
+  return new WatchService({
+    ...azureWatchSources(h.clients),
+    configuredSubscriptions: [h.sandbox.subscriptionId],
+    ...rest,
   });
+}
+
+function vmNamed(sandbox: Sandbox, vmName: string) {
+  const vm = [...sandbox.state.vms.values()].find((candidate) => candidate.name === vmName);
+  if (!vm) throw new Error(`the sandbox has no VM ${vmName}`);
+  return vm;
 }
 
 /** The NSG on the NIC of the named VM in the sandbox. */
 export function nicNsgOf(sandbox: Sandbox, vmName: string): string {
-  const vm = [...sandbox.state.vms.values()].find((candidate) => candidate.name === vmName);
-  const nicId = vm?.nicIds[0];
+  const nicId = vmNamed(sandbox, vmName).nicIds[0];
   const nsgId = nicId ? sandbox.state.nics.get(nicId)?.nsgId : undefined;
   if (!nsgId) throw new Error(`the sandbox has no NIC NSG for ${vmName}`);
   return nsgId;
 }
+
+/** The named VM's NIC and what hangs off it: subnet and public IP. */
+export function nicOf(sandbox: Sandbox, vmName: string) {
+  const nic = sandbox.state.nics.get(vmNamed(sandbox, vmName).nicIds[0]);
+  if (!nic) throw new Error(`the sandbox has no NIC for ${vmName}`);
+  return nic;
+}
+
+export const vmIdOf = (sandbox: Sandbox, vmName: string) => vmNamed(sandbox, vmName).id;
 
 export const denyRdpRule = (priority = 100) => ({
   properties: {

@@ -1,13 +1,12 @@
-import { HEALTHY_VM, scenarios } from '@rdp-doctor/azure-sandbox';
-import { readChanges } from '../../src/azure/watch-changes';
+import { HEALTHY_VM, sandboxAdmin, scenarios, type ArmBody } from '@rdp-doctor/azure-sandbox';
 import type { CronEngine } from '../../src/digest/scheduler';
 import { createLogger } from '../../src/logger';
 import { openStore, type Store, type Watch, type WatchAlert } from '../../src/store';
 import { WatchScheduler } from '../../src/watch/scheduler';
-import { WatchService, type AlertDetail, type WatchPoster } from '../../src/watch/service';
+import type { AlertDetail, WatchPoster, WatchService } from '../../src/watch/service';
 import { startFleetHarness, type FleetHarness } from '../digest/harness';
 import { createTarget, type StoreTarget } from '../store/support';
-import { adminCall, denyRdpRule, nicNsgOf } from './support';
+import { denyRdpRule, nicNsgOf, watchService } from './support';
 
 // A watch end to end against the sandbox through the real SDK: a change made through the sandbox's admin
 // API shows in its activity log with its author, and the watch turns it into one alert, or into nothing.
@@ -43,14 +42,7 @@ let target: StoreTarget;
 let store: Store;
 
 function service(poster: WatchPoster, on: Store = store): WatchService {
-  return new WatchService({
-    reader: h.reader,
-    readChanges: (subscriptions, groups, since, until) =>
-      readChanges(h.clients, subscriptions, groups, since, until),
-    store: on,
-    poster,
-    configuredSubscriptions: [h.sandbox.subscriptionId],
-  });
+  return watchService(h, { store: on, poster });
 }
 
 async function addWatch(watches: WatchService, on: Store = store): Promise<Watch> {
@@ -64,8 +56,8 @@ async function addWatch(watches: WatchService, on: Store = store): Promise<Watch
   });
 }
 
-const changeAs = (caller: string, name: string, rule: unknown) =>
-  adminCall(h.sandbox, '/admin/security-rules', {
+const changeAs = (caller: string, name: string, rule: ArmBody) =>
+  sandboxAdmin(h.sandbox).putSecurityRule({
     caller,
     nsgId: nicNsgOf(h.sandbox, HEALTHY_VM),
     name,
@@ -114,7 +106,7 @@ test('a hardening deny rule posts one alert naming the rule, its author and the 
   expect(detail.machines[0].sources).toEqual(['203.0.113.0/24']);
   expect((await store.listOpenWatchAlerts(watch.id)).map((a) => a.messageTs)).toEqual(['1700000000.000001']);
 
-  const removed = await adminCall(h.sandbox, '/admin/security-rules/delete', {
+  const removed = await sandboxAdmin(h.sandbox).deleteSecurityRule({
     caller: 'bob@contoso.com',
     nsgId: nicNsgOf(h.sandbox, HEALTHY_VM),
     name: 'Deny-RDP-Hardening',
@@ -122,9 +114,12 @@ test('a hardening deny rule posts one alert naming the rule, its author and the 
   expect(removed.status).toBe(200);
   await watches.tick();
   expect(poster.updated).toHaveLength(1);
-  expect(poster.updated[0].detail.recovery?.cause).toMatch(
-    /^rule Deny-RDP-Hardening in NSG .* deleted by bob@contoso\.com at /,
-  );
+  expect(poster.updated[0].detail.recovery?.cause).toEqual({
+    kind: 'change',
+    what: expect.stringMatching(/^rule Deny-RDP-Hardening in NSG .* deleted$/),
+    caller: 'bob@contoso.com',
+    time: expect.any(String),
+  });
   expect(await store.listOpenWatchAlerts(watch.id)).toEqual([]);
   expect(poster.posted).toHaveLength(1);
 });
@@ -171,7 +166,7 @@ test('three replicas on PostgreSQL post one alert for one breaking change', asyn
     expect(poster.posted.map((p) => p.detail.change.caller)).toEqual(['dave@contoso.com']);
   } finally {
     await Promise.all(schedulers.map((scheduler) => scheduler.stop()));
-    await adminCall(h.sandbox, '/admin/security-rules/delete', {
+    await sandboxAdmin(h.sandbox).deleteSecurityRule({
       caller: 'dave@contoso.com',
       nsgId: nicNsgOf(h.sandbox, HEALTHY_VM),
       name: 'Deny-RDP-Freeze',
@@ -198,7 +193,7 @@ test('a watch whose subscription cannot be read is reported, and the others stil
   expect(ticked.failures.map((failure) => failure.watchId)).not.toContain(watch.id);
   expect(ticked.failures).toHaveLength(1);
   expect(poster.posted.map((p) => p.detail.change.caller)).toEqual(['frank@contoso.com']);
-  await adminCall(h.sandbox, '/admin/security-rules/delete', {
+  await sandboxAdmin(h.sandbox).deleteSecurityRule({
     caller: 'frank@contoso.com',
     nsgId: nicNsgOf(h.sandbox, HEALTHY_VM),
     name: 'Deny-RDP-Audit',

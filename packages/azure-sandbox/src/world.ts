@@ -210,6 +210,10 @@ export class ResourceMap<T extends ArmResource> {
     return resource;
   }
 
+  delete(id: string): boolean {
+    return this.byId.delete(idKey(id));
+  }
+
   values(): IterableIterator<T> {
     return this.byId.values();
   }

@@ -67,13 +67,27 @@ export function fixButton(ctx: SlackContext) {
  * Plans a fix that asks for no inputs and proposes it in its diagnosis thread, `proposer` being whoever
  * clicked; a plan or proposal refused is told to them privately.
  */
-export async function proposeWithoutInputs(
+export function proposeWithoutInputs(
   ctx: SlackContext,
   request: Extract<FixRequest, { ok: true }>,
   proposer: string,
   tell: (text: string) => Promise<void>,
 ): Promise<void> {
-  const planned = planFix(request, {}, ctx.fixPolicy);
+  return proposeWithInputs(ctx, request, {}, proposer, tell);
+}
+
+/**
+ * Plans a fix with inputs a surface already holds (a watch alert's source) and proposes it in its diagnosis
+ * thread; the plan validates them as it validates a form's.
+ */
+export async function proposeWithInputs(
+  ctx: SlackContext,
+  request: Extract<FixRequest, { ok: true }>,
+  input: Record<string, string>,
+  proposer: string,
+  tell: (text: string) => Promise<void>,
+): Promise<void> {
+  const planned = planFix(request, input, ctx.fixPolicy);
   if (!planned.ok) return tell(planned.message);
   const proposed = await ctx.proposalMessages.propose({ request, plan: planned.plan, proposer });
   if (!proposed.ok) await tell(refusalMessage(proposed));

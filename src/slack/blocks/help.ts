@@ -28,7 +28,12 @@ export function helpMessage(): SlackMessage {
           '• `/rdp help`: this message\n' +
           '• `/rdp audit <vm>`: the fixes proposed, approved and run on a machine\n' +
           '• `/rdp digest add|list|remove|run …`: a scheduled health digest of the fleet in this channel, ' +
-          'flagging the risks before they become an outage',
+          'flagging the risks before they become an outage\n' +
+          '• `/rdp watch add <scope> [from <ip or cidr>]`: watch a scope (`rg:<group>`, `tag:<key>=<value>`, ' +
+          '`subscription:<id>`) for changes that cut its VMs off Remote Desktop, and post an alert here when one does; ' +
+          '`from` is where people connect from (by default, the sources its allow rules name)\n' +
+          "• `/rdp watch list`: this channel's watches and their ids\n" +
+          '• `/rdp watch remove <id>`: stop a watch',
       ),
     ),
     section(

@@ -12,6 +12,11 @@ import { page } from './lookup';
 
 const OPERATION_NAMES: Record<string, string> = {
   'Microsoft.Network/networkSecurityGroups/securityRules/write': 'Create or Update Security Rule',
+  'Microsoft.Network/networkSecurityGroups/securityRules/delete': 'Delete Security Rule',
+  'Microsoft.Network/routeTables/routes/write': 'Create or Update Route',
+  'Microsoft.Network/virtualNetworks/subnets/write': 'Create or Update Subnet',
+  'Microsoft.Network/networkInterfaces/write': 'Create or Update Network Interface',
+  'Microsoft.Network/publicIPAddresses/delete': 'Delete Public Ip Address',
   'Microsoft.Network/publicIPAddresses/write': 'Create or Update Public Ip Address',
   'Microsoft.Compute/virtualMachines/start/action': 'Start Virtual Machine',
   'Microsoft.Compute/virtualMachines/restart/action': 'Restart Virtual Machine',

@@ -11,7 +11,8 @@ import type { ArmResource, NetworkSecurityGroup, VirtualMachine, World } from '.
 // answers two kinds of query:
 // - rdp-doctor's fleet queries, recognised by their marker comment, with exactly the
 //   columns those queries project, computed from the world; of their text it reads only the scope filters
-//   (`resourceGroup in~ (…)`, `tostring(tags['k']) =~ 'v'`);
+//   (`resourceGroup in~ (…)`, `tostring(tags['k']) =~ 'v'`) and, below the `rdp-doctor:fleet-touched`
+//   comment, the `| where <column> in~ (…) or …` line that narrows the machines to those a change touches;
 // - any other `Resources` query, filtered by its `type =~ '…'` / `type in~ (…)` clauses, as whole resources.
 // Paging follows the service: `$top` (at most 1000) rows per page, then a `$skipToken` bound to the query;
 // results without an `id` column cannot page and come back truncated. The world's throttle flag makes the
@@ -28,6 +29,7 @@ const FLEET_QUERY_MARKERS = {
   machines: 'rdp-doctor:fleet-machines',
   network: 'rdp-doctor:fleet-network',
 } as const;
+const TOUCHED_MARKER = 'rdp-doctor:fleet-touched';
 
 // ---------- fleet queries ----------
 
@@ -53,6 +55,31 @@ function scopeFilter(query: string): ScopeFilter {
         })
       : null,
   };
+}
+
+/** The narrowing line's terms, by column (lower case), each a set of lower-case values; null: no narrowing. */
+function touchedFilter(query: string): Map<string, Set<string>> | null {
+  const line = new RegExp(`// ${TOUCHED_MARKER}\\n\\| where (.*)$`, 'm').exec(query);
+  if (!line) return null;
+  const terms = new Map<string, Set<string>>();
+  for (const term of line[1].matchAll(/(\w+) in~ \(([^)]*)\)/g)) {
+    terms.set(term[1].toLowerCase(), new Set(kqlStrings(term[2]).map((value) => value.toLowerCase())));
+  }
+  return terms;
+}
+
+/** Whether a machine's own columns match any term of the narrowing line. */
+function touched(world: World, vm: VirtualMachine, terms: Map<string, Set<string>>): boolean {
+  const nic = world.nicsOf(vm).find((candidate) => candidate.primary) ?? world.nicsOf(vm)[0];
+  const columns: Record<string, string> = {
+    id: vm.id,
+    resourcegroup: vm.resourceGroup,
+    nicid: nic?.id ?? '',
+    subnetid: nic?.subnetId ?? '',
+    nicnsgid: nic?.nsgId ?? '',
+    publicipid: nic?.publicIpId ?? '',
+  };
+  return [...terms].some(([column, values]) => values.has((columns[column] ?? '').toLowerCase()));
 }
 
 function inScope(vm: VirtualMachine, filter: ScopeFilter): boolean {
@@ -105,10 +132,13 @@ const inSubscriptions = (subscriptions: string[]) => {
 /** Rows of the fleet-machines query, built only for the requested page: the sort needs ids alone. */
 function machinePage(world: World, subscriptions: string[], query: string, offset: number, top: number) {
   const filter = scopeFilter(query);
+  const narrowing = touchedFilter(query);
   const scoped = inSubscriptions(subscriptions);
   // Each id is lower-cased once, not at every comparison: a 100,000-VM fleet is sorted for every page.
   const vms = [...world.vms.values()]
-    .filter((vm) => scoped(vm) && inScope(vm, filter))
+    .filter(
+      (vm) => scoped(vm) && inScope(vm, filter) && (narrowing === null || touched(world, vm, narrowing)),
+    )
     .map((vm) => ({ key: vm.id.toLowerCase(), vm }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
@@ -131,8 +161,29 @@ function networkRows(world: World, subscriptions: string[]): Row[] {
         addressPrefixes: vnet.addressPrefixes,
         subnetCount: vnet.subnets.length,
         nsgId: subnet.nsgId?.toLowerCase() ?? '',
+        routeTableId: subnet.routeTableId?.toLowerCase() ?? '',
       });
     }
+  }
+  const associated = new Set(
+    [...world.vnets.values()].flatMap((vnet) =>
+      vnet.subnets.flatMap((subnet) => (subnet.routeTableId ? [subnet.routeTableId.toLowerCase()] : [])),
+    ),
+  );
+  for (const table of [...world.routeTables.values()].filter(scoped)) {
+    if (!associated.has(table.id.toLowerCase())) continue;
+    rows.push({
+      id: table.id.toLowerCase(),
+      kind: 'route-table',
+      routes: table.routes.map((route) => ({
+        name: route.name,
+        properties: {
+          addressPrefix: route.addressPrefix,
+          nextHopType: route.nextHopType,
+          ...(route.nextHopIpAddress ? { nextHopIpAddress: route.nextHopIpAddress } : {}),
+        },
+      })),
+    });
   }
   for (const nsgId of subnetNsgIds) {
     const nsg = world.nsgs.get(nsgId);
