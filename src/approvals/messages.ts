@@ -58,6 +58,8 @@ export function refusalMessage(refusal: Refusal): string {
       return refusal.reason;
     case 'wrong-place':
       return `This fix was proposed in another channel (${refusal.proposal.channel}): approve it there, where the channel sees it.`;
+    case 'already-proposed':
+      return alreadyProposed(refusal.proposal);
     case 'expired':
     case 'not-pending':
     case 'not-approved':
@@ -65,6 +67,16 @@ export function refusalMessage(refusal: Refusal): string {
     case 'not-executing':
       return whyClosed(refusal.proposal);
   }
+}
+
+/** Where the same change already waits, so the person goes there instead of starting a second one. */
+function alreadyProposed(open: Proposal): string {
+  // Plain text: a private answer shows no channel links, so the place is said in words.
+  const where = open.threadTs ? 'in the thread below the report' : `as proposal ${open.id}`;
+  return (
+    `The same fix is already proposed ${where} (${open.state}, expires ${utcTime(open.expiresAt)}): ` +
+    'approve or deny that proposal instead of proposing it twice.'
+  );
 }
 
 function whoMayStillApprove(mayStillApprove: string[] | null, needed: number): string {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { causes } from '../diagnosis/causes';
 import type { Facts } from '../diagnosis/facts';
 import type { CauseId, FixId } from '../diagnosis/ids';
@@ -91,7 +92,7 @@ export async function loadFixRequest(
       message: `That diagnosis of ${vmName} was posted in another channel: propose its fixes there, or run \`/rdp ${vmName}\` here.`,
     };
   }
-  const earlier = await alreadyDone(snapshots, snapshot, ref, fix.title);
+  const earlier = await alreadyDone(snapshots, snapshot, ref);
   if (earlier) return { ok: false, message: earlier };
   return {
     ok: true,
@@ -104,36 +105,30 @@ export async function loadFixRequest(
   };
 }
 
-const OPEN_STATES = new Set<Proposal['state']>(['proposed', 'approved', 'executing']);
-
 /**
- * What an earlier click on the same button already led to: a fix verified for the cause, or one still on
- * its way. A new proposal is offered only when the earlier ones ended without removing the cause.
+ * What an earlier click on the same button already led to: a fix verified for the cause. A proposal still on
+ * its way is found when the new one is planned (its inputs decide whether it is the same proposal).
  */
 async function alreadyDone(
   snapshots: SnapshotSource,
   snapshot: { report: Report; channel: string | null; messageTs: string | null },
   ref: FixRequestRef,
-  fixTitle: string,
 ): Promise<string | null> {
   if (!snapshot.messageTs) return null;
-  const here = (await snapshots.proposalsFor(snapshot.report.vm.id)).filter(
-    (p) => p.channel === snapshot.channel && p.threadTs === snapshot.messageTs && p.cause === ref.cause,
-  );
   // Said without mentions: a private answer is plain text; the thread names the people.
-  const resolved = here.find((p) => p.state === 'succeeded');
-  if (resolved) {
-    const at = `${resolved.updatedAt.slice(11, 16)} UTC`;
-    return (
-      `${fixTitleOf(resolved)} already resolved this at ${at}, approved in the thread below the report. ` +
-      'Use Re-run diagnosis under the report to see what holds now.'
-    );
-  }
-  const open = here.find((p) => p.fixId === ref.fix && OPEN_STATES.has(p.state));
-  if (open) {
-    return `${fixTitle} is already proposed in the thread below the report (${open.state}): approve or deny that proposal instead.`;
-  }
-  return null;
+  const resolved = (await snapshots.proposalsFor(snapshot.report.vm.id)).find(
+    (p) =>
+      p.channel === snapshot.channel &&
+      p.threadTs === snapshot.messageTs &&
+      p.cause === ref.cause &&
+      p.state === 'succeeded',
+  );
+  if (!resolved) return null;
+  const at = `${resolved.updatedAt.slice(11, 16)} UTC`;
+  return (
+    `${fixTitleOf(resolved)} already resolved this at ${at}, approved in the thread below the report. ` +
+    'Use Re-run diagnosis under the report to see what holds now.'
+  );
 }
 
 export type Planned = { ok: true; plan: FixPlan } | { ok: false; message: string };
@@ -178,7 +173,7 @@ export function fixTitleOf(proposal: Pick<Proposal, 'fixId'>): string {
 export class ProposalService {
   constructor(
     private readonly deps: {
-      store: Pick<Store, 'getProposal' | 'listApprovers'>;
+      store: Pick<Store, 'getProposal' | 'listApprovers' | 'listProposals' | 'appendAudit'>;
       workflow: ApprovalWorkflow;
     },
   ) {}
@@ -188,13 +183,26 @@ export class ProposalService {
   }
 
   /** Proposes the planned fix for `proposer` (from a signed payload or the signed-in user, never typed text). */
-  propose(args: {
+  async propose(args: {
     request: Extract<FixRequest, { ok: true }>;
     plan: FixPlan;
     proposer: string;
     message?: Partial<MessageRef>;
   }): Promise<Proposed | Refusal> {
     const { request, plan } = args;
+    const open = await this.openProposalOf(request, plan);
+    if (open) {
+      await this.deps.store.appendAudit({
+        actor: args.proposer,
+        action: 'propose-refused',
+        proposalId: open.id,
+        vmId: request.vmId,
+        fixId: request.fix.id,
+        params: plan.params,
+        detail: 'already-proposed',
+      });
+      return { ok: false, code: 'already-proposed', proposal: open };
+    }
     return this.deps.workflow.propose({
       vmId: request.vmId,
       vmName: request.vmName,
@@ -205,6 +213,25 @@ export class ProposalService {
       proposer: args.proposer,
       ...args.message,
     });
+  }
+
+  /**
+   * The same change on the same machine, still waiting or running: a second proposal would only be
+   * re-checked away, and split the approvers' attention between two messages.
+   */
+  private async openProposalOf(
+    request: Extract<FixRequest, { ok: true }>,
+    plan: FixPlan,
+  ): Promise<Proposal | undefined> {
+    const now = new Date();
+    return (await this.deps.store.listProposals(request.vmId)).find(
+      (p) =>
+        p.fixId === request.fix.id &&
+        isDeepStrictEqual(p.params, plan.params) &&
+        (p.state === 'approved' ||
+          p.state === 'executing' ||
+          (p.state === 'proposed' && new Date(p.expiresAt) > now)),
+    );
   }
 
   async describe(proposal: Proposal): Promise<ProposalDescription> {

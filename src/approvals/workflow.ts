@@ -46,7 +46,13 @@ export type Refusal = { ok: false } & (
   /** APPROVERS could not be read: `reason` says why, in the words of whoever read it. */
   | { code: 'approvers-unavailable'; reason: string; proposal: Proposal | null }
   | {
-      code: 'self-approval' | 'approvers-unset' | 'not-an-approver' | 'wrong-place' | StateRefusalCode;
+      code:
+        | 'self-approval'
+        | 'approvers-unset'
+        | 'not-an-approver'
+        | 'wrong-place'
+        | 'already-proposed'
+        | StateRefusalCode;
       proposal: Proposal;
     }
 );

@@ -274,7 +274,8 @@ test('an expired proposal cannot be approved, and its message says it expired', 
   h = await start({ APPROVAL_TTL: '1s' });
   const diagnosis = await diagnosed(h, VM, `from ${SOURCE}`, ALICE);
   const clicked = await propose(h, diagnosis, FIX, ALICE, {});
-  const swept = await propose(h, diagnosis, FIX, ALICE, {});
+  // A second address, since the same change proposed twice points at the first instead.
+  const swept = await propose(h, diagnosis, FIX, ALICE, { 'input:source': '203.0.113.99' });
   await settle(1100);
 
   expect(await privateAnswer(h, BOB, () => h.click(clicked, 'approve-fix', BOB))).toMatch(

@@ -5,6 +5,8 @@ import { findButton, scenarioAzure, startHarness, type Harness } from '../suppor
 import {
   diagnosed,
   finalProposal,
+  openedModal,
+  prefilled,
   privateAnswer,
   propose,
   proposalIdOf,
@@ -39,12 +41,16 @@ test('a verified fix redraws its diagnosis as resolved, and the old fix button t
   const asFirstShown = structuredClone(diagnosis);
   expect(findButton(diagnosis, `fix:${FIX}`)).toBeDefined();
 
-  // A second click while the first proposal waits points at it instead of proposing twice.
+  // The same change proposed again while the first waits points at it instead of proposing twice.
   const proposal = await propose(harness, diagnosis, FIX, ALICE, {});
   const id = proposalIdOf(proposal);
-  expect(await privateAnswer(harness, BOB, () => harness.click(asFirstShown, `fix:${FIX}`, BOB))).toMatch(
-    /already proposed in the thread below the report \(proposed\)/,
+  const again = await openedModal(harness, 'fix-params', () =>
+    harness.click(asFirstShown, `fix:${FIX}`, BOB),
   );
+  expect(await privateAnswer(harness, BOB, () => harness.submit(again, BOB, prefilled(again)))).toMatch(
+    /already proposed in the thread below the report \(proposed, expires \d\d:\d\d UTC\)/,
+  );
+  expect(proposalsIn(harness, diagnosis)).toHaveLength(1);
 
   await harness.click(proposal, 'approve-fix', BOB);
   expect((await finalProposal(harness, id)).state).toBe('succeeded');
