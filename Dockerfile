@@ -6,15 +6,14 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY packages/block-kit-limits ./packages/block-kit-limits
 COPY scripts ./scripts
 COPY src ./src
 # The root and the one product package only; scripts off so `prepare` does not build the stand-ins, then
-# the one native module is compiled for this Node and the product built.
+# the product built. Nothing is compiled: on Node 24 the store loads better-sqlite3 13 (`better-sqlite3-napi`),
+# whose Node-API binaries come in its package (12, for Node 20 only, stays unbuilt).
 RUN npm ci --no-audit --no-fund --ignore-scripts --include-workspace-root --workspace @rdp-doctor/block-kit-limits \
-  && npm rebuild better-sqlite3 \
   && npm run build:product
 
 FROM node:24-bookworm-slim
@@ -22,10 +21,9 @@ ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json manifest.yml manifest.socket.yml ./
 COPY packages/block-kit-limits/package.json ./packages/block-kit-limits/package.json
-# Production dependencies only. Install scripts stay off: there is no compiler here, and the one native
-# module comes compiled from the build stage (same base image, same ABI).
+# Production dependencies only. Install scripts stay off: the one native module the image loads ships
+# prebuilt for Linux in its package.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --include-workspace-root --workspace @rdp-doctor/block-kit-limits
-COPY --from=build /app/node_modules/better-sqlite3/build ./node_modules/better-sqlite3/build
 COPY --from=build /app/packages/block-kit-limits/dist ./packages/block-kit-limits/dist
 COPY --from=build /app/dist ./dist
 RUN mkdir -p /data && chown node:node /data

@@ -1,7 +1,21 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Db, Row, SqlValue } from './db';
+
+/**
+ * The build of better-sqlite3 a Node version loads. From Node 24.19, `node::ObjectWrap` removes an
+ * environment cleanup hook in its destructor, and better-sqlite3 12's statements (ObjectWraps) abort the
+ * process when the garbage collector frees one outside a JavaScript context (nodejs/node#65446). 13 is built
+ * on Node-API and is safe there, but needs Node 22 or later; 12 stays for Node 20.
+ */
+export function sqliteBindingFor(nodeVersion: string): 'better-sqlite3' | 'better-sqlite3-napi' {
+  return Number(nodeVersion.split('.')[0]) >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3';
+}
+
+/** Both builds have the same API; the types are 12's. */
+const SqliteDatabase = createRequire(__filename)(sqliteBindingFor(process.versions.node)) as typeof Database;
 
 export const SQLITE_FILE_NAME = 'rdp-doctor.db';
 
@@ -133,7 +147,7 @@ class SqliteDb implements Db {
 export function openSqlite(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.resolve(dataDir, SQLITE_FILE_NAME);
-  const raw = new Database(file);
+  const raw = new SqliteDatabase(file);
   // WAL with synchronous=FULL: a commit that returned is on disk, so `kill -9` (or power loss) loses nothing committed.
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
