@@ -72,6 +72,10 @@ function requestFor(plan: FixPlan): DiagnosisRequest {
   return { symptom: 'unknown', source: typeof source === 'string' ? source : null, host: null };
 }
 
+function evidenceOf(check: Recheck['check']): string {
+  return check.evidence ? ` Evidence: ${check.evidence.replace(/\.$/, '')}.` : '';
+}
+
 function confirmByHand(check: Recheck['check']): string {
   return check.confirm ? ` Confirm by hand: \`${check.confirm}\`.` : '';
 }
@@ -151,7 +155,10 @@ async function precheckAndExecute(
     // re-check below decides.
     if (!(error instanceof FixFailure)) return failed(`The fix failed: ${describeFailure(error).message}`);
     outcome = {
-      summary: `The fix's own output did not say it worked: ${error.message}`,
+      summary:
+        error.output === 'unreadable'
+          ? `The fix ran, but its output was unreadable (${error.message}), so the re-check decides.`
+          : `The fix did not say it worked (${error.message}), so the re-check decides.`,
       correlationId: null,
     };
   }
@@ -175,7 +182,9 @@ async function precheckAndExecute(
     return {
       ...ran,
       outcome: 'failed',
-      detail: `${outcome.summary} But the cause is still there: ${check.summary}${confirmByHand(check)}`,
+      detail:
+        `${outcome.summary} But the cause is still there: ${check.summary}` +
+        `${evidenceOf(check)}${confirmByHand(check)}`,
     };
   }
   return {
