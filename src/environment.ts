@@ -1,12 +1,18 @@
 import { createAzureClients, type AzureClients } from './azure/clients';
 import type { DnsResolver } from './azure/gatherers/dns';
 import type { Config } from './config';
+import type { FactKey } from './diagnosis/facts';
 import { loadAzureSandbox, type SandboxAzure, type SandboxOptions } from './stand-ins';
 
 /** Where Azure is for this process: the real cloud from config, or the built-in sandbox on loopback. */
 export interface AzureEnvironment {
   clients: AzureClients;
   resolveHost?: DnsResolver;
+  /**
+   * How long each gatherer waits for this Azure, by fact, where it should not be the gatherer's own
+   * (the sandbox's shortened latency); diagnoses and the checks around a fix alike.
+   */
+  timeouts?: Partial<Record<FactKey, number>>;
   sandbox?: SandboxAzure;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startApp } from './app';
 import type { Config } from './config';
-import { openSandboxAzure } from './environment';
+import { openSandboxAzure, type AzureEnvironment } from './environment';
 import type { Logger } from './logger';
 import { loadLocalWorkspace, loadSlackFake, type SandboxOptions } from './stand-ins';
 import { openStore } from './store';
@@ -17,6 +17,11 @@ export interface LocalModeOptions {
    * about 6 s), so the message visibly fills in layer by layer; tests turn it off or shorten it further.
    */
   sandbox?: SandboxOptions;
+  /**
+   * How long each gatherer waits, by fact. By default a hung Run Command reads as an incomplete diagnosis
+   * after 30 s (its answer takes about 6 s here) instead of the two minutes real Azure is given.
+   */
+  timeouts?: AzureEnvironment['timeouts'];
 }
 
 export interface LocalMode {
@@ -27,6 +32,7 @@ export interface LocalMode {
 }
 
 const DEFAULT_SANDBOX = { latency: 'realistic', scale: 0.2 } as const;
+const DEFAULT_TIMEOUTS = { guest: 30_000 };
 
 /**
  * The local workspace's people are made up and its Azure is the sandbox, so with APPROVERS unset any of them
@@ -61,7 +67,10 @@ export async function startLocalMode(
   try {
     const fake = await startFakeSlack();
     stops.push(() => fake.stop());
-    const azure = await openSandboxAzure(options.sandbox ?? DEFAULT_SANDBOX);
+    const azure = {
+      ...(await openSandboxAzure(options.sandbox ?? DEFAULT_SANDBOX)),
+      timeouts: options.timeouts ?? DEFAULT_TIMEOUTS,
+    };
     stops.push(() => azure.close());
     // The embedded store under DATA_DIR, whatever DATABASE_URL says: local mode never touches a shared database.
     const store = await openStore({ dataDir: config.DATA_DIR });

@@ -30,6 +30,8 @@ export interface SandboxAdmin {
 export interface SandboxOptions {
   latency?: 'off' | 'realistic';
   scale?: number;
+  /** Fixed durations for some operation kinds, e.g. a slow Run Command, whatever the profile. */
+  operationMs?: { runCommand?: number };
   /** Machines of a generated fleet, for the digest benchmark; no scenario VMs with it. */
   fleet?: { size: number };
   scenarios?: readonly [];

@@ -3,7 +3,7 @@ import type { DnsResolver } from '../azure/gatherer';
 import type { DiagnosisRequest, VmIdentity } from '../diagnosis/facts';
 import { fixById } from '../fixes';
 import { FixFailure, type FixDefinition, type FixOutcome, type FixPlan, type FixPolicy } from '../fixes/fix';
-import { locateVm } from '../pipeline/diagnose';
+import { locateVm, type DiagnoseOptions } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { recheckCause, type Recheck } from '../pipeline/recheck';
 import type { Proposal, Store } from '../store/store';
@@ -28,6 +28,8 @@ export interface RunFixOptions {
   store: Pick<Store, 'listApprovers'>;
   clients: AzureClients;
   resolveHost?: DnsResolver;
+  /** Per-gatherer timeouts of the re-checks, where they should not be the gatherers' own. */
+  timeouts?: DiagnoseOptions['timeouts'];
   /** NSG_MAX_PREFIX and friends, applied again to the stored parameters. */
   policy: FixPolicy;
   /** This process, as the execution lease's holder. */
@@ -72,6 +74,10 @@ function requestFor(plan: FixPlan): DiagnosisRequest {
   return { symptom: 'unknown', source: typeof source === 'string' ? source : null, host: null };
 }
 
+function evidenceOf(check: Recheck['check']): string {
+  return check.evidence ? ` Evidence: ${check.evidence.replace(/\.$/, '')}.` : '';
+}
+
 function confirmByHand(check: Recheck['check']): string {
   return check.confirm ? ` Confirm by hand: \`${check.confirm}\`.` : '';
 }
@@ -99,6 +105,7 @@ async function precheckAndExecute(
       cause: proposal.cause,
       request,
       resolveHost: options.resolveHost,
+      timeouts: options.timeouts,
       since,
     });
 
@@ -151,7 +158,10 @@ async function precheckAndExecute(
     // re-check below decides.
     if (!(error instanceof FixFailure)) return failed(`The fix failed: ${describeFailure(error).message}`);
     outcome = {
-      summary: `The fix's own output did not say it worked: ${error.message}`,
+      summary:
+        error.output === 'unreadable'
+          ? `The fix ran, but its output was unreadable (${error.message}), so the re-check decides.`
+          : `The fix did not say it worked (${error.message}), so the re-check decides.`,
       correlationId: null,
     };
   }
@@ -175,7 +185,9 @@ async function precheckAndExecute(
     return {
       ...ran,
       outcome: 'failed',
-      detail: `${outcome.summary} But the cause is still there: ${check.summary}${confirmByHand(check)}`,
+      detail:
+        `${outcome.summary} But the cause is still there: ${check.summary}` +
+        `${evidenceOf(check)}${confirmByHand(check)}`,
     };
   }
   return {
@@ -198,7 +210,7 @@ export interface InterruptionRecheck {
  */
 export async function recheckInterrupted(
   proposal: Proposal,
-  options: Pick<RunFixOptions, 'clients' | 'resolveHost'>,
+  options: Pick<RunFixOptions, 'clients' | 'resolveHost' | 'timeouts'>,
 ): Promise<InterruptionRecheck> {
   try {
     const identity = await locateVm(options.clients, proposal.vmId);
@@ -208,6 +220,7 @@ export async function recheckInterrupted(
       cause: proposal.cause,
       request: requestFor(planOf(proposal)),
       resolveHost: options.resolveHost,
+      timeouts: options.timeouts,
     });
     return { verdict, summary: check.summary };
   } catch (error) {

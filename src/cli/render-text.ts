@@ -81,10 +81,11 @@ export function renderText(report: Report, portal: string): string {
     lines.push(
       `  See what the guest shows without the agent: ${incomplete.console.map((l) => `${l.label} ${l.url}`).join(' · ')}`,
     );
-    if (incomplete.guestUnanswered)
+    if (incomplete.stuckAgent)
       lines.push(
         '  Run Command did not answer though the VM agent was not reported down: the agent or Windows is stuck.',
-        '  From the serial console, restart WindowsAzureGuestAgent and RdAgent; if it does not answer either, restart the VM.',
+        '  From the serial console, restart WindowsAzureGuestAgent and RdAgent; if it does not answer either,',
+        '  restart the VM (fix restart-vm, proposed and approved in Slack).',
       );
     const asked = [
       ...(report.symptom === 'unknown' ? [] : [`--symptom ${report.symptom}`]),

@@ -33,6 +33,12 @@ export interface CauseRule {
   needs: readonly FactKey[];
   /** Facts read when present (to enrich evidence) but not required. */
   uses?: readonly FactKey[];
+  /**
+   * Facts that can only add a warning, never a critical finding: the rule's layer reports, and the verdict
+   * settles, without waiting for them; the final report and a re-check read them (a Run Command that never
+   * answered says the agent is stuck, long after the platform layer reported).
+   */
+  later?: readonly FactKey[];
   /** Why the check does not apply to this machine or request (e.g. Linux, no source given), or null. */
   notApplicable?(facts: Facts): string | null;
   /** The `az` command that confirms the cause by hand, with this machine's names filled in. */

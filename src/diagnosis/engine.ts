@@ -11,8 +11,13 @@ export interface RuleOutcome {
 
 export { layerName } from './layers';
 
-/** The facts a rule reads: what the pipeline must have gathered before the rule can run. */
+/** The facts a rule reads, including those it reads only later: what a re-check of its cause gathers. */
 export function ruleFacts(rule: CauseRule): FactKey[] {
+  return [...layerFacts(rule), ...(rule.later ?? [])];
+}
+
+/** The facts the pipeline must have gathered before it evaluates the rule for its layer. */
+export function layerFacts(rule: CauseRule): FactKey[] {
   return [...rule.needs, ...(rule.uses ?? [])];
 }
 

@@ -19,7 +19,8 @@ export type Symptom = (typeof SYMPTOMS)[number];
 /** A gatherer's outcome: never thrown, always reported. */
 export type Gathered<T> =
   | { status: 'ok'; value: T; durationMs: number }
-  | { status: 'error'; reason: string; durationMs: number }
+  /** `timedOut`: the gatherer gave up waiting, which may itself be evidence (a Run Command that never answers). */
+  | { status: 'error'; reason: string; durationMs: number; timedOut?: true }
   | { status: 'skipped'; reason: string; durationMs: number };
 
 export interface DiagnosisRequest {

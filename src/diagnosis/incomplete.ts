@@ -1,7 +1,5 @@
-import { causes } from './causes';
-import { reasonNotChecked } from './layers';
 import { resourceLink } from './portal-links';
-import type { PortalLink, Report } from './report';
+import type { Finding, PortalLink, Report } from './report';
 
 // An incomplete diagnosis: no failing layer found while some checks could not run, so the verdict may
 // hide behind what is missing (the CLI exits 3). What a person does next to see past it: the guest's
@@ -12,21 +10,15 @@ export function timedOutReason(timeoutMs: number): string {
   return `no answer within ${Math.round(timeoutMs / 1000)} s; Azure may still be working on it`;
 }
 
-const TIMED_OUT = /^no answer within \d+ s/;
-
-/** The checks that read the guest probe: all of them go missing when Run Command does not answer. */
-const GUEST_PROBE_CHECKS = new Set<string>(
-  causes.filter((rule) => rule.needs.includes('guest')).map((rule) => rule.id),
-);
-
 export interface IncompleteDiagnosis {
   /** Where a person sees what the guest is doing without the agent: boot diagnostics, serial console. */
   console: PortalLink[];
   /**
    * Run Command gave no answer in time while the VM agent was not reported down: the agent or Windows
-   * itself is stuck (the serial console tells which; a restart clears either).
+   * itself is stuck (the serial console tells which; a restart clears either). The vm-agent-unhealthy
+   * warning that says so, with its restart; null when the agent is not shown stuck.
    */
-  guestUnanswered: boolean;
+  stuckAgent: Finding | null;
 }
 
 /**
@@ -37,15 +29,12 @@ export function incompleteDiagnosis(report: Report, portal: string): IncompleteD
   if (report.verdict.layer !== 'none') return null;
   const errored = report.checks.filter((check) => check.status === 'error');
   if (errored.length === 0) return null;
-  const agentUp = report.checks.some((check) => check.id === 'vm-agent-unhealthy' && check.status === 'pass');
-  const probeTimedOut = errored.some(
-    (check) => GUEST_PROBE_CHECKS.has(check.id) && TIMED_OUT.test(reasonNotChecked(check)),
-  );
   return {
     console: [
       { label: 'Boot diagnostics', url: resourceLink(portal, report.vm.id, 'bootDiagnostics') },
       { label: 'Serial console', url: resourceLink(portal, report.vm.id, 'serialConsole') },
     ],
-    guestUnanswered: agentUp && probeTimedOut,
+    // With no failing layer, a vm-agent-unhealthy finding is its warning: the agent is stuck.
+    stuckAgent: report.findings.find((finding) => finding.cause === 'vm-agent-unhealthy') ?? null,
   };
 }

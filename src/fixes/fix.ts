@@ -41,9 +41,19 @@ export class FixRefusal extends Error {
   readonly code = 'fix-refused';
 }
 
-/** The fix ran but did not make its change (the guest script declined, the target moved); said plainly. */
+/**
+ * The fix ran but did not make its change (the guest script declined, the target moved), or it ran and its
+ * output could not be read (`unreadable`: Run Command may lose a script's output); said plainly.
+ */
 export class FixFailure extends Error {
   readonly code = 'fix-failed';
+
+  constructor(
+    message: string,
+    readonly output: 'read' | 'unreadable' = 'read',
+  ) {
+    super(message);
+  }
 }
 
 export interface ExecutionContext {

@@ -80,9 +80,9 @@ export function scriptResult(id: GuestFixId, result: RunCommandResult): string {
   }
   const stderr = excerpt(streamOf(result, 'StdErr'));
   throw new FixFailure(
-    `${id} printed no result, so whether it changed anything is unknown` +
-      (stderr ? `; its error output says: ${stderr}` : '') +
-      ': diagnose again to see the state of the guest.',
+    `${id} printed no result, so its output cannot say whether it changed anything` +
+      (stderr ? `; its error output says: ${stderr}` : ''),
+    'unreadable',
   );
 }
 

@@ -6,7 +6,7 @@ import { gatherVm } from '../azure/gatherers/vm';
 import { resolveVm } from '../azure/resolve-vm';
 import type { CauseRule } from '../diagnosis/cause';
 import { causes } from '../diagnosis/causes';
-import { decideVerdict, evaluateRule, ruleFacts, type RuleOutcome } from '../diagnosis/engine';
+import { decideVerdict, evaluateRule, layerFacts, type RuleOutcome } from '../diagnosis/engine';
 import {
   FACT_KEYS,
   LAYERS,
@@ -139,7 +139,7 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
   };
 
   const layerKeys = new Map<Layer, FactKey[]>(
-    LAYERS.map((layer) => [layer, [...new Set(rules.filter((r) => r.layer === layer).flatMap(ruleFacts))]]),
+    LAYERS.map((layer) => [layer, [...new Set(rules.filter((r) => r.layer === layer).flatMap(layerFacts))]]),
   );
   const outcomesByLayer = new Map<Layer, RuleOutcome[]>();
   let settled = false;
@@ -165,7 +165,7 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
       const outcomes =
         complete ??
         rules
-          .filter((rule) => rule.layer === layer && ruleFacts(rule).every((key) => key in gathered))
+          .filter((rule) => rule.layer === layer && layerFacts(rule).every((key) => key in gathered))
           .map((rule) => evaluateRule(facts(), rule));
       decided.push(...outcomes);
       if (outcomes.some((o) => o.finding?.severity === 'critical')) {

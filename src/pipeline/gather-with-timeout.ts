@@ -33,8 +33,10 @@ async function gather<K extends FactKey>(
   const elapsed = () => clock().getTime() - started;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      timedOut = true;
       controller.abort();
       reject(new Error(timedOutReason(timeoutMs)));
     }, timeoutMs);
@@ -50,6 +52,7 @@ async function gather<K extends FactKey>(
       status: 'error',
       reason: error instanceof Error ? error.message : String(error),
       durationMs: elapsed(),
+      ...(timedOut ? { timedOut: true as const } : {}),
     };
   } finally {
     clearTimeout(timer);

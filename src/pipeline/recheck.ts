@@ -3,7 +3,7 @@ import type { DnsResolver } from '../azure/gatherer';
 import { gatherers } from '../azure/gatherers';
 import { causes } from '../diagnosis/causes';
 import { evaluateRule, ruleFacts } from '../diagnosis/engine';
-import type { DiagnosisRequest, Facts, VmIdentity } from '../diagnosis/facts';
+import type { DiagnosisRequest, Facts, FactKey, VmIdentity } from '../diagnosis/facts';
 import type { CauseId } from '../diagnosis/ids';
 import type { Check } from '../diagnosis/report';
 import { diagnoseVm } from './diagnose';
@@ -26,6 +26,7 @@ export async function recheckCause(options: {
   cause: CauseId;
   request: DiagnosisRequest;
   resolveHost?: DnsResolver;
+  timeouts?: Partial<Record<FactKey, number>>;
   /**
    * Verification after a fix: guest events from before this time are history the fix cannot erase (a
    * Security log keeps the 4625s of the lockout it just cleared), so the rule judges only later ones.

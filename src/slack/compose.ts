@@ -45,6 +45,7 @@ export function diagnosisService(azure: AzureEnvironment): DiagnosisService {
         onProgress: on.progress,
         onAttachment: on.attachment,
         resolveHost: azure.resolveHost,
+        timeouts: azure.timeouts,
       }),
   };
 }

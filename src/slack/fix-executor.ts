@@ -85,6 +85,7 @@ export class FixExecutor {
       store: this.deps.store,
       clients: this.deps.azure.clients,
       resolveHost: this.deps.azure.resolveHost,
+      timeouts: this.deps.azure.timeouts,
       policy: this.deps.policy,
       holder: this.deps.replicaId,
       onState: () => this.deps.messages.refresh(proposalId),
@@ -125,6 +126,7 @@ export class FixExecutor {
     const recheck = await recheckInterrupted(proposal, {
       clients: this.deps.azure.clients,
       resolveHost: this.deps.azure.resolveHost,
+      timeouts: this.deps.azure.timeouts,
     });
     if (proposal.channel) {
       await this.deps.client.chat.postMessage({

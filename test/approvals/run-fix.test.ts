@@ -146,9 +146,44 @@ describe('an approved proposal, run against the sandbox', () => {
     const result = await run(proposal.id);
     expect(result).toMatchObject({ claimed: true, outcome: 'succeeded', proposal: { state: 'succeeded' } });
     expect(result.claimed && result.detail).toMatch(
-      /^The fix's own output did not say it worked: start-termservice printed no result.* Verified: TermService is running/,
+      /^The fix ran, but its output was unreadable \(start-termservice printed no result.*\), so the re-check decides\. Verified: TermService is running/,
     );
     expect(sandbox.sandbox.writes()).toHaveLength(1);
+  });
+
+  test('a script that says it worked fails when the re-check finds the cause still there, with the evidence', async () => {
+    const proposal = await approvedProposal('termservice-not-running', 'start-termservice');
+    machine('termservice-not-running').faults.fixScript = 'reverted';
+
+    const result = await run(proposal.id);
+    expect(result).toMatchObject({ claimed: true, outcome: 'failed', proposal: { state: 'failed' } });
+    expect(result.claimed && result.detail).toMatch(
+      /^termservice-not-running: TermService is running.* But the cause is still there: The Remote Desktop service \(TermService\) is Stopped.* Evidence: TermService is Stopped, start type Disabled\. Confirm by hand: `az vm run-command invoke/,
+    );
+    expect(sandbox.sandbox.writes()).toHaveLength(1);
+    const audit = await store.listAudit({ proposalId: proposal.id });
+    expect(audit.find((e) => e.action === 'failed')?.detail).toBe(result.claimed && result.detail);
+  });
+
+  test('a Run Command Azure turns away fails without a re-check: nothing ran, so there is nothing to verify', async () => {
+    const proposal = await approvedProposal('termservice-not-running', 'start-termservice');
+    machine('termservice-not-running').faults.fixScript = 'conflict';
+    const runCommands = () =>
+      sandbox.sandbox.requests.filter((r) => r.method === 'POST' && /\/runCommand$/i.test(r.path));
+    const before = runCommands().length;
+
+    const result = await run(proposal.id);
+    expect(result).toMatchObject({ claimed: true, outcome: 'failed', proposal: { state: 'failed' } });
+    expect(result.claimed && result.detail).toMatch(
+      /^The fix failed: .*another Run Command is in progress on this VM/,
+    );
+    // The precheck's probe, then the refused fix: no probe after it.
+    expect(
+      runCommands()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([202, 409]);
+    expect(machine('termservice-not-running').guest.rdp!.termService).toMatchObject({ status: 'Stopped' });
   });
 
   test('a cause gone before the fix runs: no-longer-needed, and nothing is written', async () => {

@@ -1,6 +1,6 @@
 import { causes } from '../../src/diagnosis/causes';
 import { incompleteDiagnosis, timedOutReason } from '../../src/diagnosis/incomplete';
-import { check, report, VM_ID } from '../slack/blocks/support';
+import { check, fired, report, VM_ID } from '../slack/blocks/support';
 
 // What an incomplete report (no failing layer, some checks could not run) tells a person to do next.
 
@@ -21,12 +21,25 @@ test('links the console pages of the VM in the portal of the configured cloud', 
 });
 
 test.each([
-  ['Run Command timed out and the agent was not reported down', timedOutReason(120_000), 'pass', true],
-  ['Run Command refused for another reason', 'Run Command failed: Conflict', 'pass', false],
-  ['the agent itself could not be read', timedOutReason(120_000), 'error', false],
-] as const)('the guest is unanswered only when %s', (_what, reason, agent, unanswered) => {
-  const outcomes = [...guestChecks(reason), { check: check('vm-agent-unhealthy', agent) }];
-  expect(incompleteDiagnosis(report(none, outcomes), PORTAL)?.guestUnanswered).toBe(unanswered);
+  [
+    'the agent is stuck (its warning: Run Command timed out though the agent was not reported down)',
+    true,
+    true,
+  ],
+  ['Run Command failed for another reason, the agent check clean', false, false],
+] as const)('the agent is stuck, with its restart, only when %s', (_what, stuck, unanswered) => {
+  const reason = stuck ? timedOutReason(120_000) : 'Run Command failed: Conflict';
+  const agent = stuck
+    ? fired('vm-agent-unhealthy', {
+        summary: 'Run Command on vm-web-01 did not answer though the VM agent reports ready.',
+        evidence: ['VM agent status: ready'],
+        fixes: ['restart-vm'],
+        severity: 'warning',
+      })
+    : { check: check('vm-agent-unhealthy', 'pass') };
+  const outcomes = [...guestChecks(reason), agent];
+  const stuckAgent = incompleteDiagnosis(report(none, outcomes), PORTAL)?.stuckAgent ?? null;
+  expect(stuckAgent?.fixes ?? null).toEqual(unanswered ? ['restart-vm'] : null);
 });
 
 test('a report with a verdict, or whose every check ran, has no next steps of this kind', () => {

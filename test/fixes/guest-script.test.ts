@@ -26,12 +26,15 @@ describe('scriptResult', () => {
     );
   });
 
-  it('fails saying the outcome is unknown, quoting the error output, when no result was printed', () => {
+  it('fails as unreadable, quoting the error output, when no result was printed', () => {
     const result = runCommandResult('', "Cannot validate argument on parameter 'UserName'.\r\n   at line 7");
     expect(() => scriptResult('unlock-account', result)).toThrow(
       new FixFailure(
-        "unlock-account printed no result, so whether it changed anything is unknown; its error output says: Cannot validate argument on parameter 'UserName'. at line 7: diagnose again to see the state of the guest.",
+        "unlock-account printed no result, so its output cannot say whether it changed anything; its error output says: Cannot validate argument on parameter 'UserName'. at line 7",
       ),
+    );
+    expect(() => scriptResult('unlock-account', result)).toThrow(
+      expect.objectContaining({ output: 'unreadable' }),
     );
   });
 

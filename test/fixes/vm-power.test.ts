@@ -64,15 +64,22 @@ describe('restart-vm', () => {
     });
   });
 
-  it('is refused for any other layer: a restart is aimed at no layer there', () => {
+  it('is refused for any other layer but a stuck agent: a restart is aimed at no layer there', () => {
     const finding = { layer: 'network', cause: 'nsg-denies-rdp' } as Finding;
     expect(() =>
       restartVm.plan({ facts: healthyFacts(), finding, input: {}, policy: DEFAULT_FIX_POLICY }),
     ).toThrow(
       new FixRefusal(
-        'A restart does not fix a network-layer cause such as nsg-denies-rdp; it is offered only when the diagnosis ends inside the guest.',
+        'A restart does not fix a network-layer cause such as nsg-denies-rdp; it is offered only when the diagnosis ends inside the guest, or the VM agent is stuck.',
       ),
     );
+  });
+
+  it('plans a restart for a stuck VM agent, the one platform cause a restart clears', () => {
+    const finding = { layer: 'platform', cause: 'vm-agent-unhealthy' } as Finding;
+    expect(
+      restartVm.plan({ facts: healthyFacts(), finding, input: {}, policy: DEFAULT_FIX_POLICY }).description,
+    ).toBe('Restart vm-web-01: Windows shuts down and starts again, ending every session on it.');
   });
 
   it('restarts the VM through the compute client', async () => {

@@ -6,12 +6,19 @@ import { PNG } from 'pngjs';
 import { startTestWorkspace, type TestWorkspace } from './support';
 
 // The local workspace as a person uses it, in Debian's Chromium: Alice diagnoses a VM whose NSG denies
-// RDP, proposes the fix through its modal, cannot approve her own fix (and only she is told), Bob
-// approves, and the thread shows the fix verified. Screenshots go to a temp dir, or to docs/ with
-// UPDATE_SCREENSHOTS=1 (the ones the README shows).
+// RDP and proposes the fix through its modal while the run is still out (the Run Command takes 20 s here),
+// cannot approve her own fix (and only she is told), Bob approves, the thread shows the fix verified and
+// the report reads the cause as resolved, with Re-run. Then a hung Run Command ends in an incomplete
+// report with its next steps, and a digest groups the risks many machines share. Screenshots go to a
+// temp dir, or to docs/ with UPDATE_SCREENSHOTS=1 (the ones the README shows). Every wait is on a
+// condition the page shows, never a fixed sleep.
 
 const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1280, height: 800 };
+/** Long enough that the fix is clicked while the guest probe is surely still out. */
+const RUN_COMMAND_MS = 20_000;
+/** When a hung Run Command gives up: the incomplete report follows. */
+const GUEST_TIMEOUT_MS = 30_000;
 const screenshots =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? join(__dirname, '../../docs')
@@ -23,8 +30,11 @@ let page: Page;
 let profile: string;
 
 beforeAll(async () => {
-  // Slower than the tests' usual instant sandbox, so the message can be seen filling in: Run Command ~6 s.
-  ws = await startTestWorkspace({ sandbox: { latency: 'realistic', scale: 0.2 } });
+  // Slower than the tests' usual instant sandbox, so the message can be seen filling in.
+  ws = await startTestWorkspace({
+    sandbox: { latency: 'realistic', scale: 0.2, operationMs: { runCommand: RUN_COMMAND_MS } },
+    timeouts: { guest: GUEST_TIMEOUT_MS },
+  });
   profile = mkdtempSync(join(tmpdir(), 'rdp-doctor-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -61,6 +71,7 @@ async function screenshot(name: string): Promise<void> {
 }
 
 const diagnosis = () => page.locator('#messages > .msg', { hasText: '🩺 nsg-denies-rdp' });
+const RUNNING = 'this message updates as each layer reports';
 const proposal = () => page.locator('#messages > .msg', { hasText: 'proposes Allow RDP from your address' });
 
 async function switchTo(person: string, name: string): Promise<void> {
@@ -75,22 +86,45 @@ test('the page says LOCAL MODE and who you are', async () => {
   await expect(page.locator('#person').inputValue()).resolves.toBe('U0ALICE');
 });
 
-test('Alice types /rdp: one message fills in layer by layer, live, and ends naming the NSG rule', async () => {
-  await page.fill('#composer', '/rdp nsg-denies-rdp from 203.0.113.10');
+async function type(command: string): Promise<void> {
+  await page.fill('#composer', command);
   await page.press('#composer', 'Enter');
+}
+
+test('Alice types /rdp and clicks the fix as soon as it shows: the proposal opens while the run goes on', async () => {
+  await type('/rdp nsg-denies-rdp from 203.0.113.10');
   // The verdict settles on the network layer while the run still goes (its footer says it updates).
   await diagnosis()
     .filter({ hasText: 'Failing layer: Network path' })
-    .filter({ hasText: 'this message updates as each layer reports' })
+    .filter({ hasText: RUNNING })
     .waitFor({ timeout: 20_000 });
   await screenshot('local-diagnosis.png');
-  await diagnosis().filter({ hasText: 'finished in' }).waitFor({ timeout: 30_000 });
-  await expect(diagnosis().count()).resolves.toBe(1);
-  const text = await diagnosis().innerText();
-  expect(text).toContain('DenyRdpAll');
-  expect(text).toContain('az network watcher test-ip-flow');
-  expect(await diagnosis().locator('.user-mention').first().innerText()).toBe('@Alice');
-});
+
+  expect(await diagnosis().innerText()).toContain(RUNNING);
+  await diagnosis().getByRole('button', { name: 'Allow RDP from your address' }).click();
+  const modal = page.locator('#modal');
+  await modal.locator('.modal-title', { hasText: 'Propose a fix' }).waitFor();
+  await expect(modal.locator('input.bk-field').inputValue()).resolves.toBe('203.0.113.10');
+  await modal.getByRole('button', { name: 'Propose' }).click();
+  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+  await proposal().getByRole('button', { name: 'Approve and run' }).waitFor();
+  await expect(page.locator('.msg-ephemeral', { hasText: 'still finishing' }).count()).resolves.toBe(0);
+}, 40_000);
+
+test(
+  'the run then ends naming the NSG rule, in the same one message',
+  async () => {
+    await diagnosis()
+      .filter({ hasText: 'finished in' })
+      .waitFor({ timeout: RUN_COMMAND_MS + 30_000 });
+    await expect(diagnosis().count()).resolves.toBe(1);
+    const text = await diagnosis().innerText();
+    expect(text).toContain('DenyRdpAll');
+    expect(text).toContain('az network watcher test-ip-flow');
+    expect(await diagnosis().locator('.user-mention').first().innerText()).toBe('@Alice');
+  },
+  RUN_COMMAND_MS + 40_000,
+);
 
 test('the thread holds every check and the boot screenshot, shown as an image', async () => {
   await diagnosis().locator('.replies').click();
@@ -106,15 +140,7 @@ test('the thread holds every check and the boot screenshot, shown as an image', 
   await page.click('#thread-close');
 });
 
-test('Alice proposes the fix in its modal; her own Approve is refused, and only she is told', async () => {
-  await diagnosis().getByRole('button', { name: 'Allow RDP from your address' }).click();
-  const modal = page.locator('#modal');
-  await modal.locator('.modal-title', { hasText: 'Propose a fix' }).waitFor();
-  await expect(modal.locator('input.bk-field').inputValue()).resolves.toBe('203.0.113.10');
-  await modal.getByRole('button', { name: 'Propose' }).click();
-  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
-  await proposal().getByRole('button', { name: 'Approve and run' }).waitFor();
-
+test("Alice's own Approve is refused, and only she is told", async () => {
   // Deny asks first, in the client; keeping the fix sends the app nothing.
   await proposal().getByRole('button', { name: 'Deny' }).click();
   const confirm = page.locator('#confirm-layer');
@@ -151,4 +177,55 @@ test('Bob approves: the fix runs once, and the thread shows it verified', async 
   await expect(result.innerText()).resolves.toMatch(/Verified: .*allow the RDP port/);
   await result.scrollIntoViewIfNeeded();
   await screenshot('local-approval.png');
+  await page.click('#thread-close');
+}, 60_000);
+
+test('the report follows the incident: the cause reads resolved, by whom, and Re-run replaces its fix', async () => {
+  const resolved = diagnosis().filter({ hasText: 'resolved by Allow RDP from your address' });
+  await resolved.waitFor({ timeout: 20_000 });
+  const text = await resolved.innerText();
+  expect(text).toMatch(/approved by @Bob · \d\d:\d\d UTC/);
+  await expect(resolved.getByRole('button', { name: 'Allow RDP from your address' }).count()).resolves.toBe(
+    0,
+  );
+  await resolved.getByRole('button', { name: 'Re-run diagnosis' }).waitFor();
+  await resolved.scrollIntoViewIfNeeded();
+  await screenshot('resolved-report.png');
+});
+
+test(
+  'a hung Run Command ends in an incomplete report: what is missing, next steps, Restart VM and Re-run',
+  async () => {
+    await type('/rdp vm-hung');
+    const hung = page.locator('#messages > .msg', { hasText: '🩺 vm-hung' });
+    const incomplete = hung
+      .filter({ hasText: 'the diagnosis is incomplete' })
+      .filter({ hasText: 'finished in' });
+    await incomplete.waitFor({ timeout: GUEST_TIMEOUT_MS + 30_000 });
+    const text = await incomplete.innerText();
+    expect(text).toContain('Could not check');
+    expect(text).toContain('Next steps');
+    expect(text).toContain('Serial console');
+    expect(text).toContain('the agent or Windows is stuck');
+    await incomplete.getByRole('button', { name: 'Restart the VM' }).waitFor();
+    await incomplete.getByRole('button', { name: 'Re-run diagnosis' }).waitFor();
+    await incomplete.scrollIntoViewIfNeeded();
+    await screenshot('incomplete-report.png');
+  },
+  GUEST_TIMEOUT_MS + 40_000,
+);
+
+test('a digest groups the risk many machines share into one line with a count and a list button', async () => {
+  await type('/rdp digest add daily 09:00 UTC');
+  const added = page.locator('.msg-ephemeral', { hasText: 'added' }).last();
+  await added.waitFor();
+  const id = /Digest ([0-9a-f]{8})/.exec(await added.innerText())?.[1];
+  expect(id).toBeDefined();
+  await type(`/rdp digest run ${id}`);
+  const digest = page.locator('#messages > .msg', { hasText: 'RDP health digest' });
+  await digest.waitFor({ timeout: 30_000 });
+  const list = digest.getByRole('button', { name: /^List the \d+ machines$/ }).first();
+  await list.waitFor();
+  await digest.scrollIntoViewIfNeeded();
+  await screenshot('digest.png');
 });

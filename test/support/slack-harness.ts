@@ -101,7 +101,10 @@ function slackBlockId(blockId: string): string {
 export type SandboxEnvironment = Omit<AzureEnvironment, 'sandbox'> & { sandbox: Sandbox };
 
 /** A sandbox of only these scenarios' machines, and the clients the app would build for it. */
-export async function scenarioAzure(options: SandboxOptions = {}): Promise<SandboxEnvironment> {
+export async function scenarioAzure(
+  options: SandboxOptions = {},
+  timeouts?: SandboxEnvironment['timeouts'],
+): Promise<SandboxEnvironment> {
   const sandbox = await startSandbox(options);
   const clients = createAzureClients({
     endpoint: sandbox.endpoint,
@@ -109,7 +112,13 @@ export async function scenarioAzure(options: SandboxOptions = {}): Promise<Sandb
     accessToken: sandbox.accessToken,
     caCertificate: sandbox.caCertificate,
   });
-  return { clients, sandbox, resolveHost: (host) => sandbox.resolveHost(host), close: () => sandbox.stop() };
+  return {
+    clients,
+    sandbox,
+    timeouts,
+    resolveHost: (host) => sandbox.resolveHost(host),
+    close: () => sandbox.stop(),
+  };
 }
 
 /** Slack's side of the app listening at `url` (`/slack/events`), with `fake` as its Web API. */

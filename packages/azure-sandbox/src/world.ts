@@ -33,6 +33,12 @@ export interface VmFaults {
   runCommand?: 'conflict' | 'hang';
   /** A fix script runs and changes the machine, but its output is lost (Run Command may return none). */
   fixOutput?: 'lost';
+  /**
+   * `reverted`: a fix script runs and says it worked, but something inside Windows (a Group Policy refresh)
+   * puts the machine back at once; `conflict`: another Run Command starts between the probe and the fix, so
+   * the fix's own Run Command answers 409 Conflict while the probe's still run.
+   */
+  fixScript?: 'reverted' | 'conflict';
   /** Network Watcher throttles IP flow verify for this VM (429). */
   ipFlowVerify?: 'throttled';
   /** The network RP fails (500) or throttles (429) effective security rules for this VM's NICs. */

@@ -243,19 +243,27 @@ function nextStepsBlocks(state: LiveDiagnosis, report: Report): KnownBlock[] {
   const steps = [
     `See what the guest shows without the agent: ${incomplete.console.map((l) => link(l.url, l.label)).join(' · ')}.`,
   ];
-  if (incomplete.guestUnanswered)
+  const stuck = incomplete.stuckAgent;
+  const restarted = stuck && state.resolved?.find((r) => r.cause === stuck.cause);
+  if (restarted) {
+    steps.push(`✅ The stuck agent was ${resolutionLine(restarted)}.`);
+  } else if (stuck) {
     steps.push(
       'Run Command did not answer though the VM agent was not reported down: the agent or Windows is stuck. ' +
         'From the serial console, restart the agent services (`WindowsAzureGuestAgent`, `RdAgent`); if the ' +
-        'console does not answer either, restart the VM.',
+        'console does not answer either, restart the VM (a second person approves it).',
     );
+  }
   steps.push('Re-run the diagnosis: a check that timed out often answers the second time.');
   return [
     section(`*Next steps*\n${steps.map((step) => `• ${step}`).join('\n')}`),
     {
       type: 'actions',
       block_id: truncate(`rerun:${state.runId}`, LIMITS.blockId),
-      elements: [rerunButton(report.vm.id, state.request)],
+      elements: [
+        ...(stuck && !restarted ? fixButtons(state.runId, [stuck]) : []),
+        rerunButton(report.vm.id, state.request),
+      ],
     },
   ];
 }
@@ -292,8 +300,10 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
     );
   const noted = notes(checks);
   if (noted.length > 0) blocks.push(context(noted));
-  if (state.report) blocks.push(...nextStepsBlocks(state, state.report));
-  if (state.report && (state.resolved?.length ?? 0) > 0) {
+  const nextSteps = state.report ? nextStepsBlocks(state, state.report) : [];
+  blocks.push(...nextSteps);
+  // The next steps carry their own Re-run.
+  if (state.report && nextSteps.length === 0 && (state.resolved?.length ?? 0) > 0) {
     blocks.push({
       type: 'actions',
       block_id: truncate(`rerun:${state.runId}`, LIMITS.blockId),

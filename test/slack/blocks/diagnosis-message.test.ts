@@ -258,19 +258,57 @@ describe('diagnosisMessage: no failing layer', () => {
     expect(rerun?.text.text).toBe('Re-run diagnosis');
     expect(JSON.parse(rerun!.value!)).toEqual({ vm, symptom: 'unknown', from: '203.0.113.10', host: null });
 
-    // The same report, the Run Command having given no answer in time while the agent looked fine.
+    // The same report, the Run Command having given no answer in time while the agent looked fine: the
+    // agent's warning offers the restart next to the Re-run.
+    const agentStuck = fired('vm-agent-unhealthy', {
+      summary:
+        'Run Command on vm-web-01 did not answer though the VM agent reports ready: the agent or Windows is stuck.',
+      evidence: ['VM agent status: ready', `guest probe through Run Command: ${timedOutReason(120_000)}`],
+      fixes: ['restart-vm'],
+      severity: 'warning',
+    });
     const timedOut = {
       ...incompleteReport,
       checks: incompleteReport.checks.map((c) =>
-        c.summary.includes('Run Command did not answer')
-          ? { ...c, summary: `Could not check: ${timedOutReason(120_000)}` }
-          : c,
+        c.id === 'vm-agent-unhealthy'
+          ? agentStuck.check
+          : c.summary.includes('Run Command did not answer')
+            ? { ...c, summary: `Could not check: ${timedOutReason(120_000)}` }
+            : c,
       ),
+      findings: [...incompleteReport.findings, agentStuck.finding],
     };
     const stuck = diagnosisMessage(liveFrom(timedOut, [], { report: timedOut }));
     expectSlackAccepts(stuck);
     expect(nextSteps(stuck)).toContain('the agent or Windows is stuck');
     expect(nextSteps(stuck)).toContain('restart the agent services (`WindowsAzureGuestAgent`, `RdAgent`)');
+    const [restart, again] = buttons(stuck).slice(-2);
+    expect([restart.action_id, restart.text.text, again.action_id]).toEqual([
+      'fix:restart-vm',
+      'Restart the VM',
+      'rerun-diagnosis',
+    ]);
+
+    // Once a verified restart resolved it, the step says so, without the button, and the Re-run stays.
+    const restarted = diagnosisMessage(
+      liveFrom(timedOut, [], {
+        report: timedOut,
+        resolved: [
+          {
+            cause: 'vm-agent-unhealthy',
+            fixTitle: 'Restart the VM',
+            approvedBy: 'U0BOB',
+            at: '2026-11-27T12:05:00.000Z',
+          },
+        ],
+      }),
+    );
+    expectSlackAccepts(restarted);
+    expect(nextSteps(restarted)).toContain(
+      '✅ The stuck agent was resolved by Restart the VM · approved by <@U0BOB> · 12:05 UTC.',
+    );
+    expect(buttons(restarted).map((b) => b.action_id)).not.toContain('fix:restart-vm');
+    expect(buttons(restarted).filter((b) => b.action_id === 'rerun-diagnosis')).toHaveLength(1);
 
     // Every layer checked clean: none of this.
     const clean = diagnosisMessage(liveFrom(cleanReport, [], { report: cleanReport }));

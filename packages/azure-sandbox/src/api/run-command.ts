@@ -76,6 +76,14 @@ function tail(text: string): string {
   return Buffer.from(text).subarray(-OUTPUT_LIMIT).toString('utf8');
 }
 
+/** A fix script against the guest; with the `reverted` fault, the guest is put back as it was before. */
+function fixScriptRun(vm: VirtualMachine, fixId: string, parameters: RunCommandParameter[], now: number) {
+  const before = vm.faults.fixScript === 'reverted' ? structuredClone(vm.guest) : null;
+  const ran = runFixScript(vm, fixId, parameters, now);
+  if (before) vm.guest = before;
+  return ran;
+}
+
 function runOutcome(world: World, vm: VirtualMachine, invocation: Invocation): OperationOutcome {
   if (vm.powerState !== 'running' || !vm.agent.ready) return agentUnreachable(vm);
   // Azure's activity log records every Run Command that reached the agent, probe or not.
@@ -91,7 +99,7 @@ function runOutcome(world: World, vm: VirtualMachine, invocation: Invocation): O
   const now = world.now();
   // A script that fails still completes the operation: its error shows in StdErr, as in Azure.
   const ran = invocation.fixId
-    ? runFixScript(vm, invocation.fixId, invocation.parameters, now)
+    ? fixScriptRun(vm, invocation.fixId, invocation.parameters, now)
     : { stdout: JSON.stringify({ ...vm.guest, collectedAt: new Date(now).toISOString() }), stderr: '' };
   const { stdout, stderr } =
     invocation.fixId && vm.faults.fixOutput === 'lost' ? { stdout: '', stderr: '' } : ran;
@@ -116,14 +124,15 @@ function runCommand(ctx: RouteContext) {
   if (vm.powerState !== 'running') throw notRunning(vm, 'runCommand');
   // A hung VM hangs every time, rather than turning its stuck command into conflicts, so tests repeat.
   const busy = vm.faults.runCommand !== 'hang' && ctx.operations.running('runCommand', vm.id);
-  if (vm.faults.runCommand === 'conflict' || busy) {
+  const invocation = invocationOf(body);
+  const fixConflict = invocation.fixId !== null && vm.faults.fixScript === 'conflict';
+  if (vm.faults.runCommand === 'conflict' || busy || fixConflict) {
     throw new ArmError(
       409,
       'Conflict',
       'Run command extension execution is in progress. Please wait for completion before invoking a run command.',
     );
   }
-  const invocation = invocationOf(body);
   // A fix script changes the machine; the probe only reads it.
   if (invocation.fixId) ctx.record.write = true;
   const started = ctx.operations.begin(ctx, {

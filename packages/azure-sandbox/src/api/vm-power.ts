@@ -10,6 +10,16 @@ import { VM_TYPE, vmFrom } from './virtual-machines';
 
 const GiB = 2 ** 30;
 
+/**
+ * Windows that reaches sign-in starts its VM agent afresh: an agent that had stopped answering, or hung
+ * every Run Command, is ready again. A machine that never boots keeps its silent agent.
+ */
+function restartAgent(vm: VirtualMachine): void {
+  if (vm.console !== 'sign-in') return;
+  vm.agent = { ...vm.agent, ready: true, message: 'GuestAgent is running and processing the extensions.' };
+  if (vm.faults.runCommand === 'hang') delete vm.faults.runCommand;
+}
+
 /** A started machine is back: metrics resume, and a released dynamic public IP gets a new address. */
 function bootUp(world: World, vm: VirtualMachine): void {
   vm.powerState = 'running';
@@ -22,6 +32,7 @@ function bootUp(world: World, vm: VirtualMachine): void {
   guest.os = guest.os && { ...guest.os, lastBootUpTime: new Date(world.now()).toISOString() };
   guest.updates = guest.updates && { ...guest.updates, rebootPending: false, servicingActive: false };
   guest.rdp = guest.rdp && { ...guest.rdp, sessions: [] };
+  restartAgent(vm);
 }
 
 /** A reboot ends the runaway process: memory and CPU pressure fall back to an idle machine's. */
@@ -77,6 +88,16 @@ function powerRoute({ action, needsRunning, during, apply }: PowerAction): Route
       // Starting a running machine is accepted and changes nothing, as in Azure.
       const changes = !(action === 'start' && vm.powerState === 'running');
       if (changes) vm.powerState = during;
+      // The guest goes down under a Run Command still running (a hung one too): Azure ends it as failed.
+      if (action !== 'start') {
+        ctx.operations.end('runCommand', vm.id, {
+          status: 'Failed',
+          error: {
+            code: 'OperationPreempted',
+            message: `Operation execution has been preempted by a more recent operation (${action}).`,
+          },
+        });
+      }
       const started = ctx.operations.begin(ctx, {
         provider: 'Microsoft.Compute',
         name: action,

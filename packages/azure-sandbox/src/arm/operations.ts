@@ -101,6 +101,15 @@ export class Operations implements OperationDesk {
     );
   }
 
+  end(name: string, target: string, outcome: OperationOutcome): void {
+    for (const operation of this.pending) {
+      if (operation.name !== name || operation.target.toLowerCase() !== target.toLowerCase()) continue;
+      this.pending.delete(operation);
+      operation.dueAt = this.now();
+      operation.outcome = outcome;
+    }
+  }
+
   /**
    * Whole seconds, at least 1: core-lro ignores `Retry-After: 0` and falls back to its 2 s default. The SDK
    * polls once right after the starting request anyway, so an operation with no latency ends in one poll.

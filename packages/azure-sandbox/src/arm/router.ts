@@ -34,6 +34,8 @@ export interface StartedOperation {
 export interface OperationDesk {
   begin(ctx: RouteContext, start: OperationStart): StartedOperation;
   running(name: string, target: string): boolean;
+  /** Ends every operation of this name still running on the resource now, with `outcome`. */
+  end(name: string, target: string, outcome: OperationOutcome): void;
 }
 
 /** The signed links to a VM's boot diagnostics blobs; api/blobs serves them. */
