@@ -5,6 +5,7 @@ import { checkAccess, renderAccess } from '../azure/check-access';
 import { resolveVm } from '../azure/resolve-vm';
 import { loadConfig } from '../config';
 import { openConfiguredAzure, openSandboxAzure, type AzureEnvironment } from '../environment';
+import { isIncomplete } from '../diagnosis/incomplete';
 import { layerState } from '../diagnosis/layers';
 import { portalFor } from '../diagnosis/portal-links';
 import { diagnose } from '../pipeline/diagnose';
@@ -54,14 +55,6 @@ async function runCheckAccess(flags: CheckAccessFlags): Promise<number> {
   } finally {
     await azure?.close();
   }
-}
-
-/** No failing layer found while some check could not run: the verdict may hide behind what is missing. */
-function isIncomplete(report: {
-  verdict: { layer: string };
-  checks: readonly { status: string }[];
-}): boolean {
-  return report.verdict.layer === 'none' && report.checks.some((check) => check.status === 'error');
 }
 
 async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number> {

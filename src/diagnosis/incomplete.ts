@@ -10,6 +10,11 @@ export function timedOutReason(timeoutMs: number): string {
   return `no answer within ${Math.round(timeoutMs / 1000)} s; Azure may still be working on it`;
 }
 
+/** No failing layer found while some check could not run: the verdict may hide behind what is missing. */
+export function isIncomplete(report: Pick<Report, 'verdict' | 'checks'>): boolean {
+  return report.verdict.layer === 'none' && report.checks.some((check) => check.status === 'error');
+}
+
 export interface IncompleteDiagnosis {
   /** Where a person sees what the guest is doing without the agent: boot diagnostics, serial console. */
   console: PortalLink[];
@@ -26,9 +31,7 @@ export interface IncompleteDiagnosis {
  * report itself); null for a report with a verdict, or one whose every check ran.
  */
 export function incompleteDiagnosis(report: Report, portal: string): IncompleteDiagnosis | null {
-  if (report.verdict.layer !== 'none') return null;
-  const errored = report.checks.filter((check) => check.status === 'error');
-  if (errored.length === 0) return null;
+  if (!isIncomplete(report)) return null;
   return {
     console: [
       { label: 'Boot diagnostics', url: resourceLink(portal, report.vm.id, 'bootDiagnostics') },

@@ -17,6 +17,8 @@ export interface DiagnosisOfPeriod {
   layer: Layer | 'none';
   causes: CauseId[];
   summary: string;
+  /** No failing layer found while this many checks could not run (0: the run was complete). */
+  checksNotRun: number;
 }
 
 export interface ProposalOfPeriod {

@@ -1,4 +1,5 @@
 import type { CauseId } from '../diagnosis/ids';
+import { isIncomplete } from '../diagnosis/incomplete';
 import type { DigestSubscription, JsonObject, Store } from '../store';
 import { assessFleet } from './assess';
 import { DigestInputError } from './errors';
@@ -85,6 +86,9 @@ export class DigestService {
         layer: report.verdict.layer,
         causes: report.verdict.causes,
         summary: report.verdict.summary,
+        checksNotRun: isIncomplete(report)
+          ? report.checks.filter((check) => check.status === 'error').length
+          : 0,
       }));
 
     const remembered = rememberedRisks(memory);

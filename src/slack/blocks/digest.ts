@@ -177,9 +177,11 @@ function periodSection(report: DigestReport): string | null {
     ...report.diagnoses.map(
       (d) =>
         `• ${when(d.at)} *${mrkdwn(d.vmName, 80)}*: ` +
-        (d.layer === 'none'
-          ? 'every layer checked clean'
-          : `${d.layer} layer, ${d.causes.map((c) => inlineCode(c)).join(', ')}`),
+        (d.layer !== 'none'
+          ? `${d.layer} layer, ${d.causes.map((c) => inlineCode(c)).join(', ')}`
+          : d.checksNotRun > 0
+            ? `incomplete, ${counted(d.checksNotRun, 'check')} could not run`
+            : 'every layer checked clean'),
     ),
     ...report.proposals.map(
       (p) =>

@@ -92,6 +92,7 @@ describe('digest message', () => {
             layer: 'network',
             causes: ['nsg-denies-rdp'],
             summary: 's',
+            checksNotRun: 0,
           },
         ],
         proposals: [
@@ -181,6 +182,7 @@ describe('digest message', () => {
           layer: 'network' as const,
           causes: ['nsg-denies-rdp' as const],
           summary: 's',
+          checksNotRun: 0,
         })),
       }),
     );
@@ -191,6 +193,23 @@ describe('digest message', () => {
     expect(named + listed.length).toBe(RISK_IDS.length);
     expect(named).toBeGreaterThan(0);
     expect(listed.at(-1)).toBe(`digest-list:${RISK_IDS.at(-1)}`);
+  });
+
+  it('a run that found no failing layer reads clean only when every check ran, else incomplete', () => {
+    const run = (vmName: string, checksNotRun: number) => ({
+      runId: vmName,
+      vmId: vmName,
+      vmName,
+      at: '2026-03-03T14:02:00.000Z',
+      layer: 'none' as const,
+      causes: [],
+      summary: 's',
+      checksNotRun,
+    });
+    const { main } = digestMessages(report({ diagnoses: [run('vm-ok', 0), run('vm-hung', 2)] }));
+    const text = JSON.stringify(main.blocks);
+    expect(text).toContain('*vm-ok*: every layer checked clean');
+    expect(text).toContain('*vm-hung*: incomplete, 2 checks could not run');
   });
 
   it('a risk many machines share is one line with the count and a button that lists them', () => {
