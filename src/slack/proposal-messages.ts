@@ -73,6 +73,32 @@ export class ProposalMessages {
   }
 
   /**
+   * Records the message a signed Approve or Deny click came from as the proposal's own, when the store has
+   * none: a replica that died between posting the proposal and recording its message left it so, and
+   * without it no replica could redraw the message or say how the fix ended. Only a message in the
+   * proposal's own thread counts. Never throws: the click goes on either way.
+   */
+  async adoptClickedMessage(
+    proposalId: string,
+    clicked: { channel?: string; messageTs?: string; threadTs?: string },
+  ): Promise<void> {
+    if (!clicked.channel || !clicked.messageTs) return;
+    try {
+      const proposal = await this.deps.store.getProposal(proposalId);
+      if (!proposal || proposal.messageTs || !proposal.threadTs) return;
+      if (proposal.channel !== clicked.channel || proposal.threadTs !== clicked.threadTs) return;
+      await this.deps.store.setProposalMessage(proposalId, {
+        channel: clicked.channel,
+        messageTs: clicked.messageTs,
+        threadTs: proposal.threadTs,
+      });
+      this.deps.logger.info({ proposalId }, 'proposal message recorded from a click on it');
+    } catch (error) {
+      this.deps.logger.warn({ err: error, proposalId }, 'recording the clicked proposal message failed');
+    }
+  }
+
+  /**
    * Redraws the proposal message from the store. Replicas redraw the same message concurrently; each reads
    * again after it drew and draws once more if the proposal moved meanwhile, so the last drawing shows the
    * latest state; then `onChange` hears of it. Never throws: the message is only a view of the store.

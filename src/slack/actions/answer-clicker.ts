@@ -19,3 +19,17 @@ export function answerClicker(
   const channel = body.channel?.id ?? (body.container.channel_id as string);
   return (said) => tellPrivately(client, channel, user, said);
 }
+
+/** The channel message a button was clicked on, from the signed payload; empty for a Home tab or a modal. */
+export function clickedMessage(body: BlockButtonAction): {
+  channel?: string;
+  messageTs?: string;
+  threadTs?: string;
+} {
+  if (body.container?.type !== 'message') return {};
+  return {
+    channel: body.channel?.id,
+    messageTs: body.message?.ts,
+    threadTs: body.message?.thread_ts,
+  };
+}

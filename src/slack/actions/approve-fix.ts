@@ -3,7 +3,7 @@ import { approvalMessage, refusalMessage } from '../../approvals/messages';
 import type { ApprovalPlace } from '../../approvals/workflow';
 import { approvalRecorded } from '../blocks/proposal';
 import type { SlackContext } from '../context';
-import { answerClicker } from './answer-clicker';
+import { answerClicker, clickedMessage } from './answer-clicker';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -28,6 +28,7 @@ export function approveFix(ctx: SlackContext) {
     const user = body.user.id;
     const tell = answerClicker(ctx, body, client);
     const proposalId = action.value ?? '';
+    await ctx.proposalMessages.adoptClickedMessage(proposalId, clickedMessage(body));
 
     const approvers = await ctx.approvers.resolve();
     const approval = approvers.ok

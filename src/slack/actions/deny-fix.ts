@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { refusalMessage } from '../../approvals/messages';
 import type { SlackContext } from '../context';
 import { denyReasonModal } from '../views/deny-reason';
-import { answerClicker } from './answer-clicker';
+import { answerClicker, clickedMessage } from './answer-clicker';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -16,6 +16,7 @@ export function denyFix(ctx: SlackContext) {
     await ack();
     const user = body.user.id;
     const proposalId = action.value ?? '';
+    await ctx.proposalMessages.adoptClickedMessage(proposalId, clickedMessage(body));
     const proposal = await ctx.proposals.get(proposalId);
     // From the Home tab there is no channel in the payload: what the modal's submission says goes to the
     // proposal's channel.
