@@ -17,6 +17,14 @@ function scenarioNamed(name: string) {
   return scenario;
 }
 
+/**
+ * How long the guest probe may take on scenario `name`: short where its Run Command never ends (vm-hung),
+ * so the test sees the timeout; long elsewhere, so a loaded machine never turns an answer into one.
+ */
+export function guestTimeoutFor(name: string): number {
+  return name === 'vm-hung' ? 2000 : 60_000;
+}
+
 /** Diagnoses the scenario machine `name` with the request its scenario demonstrates. */
 export function diagnoseScenario(h: Harness, name: string, onDone?: (facts: Facts) => void): Promise<Report> {
   return diagnose({
@@ -24,7 +32,7 @@ export function diagnoseScenario(h: Harness, name: string, onDone?: (facts: Fact
     target: name,
     request: scenarioNamed(name).request,
     resolveHost: h.sandbox.resolveHost,
-    timeouts: { guest: 2000 },
+    timeouts: { guest: guestTimeoutFor(name) },
     onProgress: (event) => {
       if (event.type === 'done') onDone?.(event.facts);
     },

@@ -1,6 +1,7 @@
 import { causes } from '../../src/diagnosis/causes';
 import { diagnose } from '../../src/pipeline/diagnose';
 import { scenarios } from '@rdp-doctor/azure-sandbox';
+import { guestTimeoutFor } from './drive';
 import { startHarness, type Harness } from './harness';
 
 // Each scenario through the whole pipeline (real gatherers, real SDK clients, real rules): its cause fires,
@@ -26,7 +27,7 @@ function run(name: string) {
     request: scenario.request,
     resolveHost: h.sandbox.resolveHost,
     // vm-hung's Run Command never ends; the pipeline's own timeout is for real Azure.
-    timeouts: { guest: 2000 },
+    timeouts: { guest: guestTimeoutFor(name) },
   });
 }
 
