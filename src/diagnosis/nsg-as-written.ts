@@ -118,8 +118,3 @@ export function nsgAsWritten(
 export function isServiceTag(prefix: string): boolean {
   return !EXACT.has(prefix.trim().toLowerCase()) && parseRange(prefix) === null;
 }
-
-/** Whether the rule names a service tag as its source or destination: its local expansion is approximate. */
-export function namesServiceTag(rule: EffectiveRule): boolean {
-  return [...rule.sourcePrefixesAsWritten, ...rule.destinationPrefixesAsWritten].some(isServiceTag);
-}

@@ -1,9 +1,11 @@
-import { optionalFact, type EffectiveNsgGroup, type Facts } from './facts';
+import { optionalFact, type EffectiveNsgGroup, type EffectiveRule, type Facts } from './facts';
 import {
   describeRule,
   dialedPort,
   evaluateNsg,
+  inboundTcpRules,
   isJitRule,
+  isPublicAddress,
   rangeContains,
   resourceName,
   ruleShortName,
@@ -11,13 +13,54 @@ import {
   type Destinations,
   type GroupDecision,
 } from './net';
-import { namesServiceTag, nsgAsWritten } from './nsg-as-written';
+import { isServiceTag, nsgAsWritten } from './nsg-as-written';
 import type { ProvisionalVerdict } from './report';
 
 // The network verdict before Azure computes it: the NSGs of the NIC and its subnet, their rules as
 // written, evaluated here for the dialed port from the source to the VM's address. Effective rules and
 // IP flow verify take seconds; these GETs take a few hundred milliseconds. What they later say confirms
 // or corrects this, and only they feed the rules.
+
+/** A source tag whose expansion here is Azure's too: the platform's one address. */
+const EXACT_TAGS = new Set(['azureloadbalancer']);
+
+/**
+ * Whether a source prefix as written is expanded here only approximately for this source. `Internet` and
+ * `VirtualNetwork` stand apart by whether the source is public; any other service tag is unknown here.
+ */
+function approximateFor(prefix: string, source: string | null): boolean {
+  if (!isServiceTag(prefix)) return false;
+  const tag = prefix.trim().toLowerCase();
+  if (EXACT_TAGS.has(tag)) return false;
+  if (tag === 'internet' || tag === 'virtualnetwork') return source === null || !isPublicAddress(source);
+  return true;
+}
+
+/**
+ * Whether a service tag may have decided the group's answer: the deciding rule names one as its source,
+ * or a rule weighed before it names one whose expansion is approximate for this source (it may have
+ * matched).
+ */
+function tagDecides(
+  decision: GroupDecision,
+  port: number,
+  source: string | null,
+  destinations: Destinations,
+): boolean {
+  const deciding = decision.rule;
+  if (
+    deciding?.sourcePrefixesAsWritten.some(
+      (prefix) => isServiceTag(prefix) && !EXACT_TAGS.has(prefix.trim().toLowerCase()),
+    )
+  )
+    return true;
+  const weighed: EffectiveRule[] = inboundTcpRules(decision.group, port, destinations).filter(
+    (rule) => deciding === null || rule.priority < deciding.priority,
+  );
+  return weighed.some((rule) =>
+    rule.sourcePrefixesAsWritten.some((prefix) => approximateFor(prefix, source)),
+  );
+}
 
 /** The deny that stops the packet according to the rules given, or null when every NSG lets it through. */
 export interface NsgDeny {
@@ -48,10 +91,12 @@ export function nsgDeny(
     scope: deciding.group.scope,
     rule: rule ? ruleShortName(rule.name) : null,
     jit: rule !== null && isJitRule(rule.name),
-    approximate: rule !== null && namesServiceTag(rule),
+    approximate: tagDecides(deciding, port, source, destinations),
     decision: deciding,
   };
 }
+
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
 const APPROXIMATE = ' (a service tag decides, expanded here approximately)';
 
@@ -76,9 +121,10 @@ export function provisionalVerdict(facts: Facts, elapsedMs: number): Provisional
   const written = optionalFact(facts, 'nsgRules');
   const vm = optionalFact(facts, 'vm');
   if (!written || !vm) return null;
-  const groups = written.groups.map((group) =>
-    nsgAsWritten(group.nsgId, group.scope, group.rules, written.subnetPrefixes),
-  );
+  // The VirtualNetwork tag holds the virtual network, its peers and the ranges connected to it, which
+  // the NSGs and the subnet do not tell: the private ranges stand in for them (approximate, and said so).
+  const vnet = [...written.subnetPrefixes, ...PRIVATE_RANGES];
+  const groups = written.groups.map((group) => nsgAsWritten(group.nsgId, group.scope, group.rules, vnet));
   const port = dialedPort(vm.osType);
   const source = facts.request.source;
   const from = source === null ? 'from any source' : `from ${source}`;
@@ -94,11 +140,15 @@ export function provisionalVerdict(facts: Facts, elapsedMs: number): Provisional
       elapsedMs,
     };
   }
-  const allowing = evaluateNsg(groups, port, source, destinations).groups.flatMap((g) =>
-    g.rule ? [g.rule] : [],
+  const decisions = evaluateNsg(groups, port, source, destinations).groups;
+  const allowing = decisions.flatMap((g) =>
+    g.rule ? [{ rule: g.rule, nsg: `NSG ${resourceName(g.group.nsgId)} (${g.group.scope})` }] : [],
   );
-  const approximate = allowing.some(namesServiceTag);
-  const by = allowing.length > 0 ? `: ${allowing.map(describeRule).join(', ')}` : '';
+  const approximate = decisions.some((g) => tagDecides(g, port, source, destinations));
+  const by =
+    allowing.length > 0
+      ? `: ${allowing.map(({ rule, nsg }) => `${describeRule(rule)} in ${nsg}`).join(', ')}`
+      : '';
   return {
     layer: 'network',
     access: 'Allow',
