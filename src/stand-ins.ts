@@ -12,7 +12,14 @@ export interface SandboxAzure {
   subscriptionId: string;
   accessToken: string;
   /** Every request the sandbox answered, for the benchmarks' call counts. */
-  requests: { startedAt: number; durationMs: number; pollOf?: string; method: string; path: string }[];
+  requests: {
+    startedAt: number;
+    durationMs: number;
+    pollOf?: string;
+    method: string;
+    path: string;
+    status: number;
+  }[];
   resolveHost(host: string): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -45,6 +52,8 @@ export interface FakeSlackApi {
   /** A response_url and a trigger_id the fake Slack will honour, as Slack mints them for a command. */
   responseUrl(target: { channel: string; user: string }): string;
   triggerId(): string;
+  /** What the app posted, as the benchmarks read it to see a run finish. */
+  messages: readonly { channel: string; ts: string; text: string; thread_ts?: string }[];
   stop(): Promise<void>;
 }
 

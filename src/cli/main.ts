@@ -11,7 +11,7 @@ import { portalFor } from '../diagnosis/portal-links';
 import { diagnose } from '../pipeline/diagnose';
 import { describeFailure } from '../pipeline/failure';
 import { parseRequest } from '../pipeline/request';
-import { layerLine, renderText } from './render-text';
+import { layerLine, provisionalLine, renderText } from './render-text';
 
 interface DiagnoseFlags {
   symptom?: string;
@@ -72,16 +72,14 @@ async function runDiagnose(target: string, flags: DiagnoseFlags): Promise<number
         if (!process.stderr.isTTY) return;
         if (event.type === 'started')
           process.stderr.write(`Diagnosing ${event.vm.name} (${event.vm.resourceGroup})…\n`);
-        if (event.type === 'layer')
-          process.stderr.write(
-            `  ${layerLine(
-              layerState(
-                event.layer,
-                event.outcomes.map((o) => o.check),
-              ),
-              event.outcomes.map((o) => o.check),
-            )}\n`,
-          );
+        if (event.type === 'layer' && event.provisional)
+          process.stderr.write(`  ${provisionalLine(event.verdict)}\n`);
+        else if (event.type === 'layer') {
+          const checks = event.outcomes.map((o) => o.check);
+          const line = layerLine(layerState(event.layer, checks), checks);
+          const note = event.confirmation?.note ? ` (provisional verdict ${event.confirmation.note})` : '';
+          process.stderr.write(`  ${line}${note}\n`);
+        }
         if (event.type === 'settled')
           process.stderr.write(
             `  verdict settled after ${(event.elapsedMs / 1000).toFixed(1)} s: ${event.verdict.layer}\n`,

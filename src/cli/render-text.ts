@@ -1,6 +1,6 @@
 import { layerName } from '../diagnosis/engine';
 import { incompleteDiagnosis } from '../diagnosis/incomplete';
-import type { Check, LayerState, Report } from '../diagnosis/report';
+import type { Check, LayerState, ProvisionalVerdict, Report } from '../diagnosis/report';
 
 // The report as a terminal reads it: layer by layer along the path, then the verdict, the evidence and
 // the `az` command that confirms each finding by hand.
@@ -34,6 +34,12 @@ export function layerLine(state: LayerState, checks: readonly Check[]): string {
   return `${layer.padEnd(9)} ${layerName(layer)}: ${text[state.status]()}`;
 }
 
+/** `network   the network path: provisional, NSG … denies …`: shown while effective rules and IP flow verify run. */
+export function provisionalLine(verdict: ProvisionalVerdict): string {
+  const word = verdict.access === 'Deny' ? 'FAIL' : 'open';
+  return `${verdict.layer.padEnd(9)} ${layerName(verdict.layer)}: provisional ${word}, from the NSG rules as written: ${verdict.summary}`;
+}
+
 /** `portal`: the Azure portal of the configured cloud, where an incomplete report's next steps link to. */
 export function renderText(report: Report, portal: string): string {
   const { vm } = report;
@@ -53,6 +59,14 @@ export function renderText(report: Report, portal: string): string {
     '',
     `VERDICT: ${report.verdict.layer === 'none' ? 'no failing layer' : report.verdict.layer} — ${report.verdict.summary}`,
   );
+
+  if (report.provisional) {
+    const { provisional } = report;
+    lines.push(
+      `Provisional network verdict at ${(provisional.elapsedMs / 1000).toFixed(1)} s (NSG rules as written): ` +
+        `${provisional.summary} ${provisional.note ?? ''}`.trimEnd(),
+    );
+  }
 
   const deciding = report.findings.filter((f) => report.verdict.causes.includes(f.cause));
   const warnings = report.findings.filter((f) => f.severity !== 'critical');

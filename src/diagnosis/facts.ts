@@ -1,4 +1,5 @@
 import type { GuestFacts } from './guest-facts';
+import type { WrittenRule } from './nsg-as-written';
 
 // Everything the rules may read. Gatherers (src/azure/) fill it from ARM; rules never see SDK types.
 
@@ -102,6 +103,19 @@ export interface EffectiveNsgFacts {
   groups: EffectiveNsgGroup[];
 }
 
+/** The NSGs of the primary NIC and its subnet as their rules are written (plain GETs, no computation by Azure). */
+export interface NsgRulesFacts {
+  nicId: string;
+  /** The subnet's address ranges: the part of the VirtualNetwork tag known without reading the network. */
+  subnetPrefixes: string[];
+  /** Subnet NSG first, then the NIC's; rules in ARM's `securityRules` shape. */
+  groups: {
+    nsgId: string;
+    scope: EffectiveNsgGroup['scope'];
+    rules: { name: string; properties: WrittenRule }[];
+  }[];
+}
+
 export interface IpFlowFacts {
   /** The packet that was verified. */
   localAddress: string;
@@ -202,6 +216,8 @@ export interface Facts {
   vm: Gathered<VmFacts>;
   bootDiagnostics: Gathered<BootDiagnosticsFacts>;
   effectiveNsg: Gathered<EffectiveNsgFacts>;
+  /** Read for the provisional network verdict only: no rule reads it. */
+  nsgRules: Gathered<NsgRulesFacts>;
   ipFlow: Gathered<IpFlowFacts>;
   nextHop: Gathered<NextHopFacts>;
   effectiveRoutes: Gathered<EffectiveRouteFacts>;
@@ -219,6 +235,7 @@ export const FACT_KEYS: readonly FactKey[] = [
   'vm',
   'bootDiagnostics',
   'effectiveNsg',
+  'nsgRules',
   'ipFlow',
   'nextHop',
   'effectiveRoutes',

@@ -163,7 +163,8 @@ export interface NsgDecision {
   groups: GroupDecision[];
 }
 
-function inboundTcpRules(
+/** The group's inbound rules that take TCP `port` to `destinations`, in the order they are weighed. */
+export function inboundTcpRules(
   group: EffectiveNsgGroup,
   port: number,
   destinations: Destinations,

@@ -70,6 +70,28 @@ export interface LayerState {
   reason: string | null;
 }
 
+/**
+ * The network layer's verdict as shown before its checks finished: the NSG rules as written, read with
+ * plain GETs and evaluated here. Effective rules and IP flow verify then confirm or correct it; the
+ * verdict itself never comes from it.
+ */
+export interface ProvisionalVerdict {
+  layer: 'network';
+  /** Whether the NSG rules as written let the source through to the dialed port. */
+  access: 'Allow' | 'Deny';
+  /** The deny's rule as IP flow verify names it (`DenyRdp`, `DenyAllInBound`); null when the NSGs allow. */
+  rule: string | null;
+  summary: string;
+  /** A service tag decided, and its local expansion is approximate. */
+  approximate: boolean;
+  /** When it was shown, in milliseconds after the diagnosis started. */
+  elapsedMs: number;
+  /** What effective rules and IP flow verify made of it, once they answered (or could not). */
+  outcome?: 'confirmed' | 'corrected' | 'unconfirmed';
+  /** `confirmed by IP flow verify`, `corrected: IP flow verify allows TCP 3389 from 203.0.113.10`. */
+  note?: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   vm: ReportVm;
@@ -82,4 +104,6 @@ export interface Report {
   layers: LayerState[];
   checks: Check[];
   findings: Finding[];
+  /** Present when a provisional network verdict was shown during the run, with what became of it. */
+  provisional?: ProvisionalVerdict;
 }

@@ -1,4 +1,5 @@
-import type { EffectiveNsgGroup, EffectiveRule } from '../diagnosis/facts';
+import type { EffectiveNsgGroup } from '../diagnosis/facts';
+import { nsgAsWritten } from '../diagnosis/nsg-as-written';
 import { resourceName } from '../diagnosis/net';
 import type {
   FleetRead,
@@ -29,99 +30,6 @@ export interface FleetReader {
 const present = (text: string | null | undefined): string | null => (text ? text : null);
 const key = (id: string) => id.toLowerCase();
 const vnetOf = (subnetId: string) => subnetId.replace(/\/subnets\/[^/]+$/i, '');
-
-const WHOLE_INTERNET = new Set(['*', 'internet', 'any', '0.0.0.0/0']);
-const AZURE_LOAD_BALANCER = '168.63.129.16/32';
-
-/** A source as the rules compare it: service tags expand the way effective rules expand them. */
-function expandSource(prefix: string, vnetPrefixes: readonly string[]): string[] {
-  const lower = prefix.trim().toLowerCase();
-  if (WHOLE_INTERNET.has(lower)) return ['0.0.0.0/0'];
-  if (lower === 'virtualnetwork') return [...vnetPrefixes];
-  if (lower === 'azureloadbalancer') return [AZURE_LOAD_BALANCER];
-  return [prefix.trim()];
-}
-
-/** A destination as the rules compare it: the VM's address lies in the virtual network, never in a tag like Internet. */
-function expandDestination(prefix: string, vnetPrefixes: readonly string[]): string[] {
-  const lower = prefix.trim().toLowerCase();
-  if (lower === '*' || lower === 'any') return ['0.0.0.0/0'];
-  if (lower === 'virtualnetwork') return [...vnetPrefixes];
-  return [prefix.trim()];
-}
-
-function both(single: string | undefined, many: string[] | undefined): string[] {
-  return [...(single ? [single] : []), ...(many ?? [])];
-}
-
-function inboundRule(
-  name: string,
-  row: SecurityRuleRow['properties'],
-  vnetPrefixes: readonly string[],
-): EffectiveRule {
-  const written = both(row.sourceAddressPrefix, row.sourceAddressPrefixes);
-  const destinations = both(row.destinationAddressPrefix, row.destinationAddressPrefixes);
-  return {
-    name,
-    priority: Number(row.priority),
-    access: row.access === 'Deny' ? 'Deny' : 'Allow',
-    direction: 'Inbound',
-    protocol: row.protocol,
-    sourcePrefixes: written.flatMap((prefix) => expandSource(prefix, vnetPrefixes)),
-    sourcePrefixesAsWritten: written,
-    destinationPortRanges: both(row.destinationPortRange, row.destinationPortRanges),
-    destinationPrefixes: destinations.flatMap((prefix) => expandDestination(prefix, vnetPrefixes)),
-    destinationPrefixesAsWritten: destinations,
-  };
-}
-
-/** Azure's inbound default rules close every NSG, after its own rules. */
-function defaultRules(vnetPrefixes: readonly string[]): EffectiveRule[] {
-  const rule = (
-    name: string,
-    priority: number,
-    access: 'Allow' | 'Deny',
-    source: string,
-    destination: string,
-  ) =>
-    inboundRule(
-      `defaultSecurityRules/${name}`,
-      {
-        priority,
-        direction: 'Inbound',
-        access,
-        protocol: 'All',
-        sourceAddressPrefix: source,
-        destinationAddressPrefix: destination,
-        destinationPortRange: '*',
-      },
-      vnetPrefixes,
-    );
-  return [
-    rule('AllowVnetInBound', 65000, 'Allow', 'VirtualNetwork', 'VirtualNetwork'),
-    rule('AllowAzureLoadBalancerInBound', 65001, 'Allow', 'AzureLoadBalancer', '*'),
-    rule('DenyAllInBound', 65500, 'Deny', '*', '*'),
-  ];
-}
-
-/** The NSG as effective rules show it: its inbound rules, then the defaults. */
-function nsgGroup(
-  nsgId: string,
-  scope: EffectiveNsgGroup['scope'],
-  rules: readonly SecurityRuleRow[],
-  vnetPrefixes: readonly string[],
-): EffectiveNsgGroup {
-  return {
-    nsgId,
-    scope,
-    rules: [
-      ...rules
-        .filter((rule) => rule.properties.direction === 'Inbound')
-        .map((rule) => inboundRule(`securityRules/${rule.name}`, rule.properties, vnetPrefixes)),
-      ...defaultRules(vnetPrefixes),
-    ],
-  };
-}
 
 function routeTableOf(id: string, routes: readonly RouteRow[] | null): FleetRouteTable {
   return {
@@ -178,7 +86,7 @@ export function fleetJoiner(
     const cacheKey = `${key(nsgId)}|${scope}|${key(vnetId)}`;
     let built = groups.get(cacheKey);
     if (!built) {
-      built = nsgGroup(nsgId, scope, rules, vnetPrefixes.get(key(vnetId)) ?? []);
+      built = nsgAsWritten(nsgId, scope, rules, vnetPrefixes.get(key(vnetId)) ?? []);
       groups.set(cacheKey, built);
     }
     return built;

@@ -20,14 +20,30 @@ import {
 } from '../diagnosis/facts';
 import { layerStates } from '../diagnosis/layers';
 import { findingLinks, portalFor } from '../diagnosis/portal-links';
-import type { Report, ReportVm, Verdict } from '../diagnosis/report';
+import { provisionalVerdict, reconcile } from '../diagnosis/provisional';
+import type { ProvisionalVerdict, Report, ReportVm, Verdict } from '../diagnosis/report';
 import { metrics } from '../metrics';
 import { gatherWithTimeout } from './gather-with-timeout';
 
 export type ProgressEvent =
   | { type: 'started'; vm: ReportVm; startedAt: string }
-  /** `facts` are what the layer's rules read: enough to plan the fixes its findings offer. */
-  | { type: 'layer'; layer: Layer; outcomes: RuleOutcome[]; facts: Facts }
+  /**
+   * A layer's checks are in. `facts` are what the layer's rules read: enough to plan the fixes its findings
+   * offer. On the network layer, `confirmation` is the provisional verdict shown before, confirmed or corrected.
+   */
+  | {
+      type: 'layer';
+      layer: Layer;
+      provisional?: false;
+      outcomes: RuleOutcome[];
+      facts: Facts;
+      confirmation?: ProvisionalVerdict;
+    }
+  /**
+   * The network layer's verdict before its checks are in, from the NSG rules as written: shown labelled
+   * provisional until the layer's own event confirms or corrects it.
+   */
+  | { type: 'layer'; layer: Layer; provisional: true; verdict: ProvisionalVerdict; facts: Facts }
   /** The verdict can no longer change: every layer before the failing one is clean and complete. */
   | { type: 'settled'; verdict: Verdict; elapsedMs: number }
   /** The facts ride along for renderers that draw raw evidence (metrics sparklines, the boot screenshot). */
@@ -142,9 +158,23 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     LAYERS.map((layer) => [layer, [...new Set(rules.filter((r) => r.layer === layer).flatMap(layerFacts))]]),
   );
   const outcomesByLayer = new Map<Layer, RuleOutcome[]>();
-  let settled = false;
+  let settled: Verdict | null = null;
+  let provisional: ProvisionalVerdict | null = null;
+  const elapsedMs = () => clock().getTime() - started.getTime();
+
+  // The NSG rules as written arrive long before effective rules and IP flow verify: until the network
+  // layer is in, they give its provisional verdict, unless an earlier layer already decided.
+  const showProvisional = () => {
+    if (provisional || outcomesByLayer.has('network') || !('nsgRules' in gathered)) return;
+    if (settled && LAYERS.indexOf(settled.layer as Layer) < LAYERS.indexOf('network')) return;
+    const snapshot = facts();
+    provisional = provisionalVerdict(snapshot, elapsedMs());
+    if (provisional)
+      emit({ type: 'layer', layer: 'network', provisional: true, verdict: provisional, facts: snapshot });
+  };
 
   const progress = () => {
+    showProvisional();
     for (const layer of LAYERS) {
       if (outcomesByLayer.has(layer)) continue;
       if ((layerKeys.get(layer) ?? []).some((key) => !(key in gathered))) continue;
@@ -153,7 +183,8 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
         .filter((r) => r.layer === layer)
         .map((rule) => linked(evaluateRule(snapshot, rule), snapshot));
       outcomesByLayer.set(layer, outcomes);
-      emit({ type: 'layer', layer, outcomes, facts: snapshot });
+      const confirmation = layer === 'network' && provisional ? reconcile(provisional, snapshot) : undefined;
+      emit({ type: 'layer', layer, outcomes, facts: snapshot, ...(confirmation ? { confirmation } : {}) });
     }
     if (settled) return;
     // A layer fails with certainty as soon as one of its rules, with every fact it reads, finds a
@@ -169,9 +200,8 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
           .map((rule) => evaluateRule(facts(), rule));
       decided.push(...outcomes);
       if (outcomes.some((o) => o.finding?.severity === 'critical')) {
-        settled = true;
-        const verdict = decideVerdict(decided, { request: options.request });
-        emit({ type: 'settled', verdict, elapsedMs: clock().getTime() - started.getTime() });
+        settled = decideVerdict(decided, { request: options.request });
+        emit({ type: 'settled', verdict: settled, elapsedMs: elapsedMs() });
         return;
       }
       if (!complete) return;
@@ -195,7 +225,7 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
   const final = facts();
   const outcomes = rules.map((rule) => linked(evaluateRule(final, rule), final));
   const verdict = decideVerdict(outcomes, final);
-  if (!settled) emit({ type: 'settled', verdict, elapsedMs: clock().getTime() - started.getTime() });
+  if (!settled) emit({ type: 'settled', verdict, elapsedMs: elapsedMs() });
   const report: Report = {
     schemaVersion: 1,
     vm: reportVm(vm),
@@ -210,6 +240,7 @@ export async function runPipeline(vm: VmFacts, started: Date, options: PipelineO
     ),
     checks: outcomes.map((o) => o.check),
     findings: outcomes.flatMap((o) => (o.finding ? [o.finding] : [])),
+    ...(provisional ? { provisional: reconcile(provisional, final) } : {}),
   };
   metrics.diagnoses.inc({ layer: verdict.layer });
   metrics.diagnosisDuration.observe((Date.parse(report.finishedAt) - started.getTime()) / 1000);

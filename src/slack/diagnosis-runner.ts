@@ -297,7 +297,9 @@ export class DiagnosisRunner {
         },
         progress: (event) => {
           if (event.type === 'started') state.vm = event.vm;
-          if (event.type === 'layer') {
+          if (event.type === 'layer' && event.provisional) state.provisional = event.verdict;
+          else if (event.type === 'layer') {
+            if (event.confirmation) state.provisional = event.confirmation;
             state.layers[event.layer] = event.outcomes.map((o) => o.check);
             state.findings = {
               ...state.findings,

@@ -1,6 +1,5 @@
 import {
   dialedPort,
-  evaluateNsg,
   isJitRule,
   isPublicAddress,
   parseRange,
@@ -11,6 +10,7 @@ import {
   ruleShortName,
 } from '../diagnosis/net';
 import type { FixId } from '../diagnosis/ids';
+import { nsgDeny } from '../diagnosis/provisional';
 import { machineDestinations } from '../digest/exposure';
 import type { FleetMachine } from '../digest/machine';
 import { affectedMachines, type ResourceChange } from './changes';
@@ -85,20 +85,8 @@ export function provisionalNsg(
   machine: FleetMachine,
   source: string,
 ): Extract<Blocked, { by: 'nsg' }> | null {
-  const decision = evaluateNsg(
-    [...machine.nsgs],
-    dialedPort(machine.osType),
-    source,
-    machineDestinations(machine),
-  );
-  if (decision.access === 'Allow' || !decision.deciding) return null;
-  const rule = decision.deciding.rule;
-  return {
-    by: 'nsg',
-    nsgId: decision.deciding.group.nsgId,
-    rule: rule ? ruleShortName(rule.name) : null,
-    jit: rule !== null && isJitRule(rule.name),
-  };
+  const deny = nsgDeny(machine.nsgs, dialedPort(machine.osType), source, machineDestinations(machine));
+  return deny ? { by: 'nsg', nsgId: deny.nsgId, rule: deny.rule, jit: deny.jit } : null;
 }
 
 /**

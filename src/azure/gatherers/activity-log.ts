@@ -4,6 +4,7 @@ import type { SubscriptionClients } from '../clients';
 import { callAzure } from '../errors';
 import type { Gatherer } from '../gatherer';
 import { isWithin, parseResourceId } from '../resource-id';
+import { subnetOf } from './subnet';
 import { SECOND } from './common';
 
 // Who changed the path in the last 24 hours: writes and deletes to the VM, its NICs, the NSGs on the NICs
@@ -60,16 +61,9 @@ async function subnetNsgIds(sub: SubscriptionClients, vm: VmFacts, signal: Abort
     ...new Set(vm.nics.map((nic) => nic.subnetId).filter((id): id is string => Boolean(id))),
   ];
   const nsgIds = await Promise.all(
-    subnetIds.map(async (subnetId) => {
-      const id = parseResourceId(subnetId);
-      const subnetName = id?.children[0]?.[1];
-      if (!id || !subnetName)
-        throw new Error(`ARM returned a subnet with an unreadable resource id '${subnetId}'`);
-      const subnet = await callAzure('Network', () =>
-        sub.network.subnets.get(id.resourceGroup, id.name, subnetName, { abortSignal: signal }),
-      );
-      return subnet.networkSecurityGroup?.id ?? null;
-    }),
+    subnetIds.map(
+      async (subnetId) => (await subnetOf(sub, vm, subnetId, signal)).networkSecurityGroup?.id ?? null,
+    ),
   );
   return nsgIds.filter((id): id is string => id !== null);
 }

@@ -10,6 +10,7 @@ import { ipFlowGatherer } from './ip-flow';
 import { jitGatherer } from './jit';
 import { metricsGatherer } from './metrics';
 import { nextHopGatherer } from './next-hop';
+import { nsgRulesGatherer } from './nsg-rules';
 import { publicIpGatherer } from './public-ip';
 
 export { gatherVm } from './vm';
@@ -23,6 +24,7 @@ export type AnyGatherer = { [K in GatheredKey]: Gatherer<K> }[GatheredKey];
 /** The gatherers the pipeline runs concurrently once the VM is known, each with its own timeout. */
 export const gatherers: readonly AnyGatherer[] = [
   bootDiagnosticsGatherer,
+  nsgRulesGatherer,
   effectiveNsgGatherer,
   ipFlowGatherer,
   nextHopGatherer,

@@ -134,7 +134,7 @@ export function diagnosisDetails(report: Report, extras: { metrics?: MetricsFact
     const checks = report.checks.filter((c) => c.layer === layer);
     if (checks.length === 0) continue;
     const state = layerState(layer, checks, report.verdict);
-    units.push({ block: section(layerLine(layer, checks, false, report.verdict)) });
+    units.push({ block: section(layerLine(layer, checks, false, report.verdict, report.provisional)) });
     for (const check of checks.filter((c) => LOUD.has(c.status))) {
       const finding = report.findings.find((f) => f.cause === check.id);
       const confirm = !shown.has(check.confirm);

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { clock } from '../../diagnosis/events';
 import { LAYERS, type Layer } from '../../diagnosis/facts';
 import { incompleteDiagnosis } from '../../diagnosis/incomplete';
-import type { Check, Finding, Report, ReportVm, Verdict } from '../../diagnosis/report';
+import type { Check, Finding, ProvisionalVerdict, Report, ReportVm, Verdict } from '../../diagnosis/report';
 import { context, divider, header, LIMITS, message, plainText, section } from './build';
 import { fixButtons } from './fix-buttons';
 import { rerunButton } from './rerun-button';
@@ -39,6 +39,7 @@ interface Known {
   checks: (layer: Layer) => Check[] | undefined;
   findings: Finding[];
   verdict?: Verdict;
+  provisional?: ProvisionalVerdict;
 }
 
 function known(state: LiveDiagnosis): Known {
@@ -49,6 +50,7 @@ function known(state: LiveDiagnosis): Known {
       checks: (layer) => report.checks.filter((c) => c.layer === layer),
       findings: report.findings,
       verdict: report.verdict,
+      provisional: report.provisional,
     };
   }
   return {
@@ -56,6 +58,7 @@ function known(state: LiveDiagnosis): Known {
     checks: (layer) => state.layers[layer],
     findings: LAYERS.flatMap((layer) => state.findings?.[layer] ?? []),
     verdict: state.settled,
+    provisional: state.provisional,
   };
 }
 
@@ -278,7 +281,7 @@ export function diagnosisMessage(state: LiveDiagnosis): SlackMessage {
     context([contextLine(state, run.vm)]),
     section(
       LAYERS.map((layer) => {
-        const line = layerLine(layer, run.checks(layer), stopped, run.verdict);
+        const line = layerLine(layer, run.checks(layer), stopped, run.verdict, run.provisional);
         return layer === run.verdict?.layer && (state.resolved?.length ?? 0) > 0
           ? `${line} · ${state.resolved!.map(resolutionLine).join('; ')}`
           : line;

@@ -1,6 +1,6 @@
 import { LAYERS, type Layer } from '../../diagnosis/facts';
 import { layerState } from '../../diagnosis/layers';
-import type { Check, CheckStatus, Verdict } from '../../diagnosis/report';
+import type { Check, CheckStatus, ProvisionalVerdict, Verdict } from '../../diagnosis/report';
 import { mrkdwn, plural } from './mrkdwn';
 
 // The four layers of the guide, preceded by the machine itself, in the order a session travels them.
@@ -31,13 +31,38 @@ export function layerLine(
   checks: readonly Check[] | undefined,
   stopped: boolean,
   verdict?: Verdict,
+  /** The network layer's provisional verdict: shown until its checks are in, then what they made of it. */
+  provisional?: ProvisionalVerdict,
 ): string {
   const label = `*${LAYER_LABELS[layer]}*`;
   const pastVerdict =
     verdict !== undefined &&
     verdict.layer !== 'none' &&
     LAYERS.indexOf(layer) > LAYERS.indexOf(verdict.layer);
-  if (!checks && !pastVerdict) return stopped ? `➖ ${label}: not checked` : `⏳ ${label}: checking…`;
+  if (!checks && !pastVerdict) {
+    if (stopped) return `➖ ${label}: not checked`;
+    return provisional?.layer === layer ? provisionalText(label, provisional) : `⏳ ${label}: checking…`;
+  }
+  const line = settledLine(layer, label, checks, verdict);
+  return provisional?.layer === layer && provisional.note
+    ? `${line} · provisional verdict ${mrkdwn(provisional.note, 300)}`
+    : line;
+}
+
+/** The provisional verdict while the layer's checks run: labelled so, and what will confirm it. */
+function provisionalText(label: string, provisional: ProvisionalVerdict): string {
+  const summary = mrkdwn(provisional.summary, 400);
+  return provisional.access === 'Deny'
+    ? `❌ ${label}: _provisional_ (NSG rules as written): ${summary} Confirming with the effective rules and IP flow verify…`
+    : `⏳ ${label}: _provisional_ (NSG rules as written): ${summary} Checking the rest of the path…`;
+}
+
+function settledLine(
+  layer: Layer,
+  label: string,
+  checks: readonly Check[] | undefined,
+  verdict: Verdict | undefined,
+): string {
   const state = layerState(layer, checks ?? [], verdict);
   const all = checks ?? [];
   const errored = all.filter((c) => c.status === 'error');

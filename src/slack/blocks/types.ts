@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { DiagnosisRequest, Layer } from '../../diagnosis/facts';
-import type { Check, Finding, Report, ReportVm, Verdict } from '../../diagnosis/report';
+import type { Check, Finding, ProvisionalVerdict, Report, ReportVm, Verdict } from '../../diagnosis/report';
 
 // Bolt 5 re-exports Slack's block types under its `types` namespace only.
 export type KnownBlock = types.KnownBlock;
@@ -28,6 +28,8 @@ export interface LiveDiagnosis {
    * shows its evidence and fix buttons as soon as it settles, before the whole report is in.
    */
   findings?: Partial<Record<Layer, Finding[]>>;
+  /** The network layer's provisional verdict, then what its checks made of it. */
+  provisional?: ProvisionalVerdict;
   /** The verdict, as soon as no later evidence can move it. */
   settled?: Verdict;
   report?: Report;
