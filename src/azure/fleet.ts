@@ -1,4 +1,5 @@
 import type { JitNetworkAccessPolicy } from '@azure/arm-security';
+import type { QueryResponse } from '@azure/arm-resourcegraph';
 import type { MetricsFacts } from '../diagnosis/facts';
 import { resourceName } from '../diagnosis/net';
 import type { AzureClients } from './clients';
@@ -217,7 +218,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Every row of a query across the subscriptions, page by page (`$top` 1000, then `$skipToken`). */
+/**
+ * Every row of a query across the subscriptions, page by page (`$top` 1000, then `$skipToken`). The next
+ * page is requested as soon as its token is known, so Resource Graph answers it while this one becomes facts.
+ */
 async function queryPages<K extends FleetQuery>(
   clients: AzureClients,
   budget: CallBudget,
@@ -227,15 +231,17 @@ async function queryPages<K extends FleetQuery>(
   onPage: (rows: FleetRow<K>[]) => void | Promise<void>,
 ): Promise<void> {
   for (const batch of chunks(subscriptions, SUBSCRIPTIONS_PER_REQUEST)) {
-    let skipToken: string | undefined;
-    do {
-      const page = await budget.call('Azure Resource Graph', () =>
+    const pageAfter = (skipToken: string | undefined): Promise<QueryResponse> =>
+      budget.call('Azure Resource Graph', () =>
         clients.resourceGraph.resources({
           subscriptions: batch,
           query,
           options: { top: PAGE_SIZE, skipToken, resultFormat: 'objectArray' },
         }),
       );
+    let next: Promise<QueryResponse> | null = pageAfter(undefined);
+    while (next) {
+      const page: QueryResponse = await next;
       if (page.resultTruncated === 'true') {
         throw new AzureCallError(
           'Azure Resource Graph truncated the fleet inventory instead of paging it; the query must keep the id column.',
@@ -243,10 +249,16 @@ async function queryPages<K extends FleetQuery>(
           'ResultTruncated',
         );
       }
-      // The SDK's mapper turns the `data` array into an object keyed by index.
-      await onPage(parseFleetRows(kind, Object.values(page.data ?? {})));
-      skipToken = page.skipToken;
-    } while (skipToken);
+      next = page.skipToken ? pageAfter(page.skipToken) : null;
+      try {
+        // The SDK's mapper turns the `data` array into an object keyed by index.
+        await onPage(parseFleetRows(kind, Object.values(page.data ?? {})));
+      } catch (error) {
+        // The page already requested is not awaited any more; its failure must not go unhandled.
+        next?.catch(() => undefined);
+        throw error;
+      }
+    }
   }
 }
 
@@ -308,20 +320,36 @@ function subnetLimitWarnings(network: readonly NetworkRow[]): string[] {
   );
 }
 
+interface AgentReads {
+  /** Queues a machine row; its agent is read from its instance view (`$expand=instanceView`). */
+  add(row: MachineRow): void;
+  /** Waits for every queued read; the warning names the machines whose view could not be read. */
+  finish(): Promise<string[]>;
+}
+
 /**
- * The agent of each machine row from its instance view (`$expand=instanceView`), a few at a time. A row
- * whose view cannot be read keeps an unread agent; the returned warning names them.
+ * Reads the agents of machine rows a few at a time, starting while later pages are still being read. A
+ * row whose view cannot be read keeps an unread agent.
  */
-async function readAgents(
-  clients: AzureClients,
-  budget: CallBudget,
-  rows: readonly MachineRow[],
-): Promise<string[]> {
+function agentReads(clients: AzureClients, budget: CallBudget): AgentReads {
+  const queue: MachineRow[] = [];
   const failures: string[] = [];
-  let next = 0;
+  let closed = false;
+  let wake = () => {};
+  let arrived = new Promise<void>((resolve) => (wake = resolve));
+  const notify = () => {
+    const resolve = wake;
+    arrived = new Promise<void>((next) => (wake = next));
+    resolve();
+  };
   const worker = async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
+    for (;;) {
+      const row = queue.shift();
+      if (!row) {
+        if (closed) return;
+        await arrived;
+        continue;
+      }
       const compute = clients.forSubscription(row.subscriptionId).compute;
       try {
         const vm = await budget.call('Compute', () =>
@@ -336,8 +364,21 @@ async function readAgents(
       }
     }
   };
-  await Promise.all(Array.from({ length: AGENT_READS_AT_ONCE }, worker));
-  return failures.length > 0 ? [`the agent could not be read for ${failures.join(', ')}`] : [];
+  const workers = Promise.all(Array.from({ length: AGENT_READS_AT_ONCE }, worker));
+  // Awaited by finish(); until then a failure (an abort) must not count as unhandled.
+  workers.catch(() => undefined);
+  return {
+    add(row) {
+      queue.push(row);
+      notify();
+    },
+    async finish() {
+      closed = true;
+      notify();
+      await workers;
+      return failures.length > 0 ? [`the agent could not be read for ${failures.join(', ')}`] : [];
+    },
+  };
 }
 
 const isRunning = (row: MachineRow) => row.powerState.toLowerCase() === 'powerstate/running';
@@ -377,30 +418,32 @@ export function azureFleetReader<Machine>(
         warnings.push(...subnetLimitWarnings(network));
         return join(network, jit);
       });
-      // The first running machines up to the cap wait, as rows, for their instance view; the rest become
-      // facts page by page with an unread agent.
+      // The first running machines up to the cap wait, as rows, for their instance view (read while the
+      // pages go on); the rest become facts page by page with an unread agent.
       const machines: Machine[] = [];
       const awaitingAgent: { row: MachineRow; slot: number }[] = [];
+      const agents = agentReads(clients, budget);
       let running = 0;
-      await Promise.all([
-        joiner,
-        queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope), async (page) => {
-          const toMachine = await joiner;
-          for (const row of page) {
-            if (isRunning(row) && running++ < agentReadsCap) {
-              awaitingAgent.push({ row, slot: machines.length });
-              machines.length += 1;
-            } else machines.push(toMachine(row));
-          }
-        }),
-      ]);
-      warnings.push(
-        ...(await readAgents(
-          clients,
-          budget,
-          awaitingAgent.map(({ row }) => row),
-        )),
-      );
+      try {
+        await Promise.all([
+          joiner,
+          queryPages(clients, budget, subscriptions, 'machines', machinesQuery(scope), async (page) => {
+            const toMachine = await joiner;
+            for (const row of page) {
+              if (isRunning(row) && running++ < agentReadsCap) {
+                awaitingAgent.push({ row, slot: machines.length });
+                agents.add(row);
+                machines.length += 1;
+              } else machines.push(toMachine(row));
+            }
+          }),
+        ]);
+      } catch (error) {
+        // The reads already queued end; nobody waits for them after a failed page.
+        agents.finish().catch(() => undefined);
+        throw error;
+      }
+      warnings.push(...(await agents.finish()));
       const toMachine = await joiner;
       for (const { row, slot } of awaitingAgent) machines[slot] = toMachine(row);
       if (running > awaitingAgent.length) {

@@ -103,9 +103,10 @@ async function measure(size: number, scale: number): Promise<void> {
 async function main(): Promise<void> {
   const options = new Command('bench:digest')
     .option('--scale <n>', 'latency scale (1 = Azure-like, 0.1 = ten times faster)', '1')
+    .option('--sizes <list>', 'fleet sizes to measure, comma-separated', '1000,10000,100000')
     .option('--child', 'internal: run one digest for the parent and report')
     .parse(process.argv)
-    .opts<{ scale: string; child?: boolean }>();
+    .opts<{ scale: string; sizes: string; child?: boolean }>();
   if (options.child) {
     process.once('message', (target) => {
       digestOnce(target as Target).then(
@@ -120,7 +121,11 @@ async function main(): Promise<void> {
   }
   const scale = Number(options.scale);
   if (!(scale > 0)) throw new Error(`--scale must be a positive number, not ${options.scale}`);
-  for (const size of [1_000, 10_000, 100_000]) await measure(size, scale);
+  const sizes = options.sizes.split(',').map(Number);
+  if (!sizes.every((size) => Number.isInteger(size) && size > 0)) {
+    throw new Error(`--sizes must list whole numbers of VMs, like 1000,10000, not ${options.sizes}`);
+  }
+  for (const size of sizes) await measure(size, scale);
 }
 
 main().catch((error: unknown) => {

@@ -15,11 +15,27 @@ import {
 // decide a packet, the reply path, and who changed an NSG according to the activity log.
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
-/** An address range as [network, prefix length]; a single address is a range of one. */
-type Range = [Address, number];
+/** An address range as [network, prefix length]; a single address is a range of one. Shared by the cache: read-only. */
+type Range = readonly [Address, number];
+
+/**
+ * Ranges already parsed, by their text. A fleet repeats the same few prefixes across thousands of NSG rules,
+ * and parsing them again was most of a 100,000-VM digest's CPU. Bounded: emptied when full.
+ */
+const parsedRanges = new Map<string, Range | null>();
+const PARSED_RANGES_CAP = 4096;
 
 /** '10.0.0.4', '10.0.0.0/16', '2001:db8::/32' as a range; null for anything else ('*', service tags, typos). */
 export function parseRange(text: string): Range | null {
+  const cached = parsedRanges.get(text);
+  if (cached !== undefined) return cached;
+  if (parsedRanges.size >= PARSED_RANGES_CAP) parsedRanges.clear();
+  const range = parseUncached(text);
+  parsedRanges.set(text, range);
+  return range;
+}
+
+function parseUncached(text: string): Range | null {
   const value = text.trim();
   if (ipaddr.IPv4.isValidCIDRFourPartDecimal(value) || ipaddr.IPv6.isValidCIDR(value)) {
     return ipaddr.parseCIDR(value);
@@ -37,7 +53,7 @@ export function addressOf(text: string): string {
 }
 
 function contains(outer: Range, inner: Range): boolean {
-  return outer[0].kind() === inner[0].kind() && inner[1] >= outer[1] && inner[0].match(outer);
+  return outer[0].kind() === inner[0].kind() && inner[1] >= outer[1] && inner[0].match(outer[0], outer[1]);
 }
 
 /** Whether `prefix` (a range, an address, or '*') holds every address of `target`. */

@@ -69,6 +69,17 @@ describe('addresses and ranges', () => {
     expect(addressOf('203.0.113.0/24')).toBe('203.0.113.0');
   });
 
+  it('answers the same for text it parsed before, and stays right after more texts than it keeps', () => {
+    const first = parseRange('203.0.113.0/24');
+    expect(parseRange('203.0.113.0/24')).toBe(first);
+    for (let i = 0; i < 5000; i++) parseRange(`10.${i >> 8}.${i & 255}.0/24`);
+    expect(parseRange('203.0.113.0/24')?.[0].toString()).toBe('203.0.113.0');
+    expect(parseRange('203.0.113.0/24')?.[1]).toBe(24);
+    expect(parseRange('10.19.135.0/24')?.[1]).toBe(24);
+    expect(parseRange(' Internet ')).toBeNull();
+    expect(rangeContains('10.19.0.0/16', '10.19.135.0/24')).toBe(true);
+  });
+
   it('compares addresses however they are written', () => {
     expect(sameAddress('2001:db8:0:0::1', '2001:db8::1')).toBe(true);
     expect(sameAddress('::ffff:20.50.60.70', '20.50.60.70')).toBe(true);

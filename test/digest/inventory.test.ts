@@ -175,3 +175,82 @@ describe('inventory of a generated fleet', () => {
     expect(missed).toEqual([]);
   });
 });
+
+describe('inventory paging against a sandbox that takes time to answer', () => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    // Resource Graph answers in about 16 ms and an instance view in 8–20 ms: slow enough to order calls.
+    h = await startFleetHarness({
+      scenarios: [],
+      fleet: { size: 3000, seed: 11 },
+      latency: 'realistic',
+      scale: 0.05,
+    });
+  });
+  afterAll(() => h.sandbox.stop());
+
+  test('asks for the next page of machines before the page in hand becomes facts', async () => {
+    const graph = h.clients.resourceGraph;
+    const send = graph.resources.bind(graph);
+    let asked = 0;
+    const askedBeforeFacts: number[] = [];
+    let pageRows = 0;
+    graph.resources = (...args) => {
+      asked += 1;
+      return send(...args);
+    };
+    try {
+      const reader = azureFleetReader(
+        h.clients,
+        (network, jit) => {
+          const toMachine = fleetJoiner(network, jit);
+          return (row) => {
+            if (pageRows++ % 1000 === 0) askedBeforeFacts.push(asked);
+            return toMachine(row);
+          };
+        },
+        { agentReadsCap: 0 },
+      );
+      const inventory = await reader.inventory(h.scope);
+      expect(inventory.machines).toHaveLength(3000);
+      // The network query and three pages of machines; each page's facts are made with the next page
+      // already asked for (the last page has none after it).
+      expect(asked).toBe(4);
+      expect(askedBeforeFacts).toEqual([3, 4, 4]);
+    } finally {
+      graph.resources = send;
+    }
+  });
+
+  test('reads agents while later pages of machines are still coming', async () => {
+    const since = h.sandbox.requests.length;
+    await h.reader.inventory(h.scope);
+    const requests = h.sandbox.requests.slice(since);
+    const isGraph = (path: string) => path.toLowerCase().endsWith('/microsoft.resourcegraph/resources');
+    const firstAgentRead = requests.findIndex((r) => /\/virtualmachines\/[^/]+$/i.test(r.path));
+    const lastPage = requests.findLastIndex((r) => isGraph(r.path));
+    expect(firstAgentRead).toBeGreaterThan(-1);
+    expect(firstAgentRead).toBeLessThan(lastPage);
+  });
+});
+
+describe('inventory after the fleet changes', () => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    h = await startFleetHarness({ scenarios: [], fleet: { size: 1200, seed: 3 } });
+  });
+  afterAll(() => h.sandbox.stop());
+
+  test('a machine removed, then put back, is missing from the next inventory and present in the one after', async () => {
+    const before = await h.reader.inventory(h.scope);
+    expect(before.machines).toHaveLength(1200);
+    const removed = h.sandbox.state.vms.get(before.machines[600].id)!;
+    h.sandbox.state.vms.delete(removed.id);
+    const without = await h.reader.inventory(h.scope);
+    expect(without.machines.map((m) => m.id)).not.toContain(before.machines[600].id);
+    expect(without.machines).toHaveLength(1199);
+    h.sandbox.state.vms.set(removed);
+    const again = await h.reader.inventory(h.scope);
+    expect(again.machines.map((m) => m.id)).toEqual(before.machines.map((m) => m.id));
+  });
+});

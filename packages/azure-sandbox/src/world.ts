@@ -206,6 +206,8 @@ export interface ActivityRecord {
 /** A resource-group-scoped store keyed case-insensitively by id. */
 export class ResourceMap<T extends ArmResource> {
   private readonly byId = new Map<string, T>();
+  /** The resources in id order, kept until the map changes: Resource Graph pages a fleet in this order. */
+  private sorted: T[] | null = null;
 
   get(id: string): T | undefined {
     return this.byId.get(idKey(id));
@@ -213,11 +215,21 @@ export class ResourceMap<T extends ArmResource> {
 
   set(resource: T): T {
     this.byId.set(idKey(resource.id), resource);
+    this.sorted = null;
     return resource;
   }
 
   delete(id: string): boolean {
+    this.sorted = null;
     return this.byId.delete(idKey(id));
+  }
+
+  /** Every resource, ordered by lower-case id (as `order by id asc` pages them). */
+  sortedById(): readonly T[] {
+    this.sorted ??= [...this.byId]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, resource]) => resource);
+    return this.sorted;
   }
 
   values(): IterableIterator<T> {

@@ -129,21 +129,43 @@ const inSubscriptions = (subscriptions: string[]) => {
   return (resource: ArmResource) => wanted.has(resource.subscriptionId.toLowerCase());
 };
 
-/** Rows of the fleet-machines query, built only for the requested page: the sort needs ids alone. */
-function machinePage(world: World, subscriptions: string[], query: string, offset: number, top: number) {
-  const filter = scopeFilter(query);
+/**
+ * The machines a scope selects from one sorted snapshot of the world's machines, by subscriptions and query:
+ * a 100,000-VM fleet is paged 100 times, and filtering it again for every page cost more than the answer.
+ * A new snapshot (any machine added or removed) starts afresh; scope filters read only fields that never
+ * change in place (group, tags).
+ */
+const scopedMachines = new WeakMap<readonly VirtualMachine[], Map<string, VirtualMachine[]>>();
+const SCOPED_MACHINES_CAP = 16;
+
+function machinesInScope(world: World, subscriptions: string[], query: string): VirtualMachine[] {
+  const sorted = world.vms.sortedById();
   const narrowing = touchedFilter(query);
+  const filter = scopeFilter(query);
   const scoped = inSubscriptions(subscriptions);
-  // Each id is lower-cased once, not at every comparison: a 100,000-VM fleet is sorted for every page.
-  const vms = [...world.vms.values()]
-    .filter(
+  const select = () =>
+    sorted.filter(
       (vm) => scoped(vm) && inScope(vm, filter) && (narrowing === null || touched(world, vm, narrowing)),
-    )
-    .map((vm) => ({ key: vm.id.toLowerCase(), vm }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    );
+  // A narrowed query follows NICs and subnets, which change in place: never kept.
+  if (narrowing !== null) return select();
+  let bySelection = scopedMachines.get(sorted);
+  if (!bySelection) scopedMachines.set(sorted, (bySelection = new Map()));
+  const key = `${subscriptions.join(',')}\n${query}`;
+  let vms = bySelection.get(key);
+  if (!vms) {
+    if (bySelection.size >= SCOPED_MACHINES_CAP) bySelection.clear();
+    bySelection.set(key, (vms = select()));
+  }
+  return vms;
+}
+
+/** Rows of the fleet-machines query, built only for the requested page: the order needs ids alone. */
+function machinePage(world: World, subscriptions: string[], query: string, offset: number, top: number) {
+  const vms = machinesInScope(world, subscriptions, query);
   return {
     total: vms.length,
-    rows: vms.slice(offset, offset + top).map(({ vm }) => machineRow(world, vm)),
+    rows: vms.slice(offset, offset + top).map((vm) => machineRow(world, vm)),
   };
 }
 
