@@ -1,10 +1,10 @@
-import type { VirtualMachine } from '@azure/arm-compute';
 import { distance } from 'fastest-levenshtein';
 import type { VmIdentity } from '../diagnosis/facts';
 import type { AzureClients } from './clients';
 import { AzureCallError, callAzure } from './errors';
 import { quoteName, resourceGroupNameProblem, vmNameProblem } from './names';
 import { parseResourceId } from './resource-id';
+import { identityOf, listVisibleVms } from './visible-vms';
 
 // Turns what a person typed (`vm`, `rg/vm`, or a full resource id) into one machine, or says exactly
 // why it cannot: a typo, no such machine, several machines of that name, or a subscription rdp-doctor
@@ -90,15 +90,6 @@ export function parseTarget(target: string): ParsedTarget {
   );
 }
 
-/** The identity of a VM as ARM returned it (ARM's spelling of the names wins over what was typed). */
-export function identityOf(vm: VirtualMachine, subscriptionId: string): VmIdentity {
-  const id = vm.id ? parseResourceId(vm.id) : null;
-  if (!vm.id || !id || !vm.name || !vm.location) {
-    throw new Error(`ARM returned a virtual machine without an id, name or location (${vm.id ?? 'no id'})`);
-  }
-  return { id: vm.id, name: vm.name, resourceGroup: id.resourceGroup, subscriptionId, location: vm.location };
-}
-
 function describe(vm: VmIdentity): string {
   return `${vm.resourceGroup}/${vm.name} (subscription ${vm.subscriptionId})`;
 }
@@ -124,22 +115,6 @@ async function getVm(
     if (isNotFound(err)) return null;
     throw err;
   }
-}
-
-/** Every VM the identity can see in one subscription. */
-async function listAll(
-  clients: AzureClients,
-  subscriptionId: string,
-  signal?: AbortSignal,
-): Promise<VmIdentity[]> {
-  const { compute } = clients.forSubscription(subscriptionId);
-  return callAzure('Compute', async () => {
-    const found: VmIdentity[] = [];
-    for await (const vm of compute.virtualMachines.listAll({ abortSignal: signal })) {
-      found.push(identityOf(vm, subscriptionId));
-    }
-    return found;
-  });
 }
 
 const MAX_SUGGESTIONS = 3;
@@ -223,7 +198,7 @@ export async function resolveVm(
       subscriptionIds,
     );
   }
-  const visible = (await Promise.all(subscriptionIds.map((s) => listAll(clients, s, signal)))).flat();
+  const visible = await listVisibleVms(clients, subscriptionIds, signal);
   const named = visible.filter((vm) => vm.name.toLowerCase() === parsed.name.toLowerCase());
   if (named.length === 0)
     throw notFound(`named ${parsed.name}`, subscriptionIds, closestVms(parsed.name, visible));

@@ -152,6 +152,27 @@ describe('resolveVm', () => {
     });
   });
 
+  it('lists a subscription once for names asked for at the same time, and one asker giving up fails no other', async () => {
+    const fake = replay([listAll(SUB_A, [vm(SUB_A, 'rg', 'vm-a'), vm(SUB_A, 'rg', 'vm-b')])]);
+    const lists = () =>
+      fake.sent.filter((r) => r.method === 'GET' && /\/virtualMachines$/i.test(r.url.pathname)).length;
+    const gaveUp = new AbortController();
+    const asks = [
+      resolveVm(fake.clients, 'vm-a', [SUB_A]),
+      resolveVm(fake.clients, 'vm-b', [SUB_A], gaveUp.signal),
+      resolveVm(fake.clients, 'VM-B', [SUB_A]),
+    ];
+    gaveUp.abort();
+    const [a, abandoned, b] = await Promise.allSettled(asks);
+    expect(a).toMatchObject({ status: 'fulfilled', value: { name: 'vm-a' } });
+    expect(abandoned).toMatchObject({ status: 'rejected', reason: { name: 'AbortError' } });
+    expect(b).toMatchObject({ status: 'fulfilled', value: { name: 'vm-b' } });
+    expect(lists()).toBe(1);
+    // Nothing is kept once the list is answered: the next name is looked up afresh.
+    await resolveVm(fake.clients, 'vm-a', [SUB_A]);
+    expect(lists()).toBe(2);
+  });
+
   it('returns every candidate when a name is ambiguous', async () => {
     const fake = replay([
       listAll(SUB_A, [vm(SUB_A, 'rg-prod', 'web'), vm(SUB_A, 'rg-test', 'web')]),

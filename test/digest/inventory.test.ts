@@ -228,7 +228,7 @@ describe('inventory paging against a sandbox that takes time to answer', () => {
     const requests = h.sandbox.requests.slice(since);
     const isGraph = (path: string) => path.toLowerCase().endsWith('/microsoft.resourcegraph/resources');
     const firstAgentRead = requests.findIndex((r) => /\/virtualmachines\/[^/]+$/i.test(r.path));
-    const lastPage = requests.findLastIndex((r) => isGraph(r.path));
+    const lastPage = requests.map((r) => isGraph(r.path)).lastIndexOf(true);
     expect(firstAgentRead).toBeGreaterThan(-1);
     expect(firstAgentRead).toBeLessThan(lastPage);
   });

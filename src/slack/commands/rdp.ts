@@ -3,6 +3,7 @@ import { describeFailure } from '../../pipeline/failure';
 import { parseRequest } from '../../pipeline/request';
 import { didYouMean, errorMessage, helpMessage, vmPicker, type VmCandidate } from '../blocks/diagnosis';
 import type { SlackMessage } from '../blocks/types';
+import { turnAfterAck } from '../after-ack';
 import type { SlackContext } from '../context';
 import type { RunStart } from '../diagnosis-runner';
 import { parseRdpCommand } from './parse-rdp';
@@ -33,6 +34,7 @@ export async function channelAllowed(
 export function rdpCommand(ctx: SlackContext) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
     await ack();
+    await turnAfterAck();
     const { channel_id: channel, user_id: user } = command;
     if (!(await channelAllowed(ctx, channel, respond))) return;
     const parsed = parseRdpCommand(command.text ?? '');
