@@ -231,6 +231,16 @@ const EXPECTATIONS: Record<string, Expectation> = {
     opaque: ['properties.settings'],
     reads: [],
   },
+  VirtualMachineExtensions_List: {
+    opaque: ['value[].properties.settings'],
+    maps: ['value[].tags'],
+    reads: ['value[].name', 'value[].properties.publisher', 'value[].properties.type'],
+  },
+  VirtualMachineExtensions_Get: {
+    opaque: ['properties.settings'],
+    maps: ['tags'],
+    reads: [],
+  },
   NetworkInterfaces_Get: {
     allow: {
       'properties.ipConfigurations[].type': ['string', 'NetworkInterfaceIPConfiguration.type'],

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { passwordExpired } from '../../src/diagnosis/causes/auth/password-expired';
 import { passwordRejected } from '../../src/diagnosis/causes/auth/password-rejected';
 import { rdpNotListening } from '../../src/diagnosis/causes/service/rdp-not-listening';
@@ -14,6 +16,12 @@ import {
   localAccount,
 } from '../fixtures/facts';
 import { FakeAzure, PROPOSAL_ID, executionContext, inputsFor, planFor, restError } from './support';
+import { VM_ID, replay } from '../azure/arm-replay';
+
+const LIST_EXAMPLE = path.join(
+  __dirname,
+  '../fixtures/rest-specs/specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2025-04-01/examples/virtualMachineExamples/VirtualMachineExtension_List_MaximumSet_Gen.json',
+);
 
 const EXTENSION = 'virtualMachineExtensions.beginCreateOrUpdateAndWait';
 
@@ -162,6 +170,36 @@ describe('vmaccess-reset', () => {
       });
       await vmaccessReset.execute(executionContext(fake, facts, { userName: 'azureadmin' }));
       expect(fake.callsTo(EXTENSION).map((call) => call.args[2])).toEqual(['VMAccessAgent']);
+    });
+
+    it("finds the installed VMAccess in ARM's extension list as the REST spec shapes it, through the SDK", async () => {
+      // VirtualMachineExtension_List_MaximumSet_Gen.json with its placeholder handler made VMAccess's: the
+      // handler sits under `properties`, where `type` is not the resource type at the top.
+      const example = JSON.parse(fs.readFileSync(LIST_EXAMPLE, 'utf8')) as {
+        responses: { 200: { body: { value: { name: string; properties: Record<string, unknown> }[] } } };
+      };
+      const listed = example.responses[200].body;
+      listed.value[0].name = 'enablevmaccess-legacy';
+      Object.assign(listed.value[0].properties, { publisher: 'Microsoft.Compute', type: 'VMAccessAgent' });
+      const arm = replay([
+        { method: 'GET', path: `${VM_ID}/extensions`, body: listed },
+        {
+          method: 'PUT',
+          path: `${VM_ID}/extensions/enablevmaccess-legacy`,
+          body: {
+            ...listed.value[0],
+            properties: { ...listed.value[0].properties, provisioningState: 'Succeeded' },
+          },
+        },
+      ]);
+      const facts = expiredAdmin();
+      // The facts' machine (rg-prod/vm-web-01) is the replay's VM_ID.
+      const ctx = { ...executionContext(new FakeAzure(), facts, { userName: 'azureadmin' }), sub: arm.sub };
+      await vmaccessReset.execute(ctx);
+      expect(arm.sent.map((request) => `${request.method} ${request.url.pathname}`)).toEqual([
+        `GET ${VM_ID}/extensions`,
+        `PUT ${VM_ID}/extensions/enablevmaccess-legacy`,
+      ]);
     });
 
     it('makes a new password each time', async () => {

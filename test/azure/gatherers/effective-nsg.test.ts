@@ -1,67 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { effectiveNsgGatherer, effectiveRuleOf } from '../../../src/azure/gatherers/effective-nsg';
 import { NIC_ID, NIC_NSG_ID, RG, SUBNET_ID, SUBSCRIPTION, context, replay, vmFacts } from '../arm-replay';
 
 const effectivePath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic/effectiveNetworkSecurityGroups`;
 const SUBNET_NSG_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-network/providers/Microsoft.Network/networkSecurityGroups/snet-app-nsg`;
 
-// NetworkInterfaceEffectiveNSGList.json (2024-07-01): one group whose association names a network
-// manager, the subnet and the NIC at once.
-const specExample = {
-  value: [
-    {
-      networkSecurityGroup: {
-        id: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/test-nsg',
-      },
-      association: {
-        networkManager: {
-          id: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkManagers/nm1',
-        },
-        subnet: {
-          id: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/rg1-vnet/subnets/default',
-        },
-        networkInterface: {
-          id: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/nic1',
-        },
-      },
-      effectiveSecurityRules: [
-        {
-          name: 'securityRules/rule1',
-          protocol: 'Tcp',
-          sourcePortRange: '456-456',
-          destinationPortRange: '6579-6579',
-          sourceAddressPrefix: '0.0.0.0/32',
-          destinationAddressPrefix: '0.0.0.0/32',
-          access: 'Allow',
-          priority: 234,
-          direction: 'Inbound',
-        },
-        {
-          name: 'securityRules/default-allow-rdp',
-          protocol: 'Tcp',
-          sourcePortRange: '0-65535',
-          destinationPortRange: '3389-3389',
-          sourceAddressPrefix: '1.1.1.1/32',
-          destinationAddressPrefix: '0.0.0.0/0',
-          access: 'Allow',
-          priority: 1000,
-          direction: 'Inbound',
-        },
-        {
-          name: 'defaultSecurityRules/AllowInternetOutBound',
-          protocol: 'All',
-          sourcePortRange: '0-65535',
-          destinationPortRange: '0-65535',
-          sourceAddressPrefix: '0.0.0.0/0',
-          destinationAddressPrefix: 'Internet',
-          expandedDestinationAddressPrefix: ['32.0.0.0/3', '4.0.0.0/6', '2.0.0.0/7', '1.0.0.0/8'],
-          access: 'Allow',
-          priority: 65001,
-          direction: 'Outbound',
-        },
-      ],
-    },
-  ],
-};
+// NetworkInterfaceEffectiveNSGList.json (2025-05-01), as stored: one group whose association names a
+// network manager, the subnet and the NIC at once.
+const specExample = (
+  JSON.parse(
+    fs.readFileSync(
+      path.join(
+        __dirname,
+        '../../fixtures/rest-specs/specification/network/resource-manager/Microsoft.Network/Network/stable/2025-05-01/examples/NetworkInterfaceEffectiveNSGList.json',
+      ),
+      'utf8',
+    ),
+  ) as { responses: { 200: { body: unknown } } }
+).responses[200].body;
 
 // What a VM with both a subnet NSG and a NIC NSG gets: one group per attachment. Service tags come
 // expanded; a plain prefix has a null (or empty) expansion.
@@ -138,6 +95,14 @@ describe('effectiveNsgGatherer', () => {
       destinationPortRanges: ['3389-3389'],
       destinationPrefixes: ['0.0.0.0/0'],
       destinationPrefixesAsWritten: ['0.0.0.0/0'],
+    });
+    // A service tag the spec example expands on the destination side only: the two sides stay apart.
+    expect(facts.groups[0].rules[2]).toMatchObject({
+      name: 'defaultSecurityRules/AllowInternetOutBound',
+      direction: 'Outbound',
+      sourcePrefixes: ['0.0.0.0/0'],
+      destinationPrefixes: ['32.0.0.0/3', '4.0.0.0/6', '2.0.0.0/7', '1.0.0.0/8'],
+      destinationPrefixesAsWritten: ['Internet'],
     });
     expect(fake.sent).toHaveLength(1);
     expect(fake.sent[0].method).toBe('POST');
