@@ -57,7 +57,7 @@ export function refusalMessage(refusal: Refusal): string {
     case 'approvers-unavailable':
       return refusal.reason;
     case 'wrong-place':
-      return `This fix was proposed in another channel (${refusal.proposal.channel}): approve it there, where the channel sees it.`;
+      return `This fix was proposed in another channel (${refusal.proposal.channel}): approve or deny it there, where the channel sees it.`;
     case 'already-proposed':
       return alreadyProposed(refusal.proposal);
     case 'expired':

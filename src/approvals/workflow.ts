@@ -199,14 +199,13 @@ export class ApprovalWorkflow {
   ): Promise<ApprovalRecorded | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
     if (!proposal) return this.notFound('approve', approverId, proposalId);
-    if (place && !approvableFrom(proposal, place)) {
-      const where = place.surface === 'channel' ? `from ${place.channel}` : 'from App Home';
+    if (place && !decidableFrom(proposal, place)) {
       return this.refuse(
         'approve',
         approverId,
         { ok: false, code: 'wrong-place', proposal },
         proposalId,
-        where,
+        placeName(place),
       );
     }
     if (approverId === proposal.proposer) {
@@ -273,9 +272,24 @@ export class ApprovalWorkflow {
   }
 
   /** Anyone may deny (or the proposer withdraw): refusing a change is always the safe direction. */
-  async deny(proposalId: string, userId: string, reason?: string): Promise<Denied | Refusal> {
+  async deny(
+    proposalId: string,
+    userId: string,
+    reason?: string,
+    place?: ApprovalPlace,
+  ): Promise<Denied | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
     if (!proposal) return this.notFound('deny', userId, proposalId);
+    // A stranger elsewhere must not stop a fix the channel is waiting for, as they may not approve one.
+    if (place && !decidableFrom(proposal, place)) {
+      return this.refuse(
+        'deny',
+        userId,
+        { ok: false, code: 'wrong-place', proposal },
+        proposalId,
+        placeName(place),
+      );
+    }
     const open = await this.closeIfExpired(proposal);
     if (open.state !== 'proposed') return this.refuseClosed('deny', userId, open);
     const denied = await this.advance(proposalId, 'denied', userId, {
@@ -556,8 +570,13 @@ async function audit(
   });
 }
 
-function approvableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
+/** Where a proposal may be approved or denied: its own channel, or an approver's App Home. */
+export function decidableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
   return place.surface === 'home' || (proposal.channel !== null && place.channel === proposal.channel);
+}
+
+function placeName(place: ApprovalPlace): string {
+  return place.surface === 'channel' ? `from ${place.channel}` : 'from App Home';
 }
 
 /** Whether APPROVERS lets `userId` approve (the proposer is refused separately); unset lets nobody. */

@@ -285,6 +285,26 @@ describe('approval workflow', () => {
     expect(await actions(old.id)).toContain('expired by rdp-doctor');
   });
 
+  test('deny from another channel is refused and the fix still waits; from its channel or App Home it counts', async () => {
+    const flow = workflow();
+    const proposal = await propose(flow);
+    expect(
+      spoken(
+        await flow.deny(proposal.id, 'U0MALLORY', undefined, { surface: 'channel', channel: 'C0ELSEWHERE' }),
+      ),
+    ).toMatchObject({
+      ok: false,
+      code: 'wrong-place',
+      message: expect.stringContaining('approve or deny it there'),
+    });
+    expect((await store.getProposal(proposal.id))?.state).toBe('proposed');
+    const fromHome = await propose(flow, { vmId: `${proposal.vmId}-2` });
+    expect(await flow.deny(fromHome.id, 'U0BOB', undefined, { surface: 'home' })).toMatchObject({ ok: true });
+    expect(
+      await flow.deny(proposal.id, 'U0BOB', undefined, { surface: 'channel', channel: proposal.channel! }),
+    ).toMatchObject({ ok: true });
+  });
+
   test('deny closes the proposal with its reason; approving afterwards is refused and repeats the reason', async () => {
     const flow = workflow();
     const proposal = await propose(flow);

@@ -242,6 +242,57 @@ describe('a forged fix modal proposes nothing', () => {
   });
 });
 
+describe('a deny counts only from the proposal’s channel or App Home, through a signed form', () => {
+  let proposalId: string;
+  beforeAll(async () => {
+    const proposal = await propose(h, diagnosis, 'nsg-allow-rdp-from-source', ALICE, {
+      'input:source': '203.0.113.12',
+    });
+    proposalId = proposalIdOf(proposal);
+  });
+
+  const denyRefusals = async () =>
+    (await h.app.store.listAudit({ proposalId })).filter(
+      (row) => row.action === 'deny-refused' && row.detail?.startsWith('wrong-place'),
+    ).length;
+
+  test('deny clicked in another channel opens no form, is refused, recorded, and the fix still waits', async () => {
+    const before = await denyRefusals();
+    const answer = await privateAnswer(h, MALLORY, () =>
+      forgedClick({ actionId: 'deny-fix', value: proposalId, user: MALLORY, channel: OTHER_CHANNEL }),
+    );
+    expect(answer).toContain(`proposed in another channel (${CHANNEL}): approve or deny it there`);
+    expect(await denyRefusals()).toBe(before + 1);
+    expect((await h.app.store.getProposal(proposalId))?.state).toBe('proposed');
+  });
+
+  test('a deny form whose context was not signed by the app is refused and denies nothing', async () => {
+    const modal = await openedModal(h, 'deny-reason', () =>
+      forgedClick({ actionId: 'deny-fix', value: proposalId, user: BOB }),
+    );
+    const forged: FakeView = {
+      ...modal,
+      view: {
+        ...modal.view,
+        private_metadata: JSON.stringify({ proposal: proposalId, channel: OTHER_CHANNEL }),
+      },
+    };
+    const response = await h.submit(forged, MALLORY, { reason: 'forged' });
+    const body = JSON.parse(await response.text()) as {
+      response_action: string;
+      errors: Record<string, string>;
+    };
+    expect(body.response_action).toBe('errors');
+    expect(Object.values(body.errors).join()).toMatch(/could not be read/);
+    await settle(100);
+    expect((await h.app.store.getProposal(proposalId))?.state).toBe('proposed');
+
+    // The genuine form, as the app signed it, denies.
+    await h.submit(modal, BOB, { reason: 'change freeze' });
+    await until(async () => (await h.app.store.getProposal(proposalId))?.state === 'denied');
+  });
+});
+
 describe('an approval counts only from the proposal’s channel or App Home', () => {
   let proposalId: string;
   beforeAll(async () => {
@@ -271,7 +322,7 @@ describe('an approval counts only from the proposal’s channel or App Home', ()
     const answer = await privateAnswer(h, MALLORY, () =>
       forgedClick({ actionId: 'approve-fix', value: proposalId, user: MALLORY, channel: OTHER_CHANNEL }),
     );
-    expect(answer).toContain(`proposed in another channel (${CHANNEL}): approve it there`);
+    expect(answer).toContain(`proposed in another channel (${CHANNEL}): approve or deny it there`);
   });
 
   test('an eligible approver clicking in App Home is counted', async () => {

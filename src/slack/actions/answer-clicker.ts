@@ -1,4 +1,5 @@
 import type { BlockButtonAction } from '@slack/bolt';
+import type { ApprovalPlace } from '../../approvals/workflow';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
 import { tellPrivately } from '../tell-privately';
@@ -32,4 +33,14 @@ export function clickedMessage(body: BlockButtonAction): {
     messageTs: body.message?.ts,
     threadTs: body.message?.thread_ts,
   };
+}
+
+/**
+ * Where an approve or deny click happened, from the signed payload: a message in a channel, or the
+ * clicker's App Home. Any other surface (a modal, a message without a channel) counts as no channel at all.
+ */
+export function placeOf(body: BlockButtonAction): ApprovalPlace {
+  if (body.container?.type === 'view' && body.view?.type === 'home') return { surface: 'home' };
+  const channel = body.container?.type === 'message' ? body.channel?.id : undefined;
+  return { surface: 'channel', channel: channel ?? '' };
 }

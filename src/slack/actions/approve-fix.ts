@@ -1,21 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { approvalMessage, refusalMessage } from '../../approvals/messages';
-import type { ApprovalPlace } from '../../approvals/workflow';
 import { approvalRecorded } from '../blocks/proposal';
 import type { SlackContext } from '../context';
-import { answerClicker, clickedMessage } from './answer-clicker';
+import { answerClicker, clickedMessage, placeOf } from './answer-clicker';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-
-/**
- * Where the click happened, from the signed payload: a message in a channel, or the clicker's App Home.
- * Any other surface (a modal, a message without a channel) counts as no channel at all.
- */
-function placeOf(body: BlockButtonAction): ApprovalPlace {
-  if (body.container?.type === 'view' && body.view?.type === 'home') return { surface: 'home' };
-  const channel = body.container?.type === 'message' ? body.channel?.id : undefined;
-  return { surface: 'channel', channel: channel ?? '' };
-}
 
 /**
  * Approve on a proposal, on its message or in an approver's App Home: the approver is whoever clicked

@@ -5,6 +5,8 @@ import { escapeMrkdwn } from '../blocks/mrkdwn';
 import type { SlackContext } from '../context';
 import { tellPrivately } from '../tell-privately';
 import { refusalMessage } from '../../approvals/messages';
+import type { ApprovalPlace } from '../../approvals/workflow';
+import { readSignedMetadata, signMetadata } from './signed-metadata';
 
 // Denying a proposal asks why, optionally: the reason shows on the proposal and in the audit log.
 
@@ -12,18 +14,23 @@ export const DENY_REASON_CALLBACK_ID = 'deny-reason';
 const REASON_BLOCK_ID = 'reason';
 const REASON_ACTION_ID = 'value';
 
+/** Signed, so a forged submission cannot name another proposal or where the deny was clicked. */
 interface DenyMetadata {
   proposal: string;
-  channel: string;
+  place: ApprovalPlace;
 }
 
-export function denyReasonModal(args: { proposal: Proposal; channel: string }): types.ModalView {
+export function denyReasonModal(args: {
+  key: Buffer;
+  proposal: Proposal;
+  place: ApprovalPlace;
+}): types.ModalView {
   const { proposal } = args;
-  const metadata: DenyMetadata = { proposal: proposal.id, channel: args.channel };
+  const metadata: DenyMetadata = { proposal: proposal.id, place: args.place };
   return {
     type: 'modal',
     callback_id: DENY_REASON_CALLBACK_ID,
-    private_metadata: JSON.stringify(metadata),
+    private_metadata: signMetadata(args.key, metadata),
     title: plainText('Deny the fix', 24),
     submit: plainText('Deny', 24),
     close: plainText('Keep it', 24),
@@ -41,15 +48,14 @@ export function denyReasonModal(args: { proposal: Proposal; channel: string }): 
   };
 }
 
-function readMetadata(text: string): DenyMetadata | null {
-  try {
-    const value = JSON.parse(text) as Partial<DenyMetadata>;
-    return typeof value.proposal === 'string' && typeof value.channel === 'string'
-      ? (value as DenyMetadata)
-      : null;
-  } catch {
-    return null;
-  }
+function isPlace(value: unknown): value is ApprovalPlace {
+  const place = value as Partial<{ surface: string; channel: unknown }> | null;
+  return place?.surface === 'home' || (place?.surface === 'channel' && typeof place.channel === 'string');
+}
+
+function readMetadata(key: Buffer, text: string): DenyMetadata | null {
+  const value = readSignedMetadata(key, text) as Partial<DenyMetadata> | null;
+  return typeof value?.proposal === 'string' && isPlace(value.place) ? (value as DenyMetadata) : null;
 }
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -57,7 +63,7 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 /** The deny modal submitted: deny as the person who submitted it, with their reason. */
 export function submitDenyReason(ctx: SlackContext) {
   return async ({ ack, view, body, client }: Args): Promise<void> => {
-    const metadata = readMetadata(view.private_metadata);
+    const metadata = readMetadata(ctx.metadataKey, view.private_metadata);
     if (!metadata) {
       await ack({
         response_action: 'errors',
@@ -67,8 +73,15 @@ export function submitDenyReason(ctx: SlackContext) {
     }
     await ack();
     const reason = view.state.values[REASON_BLOCK_ID]?.[REASON_ACTION_ID]?.value?.trim();
-    const denial = await ctx.workflow.deny(metadata.proposal, body.user.id, reason || undefined);
+    const denial = await ctx.workflow.deny(
+      metadata.proposal,
+      body.user.id,
+      reason || undefined,
+      metadata.place,
+    );
     await ctx.proposalMessages.refresh(metadata.proposal);
-    if (!denial.ok) await tellPrivately(client, metadata.channel, body.user.id, refusalMessage(denial));
+    // A refusal is said where the proposal lives, from the store, not from anything the form carried.
+    const channel = denial.ok ? null : denial.proposal?.channel;
+    if (!denial.ok && channel) await tellPrivately(client, channel, body.user.id, refusalMessage(denial));
   };
 }
