@@ -119,3 +119,34 @@ test('a probe result is reused within its time to live, so polling cannot hammer
   expect(await probe()).toMatchObject({ ok: true });
   expect(calls).toBe(2);
 });
+
+test('GET /metrics serves Prometheus text with an ARM error counted by operation and status, never by name', async () => {
+  const h = await startHarness({ azure });
+  try {
+    const compute = azure.clients.forSubscription(azure.sandbox.subscriptionId).compute;
+    await expect(compute.virtualMachines.get('rg-sandbox', 'vm-nobody-made')).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    const res = await fetch(`http://127.0.0.1:${h.app.slack.port}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^rdp_doctor_arm_errors_total\{operation="GET Microsoft\.Compute\/virtualMachines",status="404"\} [1-9]\d*$/m,
+    );
+    for (const name of [
+      'rdp_doctor_diagnoses_total',
+      'rdp_doctor_diagnosis_duration_seconds',
+      'rdp_doctor_gatherer_duration_seconds',
+      'rdp_doctor_arm_throttled_total',
+      'rdp_doctor_proposals_total',
+      'rdp_doctor_fix_outcomes_total',
+      'rdp_doctor_digest_runs_total',
+      'rdp_doctor_process_resident_memory_bytes',
+    ])
+      expect(text).toContain(`# TYPE ${name} `);
+    expect(text).not.toContain('vm-nobody-made');
+  } finally {
+    await h.stop();
+  }
+});

@@ -18,6 +18,7 @@ import { findButton } from '../support/slack-harness';
 import { clientFor } from '../slack/fake/client';
 import { tempDataDir } from '../store/support';
 import { startFleetHarness, type FleetHarness } from './harness';
+import { registry } from '../../src/metrics';
 
 // The digest end to end: `/rdp digest add` and `run` against the sandbox fleet through the real SDK, the
 // store, and the fake Slack (which refuses whatever real Slack would).
@@ -205,6 +206,7 @@ test('a digest that cannot be built says so in the channel, once: why in plain w
   (vm as { location: string | undefined }).location = undefined;
   const channel = () => fake.messages.filter((m) => m.channel === CHANNEL && !m.ephemeral);
   const before = channel().length;
+  const runs = { failed: await digestRuns('failed'), posted: await digestRuns('posted') };
   try {
     await command('run', [id]);
   } finally {
@@ -212,6 +214,7 @@ test('a digest that cannot be built says so in the channel, once: why in plain w
   }
   const posted = channel().slice(before);
   expect(posted).toHaveLength(1);
+  expect(await digestRuns('failed')).toBe(runs.failed + 1);
   const text = JSON.stringify(posted[0].blocks);
   expect(posted[0].text).toMatch(/^The RDP health digest could not be built: /);
   expect(text).toContain(
@@ -224,4 +227,11 @@ test('a digest that cannot be built says so in the channel, once: why in plain w
   expect((await store.getSubscription(subscription.id))?.lastReport).toBeNull();
   await command('run', [id]);
   expect(lastDigest().main.text).toMatch(/^RDP health digest: 600 machines/);
+  expect(await digestRuns('posted')).toBe(runs.posted + 1);
 });
+
+/** rdp_doctor_digest_runs_total for one outcome, as /metrics serves it. */
+async function digestRuns(outcome: 'posted' | 'failed'): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'rdp_doctor_digest_runs_total');
+  return metric?.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+}
