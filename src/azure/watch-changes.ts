@@ -15,9 +15,8 @@ export interface ChangeRead {
   calls: number;
 }
 
-function filterOf(since: string, until: string, resourceGroup: string | null): string {
-  const bounds = `eventTimestamp ge '${since}' and eventTimestamp le '${until}'`;
-  return resourceGroup ? `${bounds} and resourceGroupName eq '${resourceGroup}'` : bounds;
+function filterOf(since: string, until: string): string {
+  return `eventTimestamp ge '${since}' and eventTimestamp le '${until}'`;
 }
 
 function changeOf(event: EventData): ResourceChange | null {
@@ -35,38 +34,35 @@ function changeOf(event: EventData): ResourceChange | null {
 }
 
 /**
- * The succeeded writes in the subscriptions (narrowed to the resource groups when any are given) from
- * `since` to `until`, oldest first.
+ * The succeeded writes in the subscriptions from `since` to `until`, oldest first. Whole subscriptions,
+ * even for a resource-group watch: the NSGs, subnets and route tables its machines use often live in
+ * another group (a hub's network group), and the watch keeps only changes that reach its machines.
  */
 export async function readChanges(
   clients: AzureClients,
   subscriptions: readonly string[],
-  resourceGroups: readonly string[],
   since: Date,
   until: Date,
 ): Promise<ChangeRead> {
   let calls = 0;
-  const groups = resourceGroups.length > 0 ? resourceGroups : [null];
-  const reads = subscriptions.flatMap((subscriptionId) =>
-    groups.map((group) =>
-      callAzure('Activity log', async () => {
-        const found: ResourceChange[] = [];
-        const pages = clients
-          .forSubscription(subscriptionId)
-          .monitor.activityLogs.list(filterOf(since.toISOString(), until.toISOString(), group), {
-            select: SELECT,
-          })
-          .byPage();
-        for await (const page of pages) {
-          calls += 1;
-          for (const event of page) {
-            const change = changeOf(event);
-            if (change) found.push(change);
-          }
+  const reads = subscriptions.map((subscriptionId) =>
+    callAzure('Activity log', async () => {
+      const found: ResourceChange[] = [];
+      const pages = clients
+        .forSubscription(subscriptionId)
+        .monitor.activityLogs.list(filterOf(since.toISOString(), until.toISOString()), {
+          select: SELECT,
+        })
+        .byPage();
+      for await (const page of pages) {
+        calls += 1;
+        for (const event of page) {
+          const change = changeOf(event);
+          if (change) found.push(change);
         }
-        return found;
-      }),
-    ),
+      }
+      return found;
+    }),
   );
   const changes = (await Promise.all(reads)).flat().sort((a, b) => a.time.localeCompare(b.time));
   return { changes, calls };

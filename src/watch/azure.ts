@@ -15,8 +15,7 @@ export function azureWatchSources(
 ): Pick<WatchServiceOptions, 'reader' | 'readChanges' | 'verifyFlows'> {
   return {
     reader: azureFleetReader(clients, fleetJoiner, { agentReadsCap: 0 }),
-    readChanges: (subscriptions, groups, since, until) =>
-      readChanges(clients, subscriptions, groups, since, until),
+    readChanges: (subscriptions, since, until) => readChanges(clients, subscriptions, since, until),
     verifyFlows: (questions) =>
       verifyFlows(
         clients,

@@ -31,7 +31,6 @@ import { flowQuestions, verdictsBy, type FlowQuestion } from './verify';
 
 export type ChangeReader = (
   subscriptions: readonly string[],
-  resourceGroups: readonly string[],
   since: Date,
   until: Date,
 ) => Promise<{ changes: ResourceChange[]; calls: number }>;
@@ -207,7 +206,7 @@ export class WatchService {
       return result;
     }
 
-    const read = await readChanges(scope.subscriptions, scope.resourceGroups, since, now);
+    const read = await readChanges(scope.subscriptions, since, now);
     result.calls += read.calls;
     const changes = unique([...read.changes, ...delivered].filter(touchesPath));
     if (changes.length === 0) {

@@ -26,7 +26,6 @@ async function loggedSince(since: Date) {
   const { changes } = await readChanges(
     h.clients,
     [h.sandbox.subscriptionId],
-    [],
     since,
     new Date(Date.now() + 1000),
   );
