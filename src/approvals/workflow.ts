@@ -271,7 +271,10 @@ export class ApprovalWorkflow {
     );
   }
 
-  /** Anyone may deny (or the proposer withdraw): refusing a change is always the safe direction. */
+  /**
+   * Anyone in the proposal's channel (or an approver's App Home) may deny, or the proposer withdraw:
+   * refusing a change is always the safe direction, but not from a channel that never saw the proposal.
+   */
   async deny(
     proposalId: string,
     userId: string,
