@@ -53,11 +53,13 @@ export function refusalMessage(refusal: Refusal): string {
         '(Slack user or user group ids, or * for any member other than the proposer).'
       );
     case 'not-an-approver':
-      return 'You are not one of the approvers set in APPROVERS; ask one of them to approve this fix.';
+      return 'You are not one of the approvers set in APPROVERS, so your decision was not recorded; ask one of them to approve or deny this fix.';
     case 'approvers-unavailable':
       return refusal.reason;
     case 'wrong-place':
-      return `This fix was proposed in another channel (${refusal.proposal.channel}): approve or deny it there, where the channel sees it.`;
+      return refusal.proposal.channel
+        ? `This fix was proposed in another channel (${refusal.proposal.channel}): approve or deny it there, where the channel sees it.`
+        : 'This fix belongs to no channel: approve or deny it from the rdp-doctor App Home.';
     case 'already-proposed':
       return alreadyProposed(refusal.proposal);
     case 'expired':

@@ -58,8 +58,8 @@ export type Refusal = { ok: false } & (
 );
 
 /**
- * Where an approval click came from: a channel message, or the approver's own App Home (a private surface
- * that belongs to no channel). An approval counts only from the proposal's channel or an App Home.
+ * Where an approve or deny click came from: a channel message, or the approver's own App Home (a private
+ * surface that belongs to no channel). Either counts only from the proposal's channel or an App Home.
  */
 export type ApprovalPlace = { surface: 'channel'; channel: string } | { surface: 'home' };
 
@@ -272,25 +272,27 @@ export class ApprovalWorkflow {
   }
 
   /**
-   * Anyone in the proposal's channel (or an approver's App Home) may deny, or the proposer withdraw:
+   * Anyone in the proposal's channel may deny, an approver from their App Home, and the proposer withdraw:
    * refusing a change is always the safe direction, but not from a channel that never saw the proposal.
+   * `from` says where the click came from and who may approve; without it (a test, a script) no place
+   * is checked.
    */
   async deny(
     proposalId: string,
     userId: string,
     reason?: string,
-    place?: ApprovalPlace,
+    from?: { place: ApprovalPlace; approvers: ApproverPolicy },
   ): Promise<Denied | Refusal> {
     const proposal = await this.store.getProposal(proposalId);
     if (!proposal) return this.notFound('deny', userId, proposalId);
-    // A stranger elsewhere must not stop a fix the channel is waiting for, as they may not approve one.
-    if (place && !decidableFrom(proposal, place)) {
+    const misplaced = from ? denyRefusal(proposal, userId, from) : null;
+    if (misplaced && from) {
       return this.refuse(
         'deny',
         userId,
-        { ok: false, code: 'wrong-place', proposal },
+        { ok: false, code: misplaced, proposal },
         proposalId,
-        placeName(place),
+        placeName(from.place),
       );
     }
     const open = await this.closeIfExpired(proposal);
@@ -576,6 +578,23 @@ async function audit(
 /** Where a proposal may be approved or denied: its own channel, or an approver's App Home. */
 export function decidableFrom(proposal: Proposal, place: ApprovalPlace): boolean {
   return place.surface === 'home' || (proposal.channel !== null && place.channel === proposal.channel);
+}
+
+/**
+ * Why `userId` may not deny from there, or null: a channel that is not the proposal's, or an App Home of
+ * someone who could not approve (an App Home belongs to no channel, so there only approvers and the
+ * proposer decide).
+ */
+export function denyRefusal(
+  proposal: Proposal,
+  userId: string,
+  from: { place: ApprovalPlace; approvers: ApproverPolicy },
+): 'wrong-place' | 'not-an-approver' | null {
+  if (!decidableFrom(proposal, from.place)) return 'wrong-place';
+  if (from.place.surface === 'home' && userId !== proposal.proposer && !isAllowed(from.approvers, userId)) {
+    return 'not-an-approver';
+  }
+  return null;
 }
 
 function placeName(place: ApprovalPlace): string {

@@ -15,7 +15,8 @@ export function azureWatchSources(
 ): Pick<WatchServiceOptions, 'reader' | 'readChanges' | 'verifyFlows'> {
   return {
     reader: azureFleetReader(clients, fleetJoiner, { agentReadsCap: 0 }),
-    readChanges: (subscriptions, since, until) => readChanges(clients, subscriptions, since, until),
+    readChanges: (subscriptions, groups, since, until) =>
+      readChanges(clients, subscriptions, groups, since, until),
     verifyFlows: (questions) =>
       verifyFlows(
         clients,

@@ -29,8 +29,10 @@ import { flowQuestions, verdictsBy, type FlowQuestion } from './verify';
 // store, so replicas and Event Grid deliveries post it once); an alert whose machines reach again is marked
 // recovered, with what brought them back.
 
+/** The writes in the subscriptions; `ownGroups`: the watch's own groups, read alone where the whole log is not. */
 export type ChangeReader = (
   subscriptions: readonly string[],
+  ownGroups: readonly string[],
   since: Date,
   until: Date,
 ) => Promise<{ changes: ResourceChange[]; calls: number }>;
@@ -206,7 +208,7 @@ export class WatchService {
       return result;
     }
 
-    const read = await readChanges(scope.subscriptions, since, now);
+    const read = await readChanges(scope.subscriptions, scope.resourceGroups, since, now);
     result.calls += read.calls;
     const changes = unique([...read.changes, ...delivered].filter(touchesPath));
     if (changes.length === 0) {

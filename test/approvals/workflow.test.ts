@@ -285,12 +285,15 @@ describe('approval workflow', () => {
     expect(await actions(old.id)).toContain('expired by rdp-doctor');
   });
 
-  test('deny from another channel is refused and the fix still waits; from its channel or App Home it counts', async () => {
+  test('deny from another channel, or from the App Home of someone who may not approve, is refused; anyone in its channel and an approver in App Home may deny', async () => {
     const flow = workflow();
     const proposal = await propose(flow);
     expect(
       spoken(
-        await flow.deny(proposal.id, 'U0MALLORY', undefined, { surface: 'channel', channel: 'C0ELSEWHERE' }),
+        await flow.deny(proposal.id, 'U0MALLORY', undefined, {
+          place: { surface: 'channel', channel: 'C0ELSEWHERE' },
+          approvers: 'any-member',
+        }),
       ),
     ).toMatchObject({
       ok: false,
@@ -299,9 +302,20 @@ describe('approval workflow', () => {
     });
     expect((await store.getProposal(proposal.id))?.state).toBe('proposed');
     const fromHome = await propose(flow, { vmId: `${proposal.vmId}-2` });
-    expect(await flow.deny(fromHome.id, 'U0BOB', undefined, { surface: 'home' })).toMatchObject({ ok: true });
     expect(
-      await flow.deny(proposal.id, 'U0BOB', undefined, { surface: 'channel', channel: proposal.channel! }),
+      await flow.deny(fromHome.id, 'U0MALLORY', undefined, {
+        place: { surface: 'home' },
+        approvers: ['U0BOB'],
+      }),
+    ).toMatchObject({ ok: false, code: 'not-an-approver' });
+    expect(
+      await flow.deny(fromHome.id, 'U0BOB', undefined, { place: { surface: 'home' }, approvers: ['U0BOB'] }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await flow.deny(proposal.id, 'U0CAROL', undefined, {
+        place: { surface: 'channel', channel: proposal.channel! },
+        approvers: ['U0BOB'],
+      }),
     ).toMatchObject({ ok: true });
   });
 

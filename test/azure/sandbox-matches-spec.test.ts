@@ -796,7 +796,7 @@ beforeAll(async () => {
   const inventory = await reader.inventory(scope);
   await reader.metrics(inventory.machines.slice(0, 2), new Date());
   const now = new Date();
-  await readChanges(h.clients, scope.subscriptions, new Date(now.getTime() - 86_400_000), now);
+  await readChanges(h.clients, scope.subscriptions, [], new Date(now.getTime() - 86_400_000), now);
 
   // What the sandbox serves though the product never asks it: every NSG and rule, each machine's instance view.
   const { network, compute } = h.sub;

@@ -26,6 +26,7 @@ async function loggedSince(since: Date) {
   const { changes } = await readChanges(
     h.clients,
     [h.sandbox.subscriptionId],
+    [],
     since,
     new Date(Date.now() + 1000),
   );

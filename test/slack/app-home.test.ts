@@ -111,6 +111,24 @@ test('Deny in the Home tab asks why in the same modal, denies as the clicker and
   await h.waitFor(() => !findButton(h.home(BOB)!.view, 'deny-fix'));
 });
 
+test('a deny form submitted after the fix ran is refused and answered at the top of the Home tab', async () => {
+  h = await start();
+  const proposalId = await proposedByAlice();
+  await openHome(CAROL);
+  const modal = await openedModal(h, 'deny-reason', () => h.clickInHome(CAROL, 'deny-fix', proposalId));
+
+  // While Carol writes her reason, Bob approves in the channel and the fix runs.
+  const proposalMessage = h.fake.messages.find((m) => findButton(m, 'approve-fix', proposalId))!;
+  await h.click(proposalMessage, 'approve-fix', BOB);
+  await finalProposal(h, proposalId);
+
+  expect((await h.submit(modal, CAROL, { reason: 'too late' })).status).toBe(200);
+  const top = () => (h.home(CAROL)?.view.blocks as { type: string; text?: { text: string } }[])[0];
+  await h.waitFor(() => top()?.text?.text === 'This fix already ran and succeeded.');
+  const audit = await h.app.store.listAudit({ proposalId });
+  expect(audit.filter((e) => e.action === 'deny-refused').map((e) => e.actor)).toEqual([CAROL]);
+});
+
 test('a click on a stale Home is refused by the workflow and answered at the top of the tab', async () => {
   h = await start();
   const proposalId = await proposedByAlice();

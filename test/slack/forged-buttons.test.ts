@@ -21,6 +21,8 @@ const FIX = 'nsg-allow-rdp-from-source';
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 const MALLORY = 'U0MALLORY';
+/** A member, not an approver. */
+const EVE = 'U0EVE';
 const OTHER_CHANNEL = 'C0ELSEWHERE';
 
 let h: Harness;
@@ -258,33 +260,54 @@ describe('a deny counts only from the proposal’s channel or App Home, through 
 
   test('deny clicked in another channel opens no form, is refused, recorded, and the fix still waits', async () => {
     const before = await denyRefusals();
+    const forms = h.fake.views.length;
     const answer = await privateAnswer(h, MALLORY, () =>
       forgedClick({ actionId: 'deny-fix', value: proposalId, user: MALLORY, channel: OTHER_CHANNEL }),
     );
     expect(answer).toContain(`proposed in another channel (${CHANNEL}): approve or deny it there`);
     expect(await denyRefusals()).toBe(before + 1);
+    expect(h.fake.views.length).toBe(forms);
     expect((await h.app.store.getProposal(proposalId))?.state).toBe('proposed');
   });
 
-  test('a deny form whose context was not signed by the app is refused and denies nothing', async () => {
+  test('deny forged from the App Home of someone who may not approve opens no form and is refused', async () => {
+    const refusals = async () =>
+      (await h.app.store.listAudit({ proposalId })).filter(
+        (row) => row.action === 'deny-refused' && row.detail?.startsWith('not-an-approver'),
+      ).length;
+    const before = await refusals();
+    const forms = h.fake.views.length;
+    await forgedClick({ actionId: 'deny-fix', value: proposalId, user: EVE, surface: 'home' });
+    await until(async () => (await refusals()) === before + 1);
+    expect(h.fake.views.length).toBe(forms);
+    expect((await h.app.store.getProposal(proposalId))?.state).toBe('proposed');
+  });
+
+  test('a deny form whose context the app did not sign, or whose signed place was changed, is refused and denies nothing', async () => {
     const modal = await openedModal(h, 'deny-reason', () =>
       forgedClick({ actionId: 'deny-fix', value: proposalId, user: BOB }),
     );
-    const forged: FakeView = {
-      ...modal,
-      view: {
-        ...modal.view,
-        private_metadata: JSON.stringify({ proposal: proposalId, channel: OTHER_CHANNEL }),
-      },
-    };
-    const response = await h.submit(forged, MALLORY, { reason: 'forged' });
-    const body = JSON.parse(await response.text()) as {
-      response_action: string;
-      errors: Record<string, string>;
-    };
-    expect(body.response_action).toBe('errors');
-    expect(Object.values(body.errors).join()).toMatch(/could not be read/);
-    await settle(100);
+    const signed = String(modal.view.private_metadata ?? '');
+    const [, signature] = signed.split('.');
+    const elsewhere = Buffer.from(
+      JSON.stringify({ proposal: proposalId, place: { surface: 'channel', channel: OTHER_CHANNEL } }),
+    ).toString('base64url');
+    for (const metadata of [
+      JSON.stringify({ proposal: proposalId, channel: OTHER_CHANNEL }),
+      `${elsewhere}.${signature}`,
+    ]) {
+      const response = await h.submit(
+        { ...modal, view: { ...modal.view, private_metadata: metadata } },
+        MALLORY,
+        { reason: 'forged' },
+      );
+      const body = JSON.parse(await response.text()) as {
+        response_action: string;
+        errors: Record<string, string>;
+      };
+      expect(body.response_action).toBe('errors');
+      expect(Object.values(body.errors).join()).toMatch(/could not be read/);
+    }
     expect((await h.app.store.getProposal(proposalId))?.state).toBe('proposed');
 
     // The genuine form, as the app signed it, denies.

@@ -1,5 +1,5 @@
 import type { BlockButtonAction } from '@slack/bolt';
-import type { ApprovalPlace } from '../../approvals/workflow';
+import type { ApprovalPlace, ApproverPolicy } from '../../approvals/workflow';
 import type { SlackMessage } from '../blocks/types';
 import type { SlackContext } from '../context';
 import { tellPrivately } from '../tell-privately';
@@ -43,4 +43,13 @@ export function placeOf(body: BlockButtonAction): ApprovalPlace {
   if (body.container?.type === 'view' && body.view?.type === 'home') return { surface: 'home' };
   const channel = body.container?.type === 'message' ? body.channel?.id : undefined;
   return { surface: 'channel', channel: channel ?? '' };
+}
+
+/**
+ * APPROVERS as Slack says it is now, for a deny: when it cannot be read, nobody but the proposer may deny
+ * from App Home (a deny in the proposal's channel does not depend on it).
+ */
+export async function approverPolicy(ctx: SlackContext): Promise<ApproverPolicy> {
+  const approvers = await ctx.approvers.resolve();
+  return approvers.ok ? approvers.policy : 'unset';
 }

@@ -7,6 +7,7 @@ import { tellPrivately } from '../tell-privately';
 import { refusalMessage } from '../../approvals/messages';
 import type { ApprovalPlace } from '../../approvals/workflow';
 import { readSignedMetadata, signMetadata } from './signed-metadata';
+import { approverPolicy } from '../actions/answer-clicker';
 
 // Denying a proposal asks why, optionally: the reason shows on the proposal and in the audit log.
 
@@ -73,15 +74,16 @@ export function submitDenyReason(ctx: SlackContext) {
     }
     await ack();
     const reason = view.state.values[REASON_BLOCK_ID]?.[REASON_ACTION_ID]?.value?.trim();
-    const denial = await ctx.workflow.deny(
-      metadata.proposal,
-      body.user.id,
-      reason || undefined,
-      metadata.place,
-    );
+    const user = body.user.id;
+    const denial = await ctx.workflow.deny(metadata.proposal, user, reason || undefined, {
+      place: metadata.place,
+      approvers: await approverPolicy(ctx),
+    });
     await ctx.proposalMessages.refresh(metadata.proposal);
-    // A refusal is said where the proposal lives, from the store, not from anything the form carried.
-    const channel = denial.ok ? null : denial.proposal?.channel;
-    if (!denial.ok && channel) await tellPrivately(client, channel, body.user.id, refusalMessage(denial));
+    if (denial.ok) return;
+    // Said where the Deny was clicked (signed with the form): the clicker's App Home, or the channel.
+    const said = refusalMessage(denial);
+    if (metadata.place.surface === 'home') await ctx.home.publish(user, said);
+    else await tellPrivately(client, metadata.place.channel, user, said);
   };
 }
